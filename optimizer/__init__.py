@@ -1,0 +1,22 @@
+"""noregret: plans how a country's health system cuts its greenhouse-gas emissions.
+
+Python API::
+
+    from optimizer import load_case, solve
+    result = solve(load_case("cases/demo.yaml"), variant="unconditional")
+    result.portfolio  # tidy DataFrame
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("noregret")
+except PackageNotFoundError:  # running from a source tree without installation
+    __version__ = "0.0.0+source"
+
+from .errors import InputError, Problem, SolverFailure  # noqa: E402
+from .loading import load_case, load_library  # noqa: E402
+from .results import Result  # noqa: E402
+from .solve import solve  # noqa: E402
+
+__all__ = ["InputError", "Problem", "Result", "SolverFailure", "__version__", "load_case", "load_library", "solve"]

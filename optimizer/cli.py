@@ -1,0 +1,90 @@
+"""Command line: ``noregret validate`` and ``noregret solve``.
+
+Exit codes: 0 solved (or valid), 2 bad input, 3 solver failure or time limit without a feasible plan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import InputError, SolverFailure
+
+EXIT_OK, EXIT_INPUT, EXIT_SOLVER = 0, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # usage mistakes are bad input too: exit 2, no traceback
+        self.print_usage(sys.stderr)
+        print(f"noregret: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_INPUT)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="noregret", description="Plan no-regret health-sector decarbonisation portfolios (MILP).")
+    from . import __version__
+
+    p.add_argument("--version", action="version", version=f"noregret {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    s = sub.add_parser("solve", help="solve a case and write the result tables")
+    s.add_argument("case", type=Path, help="case YAML file")
+    s.add_argument("--variant", help="target variant (default: the case's default_variant)")
+    s.add_argument("--objective", choices=["min_cost", "max_abatement", "weighted"],
+                   help="objective (default: the case's objective.kind)")
+    s.add_argument("--out", type=Path, help="output directory (default: outputs/<case file name>-<variant>)")
+    s.add_argument("--quiet", action="store_true", help="print only where the outputs are")
+
+    v = sub.add_parser("validate", help="check case files and library directories without solving")
+    v.add_argument("paths", nargs="+", type=Path, help="case YAML files or intervention library directories")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args.paths)
+        return _solve(args)
+    except InputError as err:
+        print(err.render(), file=sys.stderr)
+        return EXIT_INPUT
+    except SolverFailure as err:
+        print(f"Solver failure ({err.status}): {err}", file=sys.stderr)
+        return EXIT_SOLVER
+
+
+def _validate(paths: list[Path]) -> int:
+    from .loading import load_case, load_library
+
+    problems = []
+    for path in paths:
+        try:
+            if path.is_dir():
+                lib = load_library(path)
+                print(f"ok   {path}: library with {len(lib.interventions)} interventions")
+            else:
+                loaded = load_case(path)
+                print(f"ok   {path}: case '{loaded.case.name}' with library {loaded.library.root}")
+        except InputError as err:
+            problems.extend(err.problems)
+            print(f"FAIL {path}", file=sys.stderr)
+    if problems:
+        raise InputError(problems)
+    return EXIT_OK
+
+
+def _solve(args) -> int:
+    from .loading import load_case
+    from .report_text import render_summary
+    from .solve import solve
+
+    loaded = load_case(args.case)
+    result = solve(loaded, variant=args.variant, objective=args.objective)
+    out = args.out or Path("outputs") / f"{args.case.stem}-{result.summary['variant']}"
+    result.save(out)
+    if not args.quiet:
+        print(render_summary(result))
+    print(f"Outputs written to {out}/ (portfolio, schedule, trajectory, pathway, finance, screening CSV; summary.json)")
+    return EXIT_OK

@@ -1,0 +1,186 @@
+"""Load the intervention library and country cases from YAML into validated objects.
+
+Field-level validation is the schema's job (:mod:`optimizer.schema`); cross-record consistency is in
+:mod:`optimizer.checks`. Both report through :class:`~optimizer.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, Problem
+from .schema import Case, FamilyFile, Group, Intervention, Vocabulary
+from .validation import parse_model
+from .yaml_io import read_yaml_mapping
+
+VOCABULARY_FILE = "vocabulary.yaml"
+DEFAULT_LIBRARY = Path(__file__).resolve().parent.parent / "intervention_library"
+
+
+@dataclass(frozen=True)
+class Library:
+    """A validated intervention library."""
+
+    root: Path
+    vocabulary: Vocabulary
+    interventions: dict[str, Intervention]
+    family_of: dict[str, str]
+    file_of: dict[str, str]
+    groups: dict[str, Group]
+    group_file: dict[str, str]
+    digest: str
+
+    def source_type(self, source_id: str):
+        return next((s for s in self.vocabulary.sources if s.id == source_id), None)
+
+
+@dataclass(frozen=True)
+class LoadedCase:
+    """A validated case together with the library it uses."""
+
+    case: Case
+    path: Path
+    library: Library
+    digest: str = field(default="")
+
+
+def _sha256(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def load_library(root: Path | str) -> Library:
+    """Load and check a library directory (``vocabulary.yaml`` plus one YAML file per action family)."""
+    root = Path(root)
+    if not root.is_dir():
+        raise InputError([Problem(str(root), "", "<not a directory>", "an intervention library directory")])
+    vocab_path = root / VOCABULARY_FILE
+    family_paths = sorted(p for p in root.glob("*.yaml") if p.name != VOCABULARY_FILE)
+    problems: list[Problem] = []
+    if not vocab_path.is_file():
+        problems.append(Problem(str(vocab_path), "", "<missing file>", "the library's source vocabulary"))
+    if not family_paths:
+        problems.append(Problem(str(root), "", "<no family files>", "at least one action-family YAML file"))
+    if problems:
+        raise InputError(problems)
+
+    vocabulary = None
+    families: list[tuple[str, FamilyFile]] = []
+    for path in [vocab_path, *family_paths]:
+        try:
+            data = read_yaml_mapping(path)
+            if path == vocab_path:
+                vocabulary = parse_model(Vocabulary, data, str(path))
+            else:
+                families.append((str(path), parse_model(FamilyFile, data, str(path))))
+        except InputError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise InputError(problems)
+    return assemble_library(root, vocabulary, families, _sha256([vocab_path, *family_paths]))
+
+
+def library_from_data(vocabulary: dict, family_files: dict[str, dict], root: str = "<library>") -> Library:
+    """Build a library from Python dicts (API, tests, synthetic cases); same checks as :func:`load_library`.
+
+    ``family_files`` maps a file label (used in error messages) to the file's content."""
+    import json
+
+    problems: list[Problem] = []
+    vocab = None
+    families: list[tuple[str, FamilyFile]] = []
+    try:
+        vocab = parse_model(Vocabulary, vocabulary, f"{root}/{VOCABULARY_FILE}")
+    except InputError as err:
+        problems.extend(err.problems)
+    for label, data in family_files.items():
+        try:
+            families.append((f"{root}/{label}", parse_model(FamilyFile, data, f"{root}/{label}")))
+        except InputError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise InputError(problems)
+    blob = json.dumps([vocabulary, family_files], sort_keys=True, default=str).encode()
+    return assemble_library(Path(root), vocab, families, hashlib.sha256(blob).hexdigest())
+
+
+def assemble_library(
+    root: Path, vocabulary: Vocabulary, families: list[tuple[str, FamilyFile]], digest: str
+) -> Library:
+    """Index validated family files by intervention id and run the library checks."""
+    from .checks import check_library
+
+    problems: list[Problem] = []
+    interventions: dict[str, Intervention] = {}
+    family_of: dict[str, str] = {}
+    file_of: dict[str, str] = {}
+    groups: dict[str, Group] = {}
+    group_file: dict[str, str] = {}
+    for path, fam in families:
+        for k, item in enumerate(fam.interventions):
+            if item.id in interventions:
+                problems.append(
+                    Problem(path, f"interventions[{k}].id", item.id,
+                            f"an id not already used (it is in {file_of[item.id]})")
+                )
+                continue
+            interventions[item.id] = item
+            family_of[item.id] = fam.family
+            file_of[item.id] = path
+        for k, group in enumerate(fam.groups):
+            if group.id in groups:
+                problems.append(
+                    Problem(path, f"groups[{k}].id", group.id,
+                            f"a group id not already used (it is in {group_file[group.id]})")
+                )
+                continue
+            groups[group.id] = group
+            group_file[group.id] = path
+    if problems:
+        raise InputError(problems)
+    library = Library(
+        root=root,
+        vocabulary=vocabulary,
+        interventions=interventions,
+        family_of=family_of,
+        file_of=file_of,
+        groups=groups,
+        group_file=group_file,
+        digest=digest,
+    )
+    check_library(library)
+    return library
+
+
+def load_case(path: Path | str, library: Library | None = None) -> LoadedCase:
+    """Load a case file, its library (unless given), and check them together."""
+    from .checks import check_case
+
+    path = Path(path)
+    data = read_yaml_mapping(path)
+    case = parse_model(Case, data, str(path))
+    if library is None:
+        lib_root = (path.parent / case.library).resolve() if case.library else DEFAULT_LIBRARY
+        if case.library and not lib_root.is_dir():
+            raise InputError([Problem(str(path), "library", case.library,
+                                      f"a library directory relative to the case file ({lib_root} does not exist)")])
+        library = load_library(lib_root)
+    check_case(case, str(path), library)
+    digest = hashlib.sha256(path.read_bytes() + library.digest.encode()).hexdigest()
+    return LoadedCase(case=case, path=path, library=library, digest=digest)
+
+
+def case_from_dict(data: dict, library: Library, name: str = "<case>") -> LoadedCase:
+    """Validate a case given as a Python dict (API and tests); same checks as :func:`load_case`."""
+    from .checks import check_case
+    import json
+
+    case = parse_model(Case, data, name)
+    check_case(case, name, library)
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode() + library.digest.encode())
+    return LoadedCase(case=case, path=Path(name), library=library, digest=digest.hexdigest())

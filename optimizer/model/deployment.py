@@ -1,0 +1,82 @@
+"""Deployment logic: starts, the start-build link (potential and ramp), all-or-nothing, groups,
+prerequisites. Phase and maturity gating are in the sparse start index (see ``indices.start_index``)."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from ..prepare import ModelData
+from .expressions import linear
+from .indices import cohorts_active_in, group_members, prerequisite_pairs
+
+
+def add_start_once(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """start_once[i]: sum_y start[i,y] <= 1 (a programme is launched at most once)."""
+    ids = [i for i, c in data.candidates.items() if c.start_years]
+
+    def rule(m, i):
+        return linear([(1.0, m.start[i, y]) for y in data.candidates[i].start_years]) <= 1.0
+
+    m.start_once = pyo.Constraint(ids, rule=rule)
+
+
+def add_deployment_link(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """deployment_link[i,y]: units built up to y <= sum_{tau<=y} min(P_i, R_i (y - tau + 1)) start[i,tau].
+
+    Nothing is built before the start; cumulative building stays within the potential P_i and within
+    what the ramp R_i allows since the start (the tight form of the link)."""
+    index = [(i, y) for (i, y) in m.build_index_set if not data.candidates[i].all_or_nothing]
+
+    def rule(m, i, y):
+        c = data.candidates[i]
+        built = [(1.0, m.build[i, tau]) for tau in c.build_years if tau <= y]
+        allowed = [(-min(c.potential, c.ramp * (y - tau + 1)), m.start[i, tau]) for tau in c.start_years if tau <= y]
+        return linear(built + allowed) <= 0.0
+
+    m.deployment_link = pyo.Constraint(index, rule=rule)
+
+
+def add_all_or_nothing(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """all_or_nothing[i,y]: build[i,y] = P_i start[i,y] (whole potential in the start year, or nothing)."""
+    index = [(i, y) for (i, y) in m.build_index_set if data.candidates[i].all_or_nothing]
+
+    def rule(m, i, y):
+        c = data.candidates[i]
+        terms = [(1.0, m.build[i, y])]
+        if (i, y) in m.start_index_set:
+            terms.append((-c.potential, m.start[i, y]))
+        return linear(terms) == 0.0
+
+    m.all_or_nothing = pyo.Constraint(index, rule=rule)
+
+
+def add_group_share(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """group_share[g,t]: sum_{i in g} active[i,t] / P_i <= max_share_g, in every year some member can be
+    active (members compete for the same slice of a source); identical rows are written once."""
+    rows: dict[tuple[str, int], list] = {}
+    for g, members in group_members(data).items():
+        seen: set[frozenset] = set()
+        for t in data.years:
+            cohorts = [(i, y) for i in members for y in cohorts_active_in(data, i, int(t))]
+            key = frozenset(cohorts)
+            if cohorts and key not in seen:
+                seen.add(key)
+                rows[g, int(t)] = [(1.0 / data.candidates[i].potential, m.build[i, y]) for i, y in cohorts]
+    library = data.loaded.library
+
+    def rule(m, g, t):
+        return linear(rows[g, t]) <= library.groups[g].max_combined_share
+
+    m.group_share = pyo.Constraint(list(rows), rule=rule)
+
+
+def add_prerequisites(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """prerequisite[j,p,y]: sum_{tau<=y} start[j,tau] <= sum_{tau<=y} start[p,tau] (a dependent cannot
+    start before its prerequisite)."""
+
+    def rule(m, j, p, y):
+        dependent = [(1.0, m.start[j, tau]) for tau in data.candidates[j].start_years if tau <= y]
+        prerequisite = [(-1.0, m.start[p, tau]) for tau in data.candidates[p].start_years if tau <= y]
+        return linear(dependent + prerequisite) <= 0.0
+
+    m.prerequisite = pyo.Constraint(prerequisite_pairs(data), rule=rule)

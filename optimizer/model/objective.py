@@ -1,0 +1,96 @@
+"""Objectives: min_cost, max_abatement and the weighted multi-criteria form."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyomo.environ as pyo
+
+from ..prepare import ModelData
+from .expressions import linear
+
+TIE_BREAK_TONNES_PER_USD = 1e-9
+"""In ``max_abatement``, each USD of net present cost counts as this many tonnes (a tie-break only)."""
+
+MAX_ABATEMENT_PENALTY_DIVISOR = 1000.0
+"""In ``max_abatement``, a tonne of shortfall costs shortfall_penalty_usd_per_tco2e / 1000 tonnes."""
+
+
+def cost_terms(m, data: ModelData) -> list[tuple[float, object]]:
+    """Whole-life net present cost (USD, base-year): cohort NPV per unit built plus discounted programme costs."""
+    terms = [(data.candidates[i].npv_cost_per_unit[y], m.build[i, y]) for (i, y) in m.build_index_set]
+    terms += [(data.candidates[i].fixed_cost_pv[y], m.start[i, y]) for (i, y) in m.start_index_set]
+    return terms
+
+
+def cumulative_abatement_coefficients(data: ModelData) -> dict[tuple[str, int], float]:
+    """tCO2e abated per unit built in (i, y), summed over roadmap years from the first decision year."""
+    first = data.year_index(data.decision_years[0])
+    last = data.year_index(int(data.roadmap_years[-1]))
+    return {(i, y): float(a[:, first: last + 1].sum())
+            for i, c in data.candidates.items() for y, a in c.abatement.items()}
+
+
+def abatement_reference(data: ModelData) -> float:
+    """Cumulative BAU emissions over the same years (normaliser of the weighted objective)."""
+    first = data.year_index(data.decision_years[0])
+    last = data.year_index(int(data.roadmap_years[-1]))
+    return max(float(data.bau.emissions[:, first: last + 1].sum()), 1.0)
+
+
+def cost_reference(data: ModelData) -> float:
+    """Total budget over the window, or the cost of building every potential (normaliser of NPV)."""
+    series = data.case.budget.total_usd_by_year
+    if series is not None and sum(series.by_year.values()) > 0:
+        return float(sum(series.by_year.values()))
+    total = sum(c.capex * c.potential + c.fixed_cost for c in data.candidates.values())
+    return max(float(total), 1.0)
+
+
+def add_objective(m: pyo.ConcreteModel, data: ModelData, kind: str | None = None) -> None:
+    """objective: min_cost (USD), max_abatement (tCO2e) or weighted (dimensionless)."""
+    kind = kind or data.case.objective.kind
+    penalty = data.case.target_rules.shortfall_penalty_usd_per_tco2e
+    shortfall = [(1.0, m.shortfall[t]) for t in m.target_years]
+    if kind == "min_cost":
+        expr = linear(cost_terms(m, data) + [(penalty, v) for _, v in shortfall])
+        m.objective = pyo.Objective(expr=expr, sense=pyo.minimize)
+    elif kind == "max_abatement":
+        cum = cumulative_abatement_coefficients(data)
+        terms = [(cum[i, y], m.build[i, y]) for (i, y) in m.build_index_set]
+        terms += [(-TIE_BREAK_TONNES_PER_USD * c, v) for c, v in cost_terms(m, data)]
+        terms += [(-penalty / MAX_ABATEMENT_PENALTY_DIVISOR, v) for _, v in shortfall]
+        m.objective = pyo.Objective(expr=linear(terms), sense=pyo.maximize)
+    elif kind == "weighted":
+        m.objective = pyo.Objective(expr=linear(weighted_terms(m, data)), sense=pyo.maximize)
+    else:
+        raise ValueError(f"unknown objective {kind!r}")
+    m.objective_kind = kind
+
+
+def weighted_terms(m, data: ModelData) -> list[tuple[float, object]]:
+    """w_a abatement/A_ref - w_n cost/C_ref + w_c mean(co-benefit x deployment) + w_r mean(resilience x
+    deployment) - penalty shortfall / C_ref; scores scaled to 0-1, deployment = units built / potential."""
+    w = data.case.objective.weights
+    a_ref, c_ref = abatement_reference(data), cost_reference(data)
+    n = max(len(data.candidates), 1)
+    cum = cumulative_abatement_coefficients(data)
+    terms = [(w.abatement * cum[i, y] / a_ref, m.build[i, y]) for (i, y) in m.build_index_set]
+    terms += [(-w.npv * coef / c_ref, v) for coef, v in cost_terms(m, data)]
+    for (i, y) in m.build_index_set:
+        c = data.candidates[i]
+        score = (w.co_benefit * c.co_benefit + w.resilience * c.resilience) / 3.0
+        terms.append((score / (n * c.potential), m.build[i, y]))
+    penalty = data.case.target_rules.shortfall_penalty_usd_per_tco2e
+    terms += [(-penalty / c_ref, m.shortfall[t]) for t in m.target_years]
+    return _merge(terms)
+
+
+def _merge(terms):
+    merged: dict[int, list] = {}
+    for coef, var in terms:
+        key = id(var)
+        if key in merged:
+            merged[key][0] += coef
+        else:
+            merged[key] = [coef, var]
+    return [(float(np.float64(c)), v) for c, v in merged.values()]

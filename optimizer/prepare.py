@@ -1,0 +1,329 @@
+"""Step 3 of the evidence chain: turn library defaults and a country case into model data.
+
+Applies country overrides, derives potentials from the facility stock, screens every candidate (with a
+reason when excluded), and pre-computes per-unit coefficients for each build year: whole-life cohort NPV,
+first-year net saving, and abatement by source and year. The MILP only ever sees these numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .checks import COUNTRY_BASIS
+from .loading import LoadedCase
+from .pathway import BauProjection, enforced_years, project_bau, target_pathway
+from .schema import FinancingSource, Intervention, Variant
+
+KEPT = "kept"
+
+
+@dataclass
+class Candidate:
+    """An intervention as the model sees it in one case: effective parameters and coefficients."""
+
+    id: str
+    name: str
+    family: str
+    phase: str
+    complexity: int
+    unit: str
+    potential: float
+    ramp: float
+    integer: bool
+    all_or_nothing: bool
+    capex: float
+    fixed_cost: float
+    om_change: float
+    lifetime: int
+    lead_time: int
+    group: str | None
+    prerequisites: list[str]
+    co_benefit: float
+    resilience: float
+    resource_per_unit: dict[str, float]
+    resource_per_start: dict[str, float]
+    kpis: list[str]
+    start_years: list[int] = field(default_factory=list)
+    build_years: list[int] = field(default_factory=list)
+    financing: list[str] = field(default_factory=list)
+    npv_cost_per_unit: dict[int, float] = field(default_factory=dict)
+    fixed_cost_pv: dict[int, float] = field(default_factory=dict)
+    saving_per_unit: dict[int, float] = field(default_factory=dict)
+    abatement: dict[int, np.ndarray] = field(default_factory=dict)  # y -> (n_sources, n_years) per unit
+    simple_payback_years: float = float("nan")
+
+    def active_years(self, build_year: int) -> range:
+        first = build_year + self.lead_time
+        return range(first, first + self.lifetime)
+
+
+@dataclass
+class ScreeningRow:
+    id: str
+    name: str
+    family: str
+    phase: str
+    complexity: int
+    potential_units: float
+    earliest_start: int | None
+    simple_payback_years: float
+    status: str
+    reason: str
+
+
+@dataclass
+class ModelData:
+    """Everything the MILP needs for one case and variant."""
+
+    loaded: LoadedCase
+    variant_name: str
+    variant: Variant
+    years: np.ndarray  # extended axis: base year .. last year any cohort is active
+    roadmap_years: np.ndarray  # base year .. horizon end
+    decision_years: list[int]
+    bau: BauProjection  # over the extended axis
+    pathway: pd.Series  # over roadmap years
+    target_years: list[int]
+    candidates: dict[str, Candidate]
+    screening: list[ScreeningRow]
+    financing: list[FinancingSource]
+    discount: np.ndarray  # discount factor per year of the extended axis
+
+    @property
+    def case(self):
+        return self.loaded.case
+
+    def year_index(self, year: int) -> int:
+        return int(year - self.years[0])
+
+
+def _effective(item: Intervention, override, name: str):
+    value = getattr(override, name, None) if override is not None else None
+    return value if value is not None else getattr(item, name)
+
+
+def _maturity_allows(case, year: int, complexity: int) -> bool:
+    steps = case.maturity.max_complexity_by_year
+    applicable = [y for y in steps if y <= year]
+    return bool(applicable) and steps[max(applicable)] >= complexity
+
+
+def _eligible_financing(sources: list[FinancingSource], iid: str, family: str) -> list[str]:
+    out = []
+    for fin in sources:
+        everything = fin.eligible_families is None and fin.eligible_interventions is None
+        if everything or family in (fin.eligible_families or []) or iid in (fin.eligible_interventions or []):
+            out.append(fin.id)
+    return out
+
+
+def make_candidate(loaded: LoadedCase, iid: str) -> Candidate:
+    lib, case = loaded.library, loaded.case
+    item = lib.interventions[iid]
+    ov = case.overrides.interventions.get(iid)
+    if ov is not None and ov.potential_units is not None:
+        potential = ov.potential_units.value
+    elif item.potential.basis == COUNTRY_BASIS:
+        potential = item.potential.units_per_basis.value
+    elif item.potential.basis in case.facility_stock:
+        potential = case.facility_stock[item.potential.basis].value * item.potential.units_per_basis.value
+    else:
+        potential = float("nan")
+    if item.integer_units and potential == potential:
+        potential = float(np.floor(potential + 1e-9))
+    share = _effective(item, ov, "max_share_per_year").value
+    ramp = potential * share
+    if item.integer_units and ramp == ramp:
+        ramp = float(max(1.0, np.floor(ramp + 1e-9))) if potential >= 1 else 0.0
+    return Candidate(
+        id=iid,
+        name=item.name,
+        family=lib.family_of[iid],
+        phase=_effective(item, ov, "phase"),
+        complexity=_effective(item, ov, "complexity"),
+        unit=item.unit,
+        potential=potential,
+        ramp=ramp,
+        integer=item.integer_units,
+        all_or_nothing=item.all_or_nothing,
+        capex=_effective(item, ov, "capex_usd_per_unit").value,
+        fixed_cost=_effective(item, ov, "fixed_cost_usd").value,
+        om_change=_effective(item, ov, "om_change_usd_per_unit_year").value,
+        lifetime=int(_effective(item, ov, "lifetime_years").value),
+        lead_time=int(_effective(item, ov, "lead_time_years").value),
+        group=item.group,
+        prerequisites=list(item.prerequisites),
+        co_benefit=item.co_benefit_score.value,
+        resilience=item.resilience_score.value,
+        resource_per_unit={k: q.value for k, q in item.resource_use_per_unit.items()},
+        resource_per_start={k: q.value for k, q in item.resource_use_per_start.items()},
+        kpis=list(item.kpis),
+    )
+
+
+def _applicability(loaded: LoadedCase, cand: Candidate, financing: list[FinancingSource]) -> str:
+    """Reason the candidate cannot be used in this case, or KEPT."""
+    case, item = loaded.case, loaded.library.interventions[cand.id]
+    inventory = {s.id: s for s in case.sources}
+    if cand.id in case.overrides.exclude:
+        return "excluded by the case (overrides.exclude)"
+    for eff in item.effects:
+        src = inventory.get(eff.source)
+        if src is None:
+            return f"not applicable: the case inventory has no source '{eff.source}'"
+        if eff.type == "activity" and src.activity is None:
+            return f"needs activity data: the case gives no activity for source '{eff.source}'"
+        if eff.type == "activity" and src.price_usd_per_unit is None:
+            return f"needs a price: the case gives no price_usd_per_unit for source '{eff.source}'"
+    if cand.potential != cand.potential:
+        return f"no potential: the case facility_stock has no '{item.potential.basis}'"
+    if cand.potential <= 0 or cand.ramp <= 0:
+        return "no potential: zero units deployable in this country"
+    if not cand.start_years:
+        return "cannot start in the decision window (phase start years and maturity path)"
+    if financing and not cand.financing:
+        return "no financing source is eligible to pay for it"
+    return KEPT
+
+
+def _start_years(case, cand: Candidate) -> list[int]:
+    phase = next(p for p in case.phases if p.id == cand.phase)
+    last = phase.last_start_year if phase.last_start_year is not None else case.decision_window.last_year
+    return [
+        y
+        for y in range(phase.first_start_year, last + 1)
+        if case.decision_window.first_year <= y <= case.decision_window.last_year
+        and _maturity_allows(case, y, cand.complexity)
+    ]
+
+
+def _coefficients(loaded: LoadedCase, cand: Candidate, years: np.ndarray, bau: BauProjection,
+                  discount: np.ndarray) -> None:
+    """Per-unit NPV cost, saving and abatement for each build year (fills the candidate in place)."""
+    item = loaded.library.interventions[cand.id]
+    y0 = int(years[0])
+    for y in cand.build_years:
+        active = np.array([t - y0 for t in cand.active_years(y)])
+        per_unit = np.zeros_like(bau.emissions)
+        running = np.full(len(active), cand.om_change)
+        for eff in item.effects:
+            s = bau.row(eff.source)
+            if eff.type == "share":
+                per_unit[s, active] += eff.fraction.value / cand.potential * bau.emissions[s, active]
+            else:
+                delta = eff.change_per_unit_year.value
+                per_unit[s, active] += -delta * bau.factor[s, active]
+                running = running + delta * bau.price[s, active]
+        cand.abatement[y] = per_unit
+        cand.npv_cost_per_unit[y] = cand.capex * discount[y - y0] + float(np.dot(discount[active], running))
+        cand.fixed_cost_pv[y] = cand.fixed_cost * discount[y - y0]
+        cand.saving_per_unit[y] = -float(running[0])
+    first = cand.start_years[0]
+    saving = cand.saving_per_unit[first]
+    outlay = cand.capex + cand.fixed_cost / cand.potential
+    cand.simple_payback_years = outlay / saving if saving > 0 else float("inf")
+
+
+def prepare(loaded: LoadedCase, variant_name: str | None = None) -> ModelData:
+    """Screen candidates and compute all model coefficients for one variant of a case."""
+    case = loaded.case
+    variant_name = variant_name or case.default_variant
+    if variant_name not in case.variants:
+        from .errors import InputError, Problem
+
+        raise InputError([Problem(str(loaded.path), "variants", variant_name,
+                                  f"a variant of this case: {sorted(case.variants)}")])
+    variant = case.variants[variant_name]
+    financing = list(case.budget.financing) + list(variant.additional_financing)
+    window = case.decision_window
+
+    candidates: dict[str, Candidate] = {}
+    reasons: dict[str, str] = {}
+    for iid in loaded.library.interventions:
+        cand = make_candidate(loaded, iid)
+        cand.start_years = _start_years(case, cand)
+        cand.financing = _eligible_financing(financing, iid, cand.family)
+        candidates[iid] = cand
+    _trim_start_years_to_prerequisites(candidates)
+    for iid, cand in candidates.items():
+        cand.build_years = list(range(cand.start_years[0], window.last_year + 1)) if cand.start_years else []
+        reasons[iid] = _applicability(loaded, cand, financing)
+
+    kept_ids = [i for i in candidates if reasons[i] == KEPT]
+    last_active = max([case.horizon_end_year] + [
+        window.last_year + candidates[i].lead_time + candidates[i].lifetime - 1 for i in kept_ids])
+    years = np.arange(case.base_year, last_active + 1)
+    roadmap = np.arange(case.base_year, case.horizon_end_year + 1)
+    discount = (1.0 + case.discount_rate.value) ** -(years - case.base_year).astype(float)
+    bau = project_bau(case, years)
+    for iid in kept_ids:
+        _coefficients(loaded, candidates[iid], years, bau, discount)
+
+    screen = case.payback.screen_max_years
+    if screen is not None:
+        for iid in kept_ids:
+            pb = candidates[iid].simple_payback_years
+            if pb > screen.value:
+                shown = "no net saving" if pb == float("inf") else f"{pb:.1f} years"
+                reasons[iid] = f"simple payback {shown} exceeds the screen of {screen.value:g} years"
+    _screen_prerequisites(candidates, reasons)
+
+    bau_roadmap = BauProjection(roadmap, bau.source_ids, *(a[:, : len(roadmap)] for a in
+                                                           (bau.emissions, bau.activity, bau.factor, bau.price)))
+    pathway = target_pathway(case, variant, bau_roadmap)
+    screening = [
+        ScreeningRow(
+            id=c.id, name=c.name, family=c.family, phase=c.phase, complexity=c.complexity,
+            potential_units=c.potential, earliest_start=c.start_years[0] if c.start_years else None,
+            simple_payback_years=c.simple_payback_years, status="kept" if reasons[c.id] == KEPT else "excluded",
+            reason="passes all screens" if reasons[c.id] == KEPT else reasons[c.id],
+        )
+        for c in candidates.values()
+    ]
+    return ModelData(
+        loaded=loaded,
+        variant_name=variant_name,
+        variant=variant,
+        years=years,
+        roadmap_years=roadmap,
+        decision_years=list(range(window.first_year, window.last_year + 1)),
+        bau=bau,
+        pathway=pathway,
+        target_years=enforced_years(case, variant, pathway),
+        candidates={i: c for i, c in candidates.items() if reasons[i] == KEPT},
+        screening=screening,
+        financing=financing,
+        discount=discount,
+    )
+
+
+def _trim_start_years_to_prerequisites(candidates: dict[str, Candidate]) -> None:
+    """A dependent cannot start before the earliest year its prerequisites can start."""
+    changed = True
+    while changed:
+        changed = False
+        for cand in candidates.values():
+            for pre in cand.prerequisites:
+                earliest = candidates[pre].start_years[0] if candidates[pre].start_years else None
+                kept = [y for y in cand.start_years if earliest is not None and y >= earliest]
+                if kept != cand.start_years:
+                    cand.start_years = kept
+                    changed = True
+
+
+def _screen_prerequisites(candidates: dict[str, Candidate], reasons: dict[str, str]) -> None:
+    """A candidate whose prerequisite is excluded is excluded too (repeated until nothing changes)."""
+    changed = True
+    while changed:
+        changed = False
+        for iid, cand in candidates.items():
+            if reasons[iid] != KEPT:
+                continue
+            for pre in cand.prerequisites:
+                if reasons[pre] != KEPT:
+                    reasons[iid] = f"prerequisite '{pre}' is excluded ({reasons[pre]})"
+                    changed = True
+                    break

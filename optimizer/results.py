@@ -1,0 +1,280 @@
+"""Step 5-6 of the evidence chain as data: one :class:`Result` with tidy DataFrames and a summary."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .prepare import ModelData
+
+ROUND = 1e-6
+
+
+@dataclass
+class Result:
+    """Everything a solve returns. Tables are tidy: one row per observation, units in column names."""
+
+    portfolio: pd.DataFrame
+    schedule: pd.DataFrame
+    trajectory: pd.DataFrame
+    pathway: pd.DataFrame
+    finance: pd.DataFrame
+    screening: pd.DataFrame
+    summary: dict
+    timings: dict = field(default_factory=dict)
+    data: ModelData | None = field(default=None, repr=False)
+
+    TABLES = ("portfolio", "schedule", "trajectory", "pathway", "finance", "screening")
+
+    def full_summary(self) -> dict:
+        out = dict(self.summary)
+        out.update({k: round(v, 6) for k, v in self.timings.items()})
+        return out
+
+    def save(self, out_dir: Path | str) -> Path:
+        """Write every table as CSV plus ``summary.json``, atomically: all files or none."""
+        out_dir = Path(out_dir)
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+        try:
+            for name in self.TABLES:
+                getattr(self, name).to_csv(staging / f"{name}.csv", index=False)
+            (staging / "summary.json").write_text(json.dumps(_jsonable(self.full_summary()), indent=2) + "\n")
+            out_dir.mkdir(exist_ok=True)
+            for f in staging.iterdir():
+                os.replace(f, out_dir / f.name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return out_dir
+
+
+def _jsonable(obj):
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, (np.floating, float)):
+        v = float(obj)
+        return None if math.isnan(v) or math.isinf(v) else v
+    if isinstance(obj, np.integer):
+        return int(obj)
+    return obj
+
+
+def _clean(x: float) -> float:
+    return 0.0 if abs(x) < ROUND else float(x)
+
+
+def read_solution(m, data: ModelData):
+    """Variable values as plain dicts, with integrality noise removed."""
+    build = {}
+    for (i, y) in m.build_index_set:
+        v = m.build[i, y].value or 0.0
+        build[i, y] = float(round(v)) if data.candidates[i].integer else _clean(v)
+    start = {(i, y): int(round(m.start[i, y].value or 0.0)) for (i, y) in m.start_index_set}
+    pay = {(i, y, f): _clean(m.pay[i, y, f].value or 0.0) for (i, y, f) in m.financing_index_set}
+    shortfall = {t: _clean(m.shortfall[t].value or 0.0) for t in m.target_years}
+    return build, start, pay, shortfall
+
+
+def extract_result(m, data: ModelData, outcome) -> Result:
+    build, start, pay, shortfall = read_solution(m, data)
+    years = data.roadmap_years
+    n_years = len(years)
+    abated = np.zeros((len(data.bau.source_ids), len(data.years)))
+    for (i, y), units in build.items():
+        if units:
+            abated += data.candidates[i].abatement[y] * units
+    trajectory = _trajectory(data, abated[:, :n_years])
+    pathway = _pathway(data, abated[:, :n_years], shortfall)
+    schedule = _schedule(data, build, start, n_years)
+    portfolio = _portfolio(data, build, start, pay, schedule)
+    finance = _finance(data, build, start, pay)
+    screening = _screening(data, portfolio)
+    summary = _summary(m, data, outcome, portfolio, pathway, finance)
+    return Result(portfolio, schedule, trajectory, pathway, finance, screening, summary, data=data)
+
+
+def _trajectory(data: ModelData, abated: np.ndarray) -> pd.DataFrame:
+    lib = data.loaded.library
+    rows = []
+    for s, sid in enumerate(data.bau.source_ids):
+        scope = lib.source_type(sid).scope
+        for k, t in enumerate(data.roadmap_years):
+            bau = data.bau.emissions[s, k]
+            rows.append((int(t), sid, scope, bau, bau - abated[s, k], abated[s, k]))
+    return pd.DataFrame(rows, columns=["year", "source", "scope", "bau_tco2e", "optimised_tco2e", "abatement_tco2e"])
+
+
+def _pathway(data: ModelData, abated: np.ndarray, shortfall: dict) -> pd.DataFrame:
+    bau = data.bau.emissions[:, : len(data.roadmap_years)].sum(axis=0)
+    opt = bau - abated.sum(axis=0)
+    enforced = set(data.target_years)
+    return pd.DataFrame({
+        "year": data.roadmap_years.astype(int),
+        "bau_tco2e": bau,
+        "target_tco2e": data.pathway.to_numpy(),
+        "optimised_tco2e": opt,
+        "enforced": [int(t) in enforced for t in data.roadmap_years],
+        "shortfall_tco2e": [shortfall.get(int(t), 0.0) for t in data.roadmap_years],
+    })
+
+
+def _schedule(data: ModelData, build: dict, start: dict, n_years: int) -> pd.DataFrame:
+    rows = []
+    selected = {i for (i, _), u in build.items() if u} | {i for (i, _), s in start.items() if s}
+    for i in sorted(selected):
+        c = data.candidates[i]
+        for k, t in enumerate(data.roadmap_years):
+            t = int(t)
+            built = build.get((i, t), 0.0)
+            started = start.get((i, t), 0)
+            active = sum(u for (ii, y), u in build.items() if ii == i and t in c.active_years(y))
+            abatement = sum(float(c.abatement[y][:, k].sum()) * u for (ii, y), u in build.items() if ii == i and u)
+            if built or started or active or abatement:
+                rows.append((i, t, bool(started), built, active, built * c.capex, started * c.fixed_cost,
+                             built * c.capex + started * c.fixed_cost, abatement))
+    return pd.DataFrame(rows, columns=["intervention", "year", "starts", "units_built", "units_active", "capex_usd",
+                                       "fixed_cost_usd", "spend_usd", "abatement_tco2e"])
+
+
+def _portfolio(data: ModelData, build, start, pay, schedule: pd.DataFrame) -> pd.DataFrame:
+    first = data.year_index(data.decision_years[0])
+    last = data.year_index(int(data.roadmap_years[-1]))
+    final_target = data.target_years[-1] if data.target_years else int(data.roadmap_years[-1])
+    rows = []
+    for i in schedule["intervention"].unique() if len(schedule) else []:
+        c = data.candidates[i]
+        units = sum(u for (ii, _), u in build.items() if ii == i)
+        started = [y for (ii, y), s in start.items() if ii == i and s]
+        capex = units * c.capex
+        fixed = c.fixed_cost if started else 0.0
+        npc = sum(c.npv_cost_per_unit[y] * u for (ii, y), u in build.items() if ii == i) + \
+            sum(c.fixed_cost_pv[y] for y in started)
+        saving = sum(c.saving_per_unit[y] * u for (ii, y), u in build.items() if ii == i)
+        lifetime_abatement = sum(float(c.abatement[y].sum()) * u for (ii, y), u in build.items() if ii == i)
+        horizon_abatement = sum(float(c.abatement[y][:, first: last + 1].sum()) * u
+                                for (ii, y), u in build.items() if ii == i)
+        k = data.year_index(final_target)
+        target_year_abatement = sum(float(c.abatement[y][:, k].sum()) * u for (ii, y), u in build.items() if ii == i)
+        sources = sorted({f for (ii, _, f), v in pay.items() if ii == i and v > 0})
+        rows.append({
+            "intervention": i, "name": c.name, "family": c.family, "phase": c.phase, "complexity": c.complexity,
+            "start_year": min(started) if started else None, "units": units, "unit": c.unit,
+            "potential_units": c.potential, "deployment_share": units / c.potential,
+            "capex_usd": capex, "fixed_cost_usd": fixed,
+            "npv_usd": -npc,
+            "first_year_saving_usd": saving,
+            "simple_payback_years": (capex + fixed) / saving if saving > 0 else float("inf"),
+            "target_year": final_target,
+            "abatement_target_year_tco2e": target_year_abatement,
+            "abatement_horizon_tco2e": horizon_abatement,
+            "abatement_lifetime_tco2e": lifetime_abatement,
+            "cost_per_tco2e_usd": npc / lifetime_abatement if lifetime_abatement > 0 else float("nan"),
+            "financing_sources": ";".join(sources),
+            "kpis": "; ".join(c.kpis),
+        })
+    columns = ["intervention", "name", "family", "phase", "complexity", "start_year", "units", "unit",
+               "potential_units", "deployment_share", "capex_usd", "fixed_cost_usd", "npv_usd",
+               "first_year_saving_usd", "simple_payback_years", "target_year", "abatement_target_year_tco2e",
+               "abatement_horizon_tco2e", "abatement_lifetime_tco2e", "cost_per_tco2e_usd", "financing_sources",
+               "kpis"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["start_year", "intervention"], kind="stable").reset_index(drop=True)
+
+
+def _finance(data: ModelData, build, start, pay) -> pd.DataFrame:
+    spend = {y: 0.0 for y in data.decision_years}
+    for (i, y), u in build.items():
+        spend[y] += u * data.candidates[i].capex
+    for (i, y), s in start.items():
+        spend[y] += s * data.candidates[i].fixed_cost
+    total = data.case.budget.total_usd_by_year
+    rows = [("year", str(y), "all", spend[y], total.by_year[y] if total else float("nan")) for y in data.decision_years]
+    for fin in data.financing:
+        for y in data.decision_years:
+            paid = sum(v for (_, yy, f), v in pay.items() if f == fin.id and yy == y)
+            rows.append(("year", str(y), fin.id, paid, fin.envelope_usd_by_year.by_year.get(y, 0.0)))
+    for ph in data.case.phases:
+        members = {i for i, c in data.candidates.items() if c.phase == ph.id}
+        used = sum(u * data.candidates[i].capex for (i, _), u in build.items() if i in members) + \
+            sum(s * data.candidates[i].fixed_cost for (i, _), s in start.items() if i in members)
+        rows.append(("phase", ph.id, "all", used, ph.budget_usd.value if ph.budget_usd else float("nan")))
+    frame = pd.DataFrame(rows, columns=["period_type", "period", "financing_source", "spend_usd", "envelope_usd"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["utilisation"] = np.where(frame["envelope_usd"] > 0, frame["spend_usd"] / frame["envelope_usd"], np.nan)
+    return frame
+
+
+def _screening(data: ModelData, portfolio: pd.DataFrame) -> pd.DataFrame:
+    chosen = set(portfolio["intervention"])
+    frame = pd.DataFrame([row.__dict__ for row in data.screening])
+    frame = frame.rename(columns={"id": "intervention"})
+    frame["selected"] = frame["intervention"].isin(chosen)
+    kept_not_chosen = (frame["status"] == "kept") & ~frame["selected"]
+    frame.loc[kept_not_chosen, "reason"] = "passes all screens; not in the optimal portfolio"
+    frame.loc[frame["selected"], "reason"] = "passes all screens; selected"
+    return frame
+
+
+def _versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("noregret", "pyomo", "highspy", "pandas", "numpy", "pydantic"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def _summary(m, data: ModelData, outcome, portfolio: pd.DataFrame, pathway: pd.DataFrame,
+             finance: pd.DataFrame) -> dict:
+    years = [int(y) for y in pathway["year"]]
+    by_year = lambda col: {y: float(v) for y, v in zip(years, pathway[col])}  # noqa: E731
+    spend_rows = finance[(finance["period_type"] == "year") & (finance["financing_source"] == "all")]
+    capex_by_year = {int(p): 0.0 for p in spend_rows["period"]}
+    for (i, y) in m.build_index_set:
+        v = m.build[i, y].value or 0.0
+        capex_by_year[y] += (round(v) if data.candidates[i].integer else v) * data.candidates[i].capex
+    return {
+        "case": data.case.name,
+        "country": data.case.country.iso3,
+        "variant": data.variant_name,
+        "status": outcome.status,
+        "objective": m.objective_kind,
+        "objective_value": outcome.objective_value,
+        "best_bound": outcome.best_bound,
+        "mip_gap": outcome.mip_gap,
+        "npv_usd": float(portfolio["npv_usd"].sum()) if len(portfolio) else 0.0,
+        "capex_usd_by_year": {y: _clean(v) for y, v in capex_by_year.items()},
+        "spend_usd_by_year": {int(p): float(v) for p, v in zip(spend_rows["period"], spend_rows["spend_usd"])},
+        "emissions_tco2e_by_year": {"bau": by_year("bau_tco2e"), "target": by_year("target_tco2e"),
+                                    "optimised": by_year("optimised_tco2e")},
+        "shortfall_tco2e_by_year": {int(y): float(v) for y, v in zip(pathway["year"], pathway["shortfall_tco2e"])
+                                    if bool(pathway.loc[pathway["year"] == y, "enforced"].iloc[0])},
+        "target_years": list(data.target_years),
+        "selected_interventions": list(portfolio["intervention"]),
+        "candidates_kept": len(data.candidates),
+        "candidates_excluded": sum(1 for r in data.screening if r.status != "kept"),
+        "model_size": {"variables": m.nvariables(), "constraints": m.nconstraints(),
+                       "binaries": len(m.start_index_set)},
+        "metadata": {
+            "versions": _versions(),
+            "input_sha256": data.loaded.digest,
+            "case_file": str(data.loaded.path),
+            "library": str(data.loaded.library.root),
+            "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        },
+    }

@@ -1,0 +1,395 @@
+"""Schema of a country case: one YAML file describing a country's health-sector baseline, BAU drivers,
+targets, budgets and planning rules. Unless said otherwise, money is USD (real, base-year prices),
+emissions tCO2e, and years are calendar years."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, model_validator
+
+from .base import (
+    Identifier,
+    NonNegative,
+    Positive,
+    PositiveFraction,
+    Provenance,
+    Quantity,
+    Strict,
+    YearSeries,
+    quantity_in,
+)
+from .library import ActionFamily
+
+Percent = quantity_in(-100.0, 100.0)
+
+
+class Country(Strict):
+    """The country the case plans for."""
+
+    name: str
+    """Display name."""
+    iso3: str = Field(pattern=r"^[A-Z]{3}$")
+    """ISO 3166-1 alpha-3 code."""
+
+
+class DecisionWindow(Strict):
+    """Years in which interventions may start and units may be built."""
+
+    first_year: int
+    """First year of decisions (e.g. 2026)."""
+    last_year: int
+    """Last year of decisions (e.g. 2030)."""
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.last_year < self.first_year:
+            raise ValueError(f"last_year {self.last_year} is before first_year {self.first_year}")
+        return self
+
+
+class Path(Strict):
+    """How a quantity evolves from the base year: a constant annual rate, or an index by year
+    (base year = 1; linear between given years, flat after the last one). Give exactly one."""
+
+    annual_change: Quantity | None = None
+    """Compound change per year; fraction per year (e.g. 0.05 = +5 %/yr, -0.03 = -3 %/yr)."""
+    index_by_year: YearSeries | None = None
+    """Index relative to the base year (base year = 1.0); dimensionless."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self):
+        if (self.annual_change is None) == (self.index_by_year is None):
+            raise ValueError("give exactly one of 'annual_change' or 'index_by_year'")
+        if self.annual_change is not None and self.annual_change.value <= -1.0:
+            raise ValueError(f"annual_change {self.annual_change.value} must be above -1 (-100 %/yr)")
+        if self.index_by_year is not None:
+            bad = {y: v for y, v in self.index_by_year.by_year.items() if v < 0}
+            if bad:
+                raise ValueError(f"index values must not be negative: {bad}")
+        return self
+
+
+class Source(Strict):
+    """One line of the baseline inventory: an emission source in the base year."""
+
+    id: Identifier
+    """Source id from the library's ``vocabulary.yaml`` (which fixes its scope and activity unit)."""
+    emissions_tco2e: NonNegative
+    """Base-year emissions of this source; tCO2e per year."""
+    activity: NonNegative | None = None
+    """Base-year activity behind the emissions, in the source's activity unit per year; needed for
+    ``activity`` effects. The emission factor is emissions / activity."""
+    driver: Identifier
+    """BAU driver (a ``drivers`` key) that scales this source's activity over time."""
+    factor_path: Path | None = None
+    """Path of the source's emission factor (e.g. the grid factor falling with the renewable plan);
+    constant when omitted."""
+    price_usd_per_unit: NonNegative | None = None
+    """Base-year price of the activity; USD per activity unit. Needed for the money side of ``activity``
+    effects."""
+    price_path: Path | None = None
+    """Path of the real price; constant when omitted."""
+
+
+class Phase(Strict):
+    """An implementation phase of the action plan."""
+
+    id: Identifier
+    """Identifier that interventions name in ``phase``."""
+    name: str
+    """Display name (e.g. ``Quick wins``)."""
+    first_start_year: int
+    """Earliest year an intervention of this phase may start."""
+    last_start_year: int | None = None
+    """Latest year an intervention of this phase may start; the decision window's end when omitted."""
+    budget_usd: NonNegative | None = None
+    """Envelope for capex plus programme costs of this phase's interventions over the decision window;
+    USD."""
+
+
+class FinancingSource(Strict):
+    """A pot of money (domestic budget, ADB loan, grant or climate finance) with yearly envelopes."""
+
+    id: Identifier
+    """Identifier."""
+    name: str
+    """Display name."""
+    envelope_usd_by_year: YearSeries
+    """Most this source can pay per year for capex plus programme costs; USD per year."""
+    eligible_families: list[ActionFamily] | None = None
+    """Action families it may pay for; all when omitted."""
+    eligible_interventions: list[Identifier] | None = None
+    """Interventions it may pay for (in addition to eligible families); all when both lists are omitted."""
+
+
+class Budget(Strict):
+    """Spending limits on capex plus one-off programme costs."""
+
+    total_usd_by_year: YearSeries | None = None
+    """Most that may be spent per year over all interventions and financing sources; USD per year."""
+    financing: list[FinancingSource] = Field(default_factory=list)
+    """Financing sources; when given, every dollar spent is paid by an eligible source within its
+    envelope."""
+
+
+class Payback(Strict):
+    """Payback rules. Simple payback = (capex + programme cost share) / first-year net saving."""
+
+    screen_max_years: Positive | None = None
+    """Exclude (and report) candidates whose simple payback exceeds this; years."""
+    portfolio_max_years: Positive | None = None
+    """Portfolio rule: total spend <= this x total first-year net savings of what is built; years."""
+
+
+class Resource(Strict):
+    """A named limited resource (staff-months, procurement lots, engineering capacity)."""
+
+    id: Identifier
+    """Identifier that interventions name in ``resource_use_per_unit`` / ``resource_use_per_start``."""
+    unit: str
+    """Unit of the resource (e.g. ``staff-month``)."""
+    limit_by_year: YearSeries
+    """Most available per year; resource unit per year."""
+
+
+class Maturity(Provenance):
+    """Institutional maturity path: the most complex intervention that may start, by year (a step
+    function: each entry holds until the next)."""
+
+    max_complexity_by_year: dict[int, Literal[0, 1, 2, 3]] = Field(min_length=1)
+    """Year -> highest complexity (0 none, 1 quick wins, 2 moderate, 3 all) that may start from that year."""
+
+
+class _TargetBase(Strict):
+    year: int
+    """Year the target applies to."""
+
+
+class BelowBauTarget(_TargetBase):
+    """Emissions at least ``percent`` below the BAU projection in ``year``."""
+
+    type: Literal["below_bau"]
+    """Target type."""
+    percent: Percent
+    """Cut below BAU; percent."""
+
+
+class BelowBaseYearTarget(_TargetBase):
+    """Emissions at least ``percent`` below a reference-year level. The health-sector reference level is
+    given directly, or derived by applying the national ratio (national target level / national emissions
+    in the case base year) to the health baseline."""
+
+    type: Literal["below_base_year"]
+    """Target type."""
+    percent: Percent
+    """Cut below the reference-year level; percent."""
+    reference_year: int
+    """Reference year of the national target (e.g. 1990)."""
+    reference_emissions_tco2e: NonNegative | None = None
+    """Health-sector emissions in the reference year; tCO2e. Defaults to the case baseline when the
+    reference year is the base year."""
+    national_reference_emissions_tco2e: Positive | None = None
+    """National emissions in the reference year; tCO2e. With ``national_base_year_emissions_tco2e``,
+    applies the national ratio to the health baseline."""
+    national_base_year_emissions_tco2e: Positive | None = None
+    """National emissions in the case base year; tCO2e."""
+
+    @model_validator(mode="after")
+    def _one_reference(self):
+        national = (self.national_reference_emissions_tco2e, self.national_base_year_emissions_tco2e)
+        has_national = all(v is not None for v in national)
+        if any(v is not None for v in national) and not has_national:
+            raise ValueError(
+                "the national ratio needs both national_reference_emissions_tco2e and "
+                "national_base_year_emissions_tco2e"
+            )
+        if has_national and self.reference_emissions_tco2e is not None:
+            raise ValueError("give reference_emissions_tco2e or the national pair, not both")
+        return self
+
+
+class IntensityTarget(_TargetBase):
+    """Emissions per unit of a denominator (GDP or health spending, a ``drivers`` key) at least
+    ``percent`` below the reference year's intensity."""
+
+    type: Literal["intensity"]
+    """Target type."""
+    percent: Percent
+    """Cut in intensity below the reference year; percent."""
+    denominator: Identifier
+    """Driver (``drivers`` key) whose index is the denominator (e.g. ``gdp``, ``health_spending``)."""
+    reference_year: int
+    """Reference year of the intensity target (e.g. 2010)."""
+    achieved_by_base_year_percent: Percent | None = None
+    """Intensity cut already achieved between the reference year and the case base year; percent.
+    Required when the reference year is not the base year."""
+
+
+class AbsoluteTarget(_TargetBase):
+    """Emissions at most a fixed level in ``year``."""
+
+    type: Literal["absolute"]
+    """Target type."""
+    cap_tco2e: NonNegative
+    """Emission cap; tCO2e per year."""
+
+
+class CustomTarget(Strict):
+    """An explicit year-by-year pathway."""
+
+    type: Literal["custom"]
+    """Target type."""
+    cap_tco2e_by_year: YearSeries
+    """Emission cap per year; tCO2e per year."""
+
+
+Target = Annotated[
+    Union[BelowBauTarget, BelowBaseYearTarget, IntensityTarget, AbsoluteTarget, CustomTarget],
+    Field(discriminator="type"),
+]
+
+
+class Variant(Strict):
+    """A named target variant of the case (e.g. ``unconditional`` and ``conditional``)."""
+
+    description: str = ""
+    """What the variant stands for."""
+    targets: list[Target] = Field(min_length=1)
+    """Milestones of the pathway; interpolated linearly from the base-year emissions."""
+    net_zero_year: int | None = None
+    """Continue the pathway linearly from the last milestone to zero in this year."""
+    additional_financing: list[FinancingSource] = Field(default_factory=list)
+    """Extra financing available in this variant (e.g. international support for a conditional target)."""
+
+
+class TargetRules(Strict):
+    """How the target pathway constrains the plan."""
+
+    mode: Literal["hard", "elastic"] = "elastic"
+    """``hard``: emissions must be at or below the pathway; ``elastic``: shortfalls are allowed at a
+    penalty and reported."""
+    enforce: Literal["milestones", "every_year"] = "milestones"
+    """Years the pathway is enforced in: the target milestone years, or every year from the first decision
+    year to the end of the pathway."""
+    shortfall_penalty_usd_per_tco2e: float = Field(default=100_000.0, gt=0)
+    """Penalty per tonne of shortfall in ``min_cost`` (USD/tCO2e) and, divided by 1,000, in tonnes per
+    tonne for ``max_abatement``; must exceed any abatement cost."""
+
+
+class Weights(Strict):
+    """Weights of the ``weighted`` objective (each criterion is normalised first)."""
+
+    abatement: float = Field(default=1.0, ge=0)
+    """Weight of cumulative abatement (share of cumulative BAU emissions abated)."""
+    npv: float = Field(default=1.0, ge=0)
+    """Weight of net present value (NPV / total budget)."""
+    co_benefit: float = Field(default=0.0, ge=0)
+    """Weight of deployment-weighted co-benefit scores (average over candidates, 0-1)."""
+    resilience: float = Field(default=0.0, ge=0)
+    """Weight of deployment-weighted resilience scores (average over candidates, 0-1)."""
+
+
+class ObjectiveRules(Strict):
+    """What the optimiser seeks."""
+
+    kind: Literal["min_cost", "max_abatement", "weighted"] = "min_cost"
+    """``min_cost``: least whole-life net present cost meeting the pathway; ``max_abatement``: most
+    cumulative abatement within the limits; ``weighted``: multi-criteria."""
+    weights: Weights = Field(default_factory=Weights)
+    """Weights for ``weighted``."""
+
+
+class SolverOptions(Strict):
+    """HiGHS settings."""
+
+    time_limit_seconds: float = Field(default=60.0, gt=0)
+    """Wall-clock limit for one solve; seconds."""
+    mip_rel_gap: float = Field(default=1e-6, ge=0, le=1)
+    """Relative MIP gap at which HiGHS stops; dimensionless."""
+    random_seed: int = 0
+    """HiGHS random seed (fixed for reproducible runs)."""
+
+
+class InterventionOverride(Strict):
+    """Country-specific replacements of library defaults for one intervention (only fields given)."""
+
+    capex_usd_per_unit: NonNegative | None = None
+    """Replaces the library capex; USD per unit."""
+    fixed_cost_usd: NonNegative | None = None
+    """Replaces the programme cost; USD."""
+    om_change_usd_per_unit_year: Quantity | None = None
+    """Replaces the O&M change; USD per unit per year."""
+    lifetime_years: quantity_in(1, 100, whole=True) | None = None
+    """Replaces the lifetime; years."""
+    lead_time_years: quantity_in(0, 10, whole=True) | None = None
+    """Replaces the lead time; years."""
+    max_share_per_year: PositiveFraction | None = None
+    """Replaces the ramp limit; fraction of potential per year."""
+    potential_units: NonNegative | None = None
+    """Replaces the derived potential by an absolute number of units; units."""
+    phase: Identifier | None = None
+    """Moves the intervention to another phase."""
+    complexity: Literal[1, 2, 3] | None = None
+    """Replaces the complexity level."""
+
+
+class Overrides(Strict):
+    """Changes to the library for this country."""
+
+    exclude: list[Identifier] = Field(default_factory=list)
+    """Interventions not available in this country (reported in screening)."""
+    interventions: dict[Identifier, InterventionOverride] = Field(default_factory=dict)
+    """Per-intervention replacements of library defaults."""
+
+
+class Case(Strict):
+    """A country case."""
+
+    schema_version: Literal[1]
+    """Version of this schema; 1."""
+    name: str
+    """Display name of the case."""
+    description: str = ""
+    """What the case is and how its numbers were put together."""
+    country: Country
+    """The country."""
+    library: str | None = None
+    """Path of the intervention library directory, relative to this file; the repository's
+    ``intervention_library/`` when omitted."""
+    base_year: int
+    """Year of the baseline inventory and of real prices; discounting is to this year."""
+    decision_window: DecisionWindow
+    """Years in which interventions may start and be built."""
+    horizon_end_year: int
+    """Last year of the roadmap (trajectories, targets)."""
+    discount_rate: quantity_in(0.0, 1.0)
+    """Real discount rate; fraction per year."""
+    drivers: dict[Identifier, Path] = Field(min_length=1)
+    """BAU drivers (e.g. ``health_activity``, ``population``, ``gdp``): growth paths of activity."""
+    sources: list[Source] = Field(min_length=1)
+    """Baseline inventory by source (scope from the library vocabulary)."""
+    facility_stock: dict[Identifier, NonNegative] = Field(default_factory=dict)
+    """Counts of facilities by library facility type; count."""
+    phases: list[Phase] = Field(min_length=1)
+    """Implementation phases."""
+    maturity: Maturity
+    """Institutional maturity path."""
+    budget: Budget = Field(default_factory=Budget)
+    """Spending limits."""
+    payback: Payback = Field(default_factory=Payback)
+    """Payback rules."""
+    resources: list[Resource] = Field(default_factory=list)
+    """Named limited resources."""
+    target_rules: TargetRules = Field(default_factory=TargetRules)
+    """How targets constrain the plan."""
+    variants: dict[Identifier, Variant] = Field(min_length=1)
+    """Target variants (e.g. ``unconditional``, ``conditional``)."""
+    default_variant: Identifier
+    """Variant solved when none is named."""
+    objective: ObjectiveRules = Field(default_factory=ObjectiveRules)
+    """Objective."""
+    solver: SolverOptions = Field(default_factory=SolverOptions)
+    """Solver settings."""
+    overrides: Overrides = Field(default_factory=Overrides)
+    """Country-specific changes to the library."""

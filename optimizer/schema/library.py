@@ -1,0 +1,212 @@
+"""Schema of the intervention library: a directory of YAML files.
+
+- ``vocabulary.yaml``: the emission sources and facility types that interventions and cases refer to.
+- one YAML file per action family (``<family>.yaml``), holding that family's interventions and groups.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, model_validator
+
+from .base import (
+    Fraction,
+    Identifier,
+    NonNegative,
+    Positive,
+    PositiveFraction,
+    Quantity,
+    Score,
+    Strict,
+    quantity_in,
+)
+
+ACTION_FAMILIES: dict[str, str] = {
+    "inhalers_anaesthetics": "Low-carbon inhalers and anaesthetic gases",
+    "reusable_devices": "Single-use to reusable medical devices",
+    "procurement_pharmacy": "Low-carbon procurement and sustainable pharmacy",
+    "operating_theatres": "Operating-theatre optimisation",
+    "clinical_pathways": "Low-carbon clinical pathways",
+    "waste": "Waste segregation, reduction, recycling and treatment",
+    "renewable_energy": "Renewable energy",
+    "buildings": "Low-carbon buildings",
+    "fleet": "Electric ambulances and fleet",
+    "travel": "Staff and patient travel",
+    "telemedicine": "Community care, telemedicine and remote monitoring",
+    "food": "Sustainable food",
+}
+"""The strategy's twelve no-regret action families: id -> display name."""
+
+ActionFamily = Literal[
+    "inhalers_anaesthetics",
+    "reusable_devices",
+    "procurement_pharmacy",
+    "operating_theatres",
+    "clinical_pathways",
+    "waste",
+    "renewable_energy",
+    "buildings",
+    "fleet",
+    "travel",
+    "telemedicine",
+    "food",
+]
+
+
+class SourceType(Strict):
+    """An emission source (hotspot) that cases inventory and interventions act on."""
+
+    id: Identifier
+    """Identifier used by cases (``sources[].id``) and by intervention effects (``effects[].source``)."""
+    name: str
+    """Display name."""
+    scope: Literal[1, 2, 3]
+    """GHG Protocol scope (1 direct, 2 purchased energy, 3 value chain)."""
+    activity_unit: str | None = None
+    """Unit of the activity behind the emissions (e.g. ``MWh``, ``litre diesel``); null when the source
+    is inventoried by emissions or spend only, which rules out ``activity`` effects on it."""
+    description: str = ""
+    """What the source covers."""
+
+
+class FacilityType(Strict):
+    """A kind of facility stock from which intervention potentials are derived."""
+
+    id: Identifier
+    """Identifier used by cases (``facility_stock`` keys) and by ``potential.basis``."""
+    unit: str
+    """What one counted item is (e.g. ``hospital``, ``operating theatre``, ``vehicle``)."""
+    description: str = ""
+    """What is counted."""
+
+
+class Vocabulary(Strict):
+    """Contents of ``vocabulary.yaml``: the shared names cases and interventions must use."""
+
+    sources: list[SourceType] = Field(min_length=1)
+    """Emission sources."""
+    facility_types: list[FacilityType] = Field(default_factory=list)
+    """Facility stock types."""
+
+
+class ShareEffect(Strict):
+    """At full deployment, removes a fraction of a source's emissions (follows BAU growth and factors)."""
+
+    type: Literal["share"]
+    """Effect kind: ``share``."""
+    source: Identifier
+    """Source acted on (a ``vocabulary.yaml`` source id)."""
+    fraction: PositiveFraction
+    """Fraction (0-1] of the source's emissions removed when the whole potential is active; dimensionless."""
+
+
+class ActivityEffect(Strict):
+    """Changes the activity of a source per active unit; emissions and money follow the source's factor
+    and price in each year."""
+
+    type: Literal["activity"]
+    """Effect kind: ``activity``."""
+    source: Identifier
+    """Source acted on (a ``vocabulary.yaml`` source id with an ``activity_unit``)."""
+    change_per_unit_year: Quantity
+    """Change in the source's annual activity per active unit, in the source's activity unit per unit per
+    year; negative reduces activity (e.g. -1.5 MWh grid electricity per kWp of solar)."""
+
+
+Effect = Annotated[Union[ShareEffect, ActivityEffect], Field(discriminator="type")]
+
+
+class Potential(Strict):
+    """Maximum units deployable in a country, derived from its facility stock."""
+
+    basis: str
+    """A facility type id (``vocabulary.yaml``), or ``country`` for one national programme."""
+    units_per_basis: Positive
+    """Units per counted facility (e.g. 1 per hospital, 30 kWp per hospital); units per facility."""
+
+
+class Intervention(Strict):
+    """A mitigation option deployed in units (a hospital retrofitted, a kWp installed, a programme run)."""
+
+    id: Identifier
+    """Unique identifier across the whole library."""
+    name: str
+    """Display name."""
+    description: str
+    """What is done, and the physics behind the effects."""
+    unit: str
+    """What one deployed unit is (e.g. ``hospital``, ``kWp``, ``national programme``)."""
+    phase: Identifier
+    """Phase the intervention belongs to (a case ``phases[].id``, e.g. ``quick_wins`` or ``pipeline``);
+    sets its earliest start."""
+    complexity: Literal[1, 2, 3]
+    """Implementation complexity: 1 quick win, 2 moderate, 3 needs project preparation; gated by the case's
+    maturity path."""
+    effects: list[Effect] = Field(min_length=1)
+    """What one unit does to emission sources."""
+    capex_usd_per_unit: NonNegative
+    """Capital cost per unit built, USD (real, case base year) per unit."""
+    fixed_cost_usd: NonNegative
+    """One-off programme cost paid in the start year whatever the number of units, USD."""
+    om_change_usd_per_unit_year: Quantity
+    """Change in annual running cost per active unit other than the effects' activity costs, USD per unit
+    per year; negative is a saving."""
+    lifetime_years: quantity_in(1, 100, whole=True)
+    """Years a unit delivers its effects, counted from its first active year; years."""
+    lead_time_years: quantity_in(0, 10, whole=True)
+    """Years between building a unit (spending) and its first active year; years."""
+    potential: Potential
+    """Maximum units in a country."""
+    max_share_per_year: PositiveFraction
+    """Ramp limit: most of the potential that can be built in one year (delivery capacity); fraction of
+    potential per year."""
+    integer_units: bool = False
+    """Units are lumpy: build whole units only."""
+    all_or_nothing: bool = False
+    """The whole potential is built at once in the start year, or nothing (a binary decision)."""
+    group: Identifier | None = None
+    """Group of competing interventions (same slice of a source) whose combined deployment share is capped."""
+    prerequisites: list[Identifier] = Field(default_factory=list)
+    """Interventions that must have started in or before the year this one starts."""
+    co_benefit_score: Score
+    """Health, cost and environmental co-benefits, 0 (none) to 3 (high); score."""
+    resilience_score: Score
+    """Contribution to climate resilience (e.g. power during outages), 0 (none) to 3 (high); score."""
+    resource_use_per_unit: dict[Identifier, NonNegative] = Field(default_factory=dict)
+    """Use of named case resources per unit built, in each resource's unit per unit, in the build year."""
+    resource_use_per_start: dict[Identifier, NonNegative] = Field(default_factory=dict)
+    """Use of named case resources when the programme starts, in each resource's unit, in the start year."""
+    kpis: list[str] = Field(default_factory=list)
+    """Indicators to monitor implementation (e.g. ``desflurane share of volatile agents``)."""
+
+    @model_validator(mode="after")
+    def _all_or_nothing_is_not_ramped(self):
+        if self.all_or_nothing and self.max_share_per_year.value < 1.0:
+            raise ValueError(
+                "an all_or_nothing intervention is built whole in its start year: max_share_per_year must be 1"
+            )
+        return self
+
+
+class Group(Strict):
+    """Competing interventions that act on the same slice of a source."""
+
+    id: Identifier
+    """Identifier that interventions name in ``group``."""
+    name: str
+    """Display name."""
+    max_combined_share: float = Field(default=1.0, gt=0.0, le=1.0)
+    """Most of the shared slice the members may cover together: the sum over members of active units /
+    potential; dimensionless, at most 1."""
+
+
+class FamilyFile(Strict):
+    """Contents of one action-family file of the library."""
+
+    family: ActionFamily
+    """The action family every intervention in this file belongs to."""
+    interventions: list[Intervention] = Field(default_factory=list)
+    """The family's interventions."""
+    groups: list[Group] = Field(default_factory=list)
+    """Groups defined in this file (members may come from any family file)."""

@@ -1,0 +1,211 @@
+"""Synthetic libraries and cases, generated from a seed: for tests (hand-checkable and random small cases
+checked against brute force) and for benchmarks (national-size cases). Numbers here are marked as
+estimates: they are test data, not evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .loading import LoadedCase, case_from_dict, library_from_data
+
+MARK = "synthetic test data"
+
+
+def q(value: float, **extra) -> dict:
+    """A Quantity dict marked as synthetic."""
+    return {"value": float(value), "estimate": MARK, **extra}
+
+
+def series(by_year: dict[int, float]) -> dict:
+    return {"by_year": {int(y): float(v) for y, v in by_year.items()}, "estimate": MARK}
+
+
+def vocabulary(n_sources: int = 2) -> dict:
+    """Sources ``s0..`` (scope 1, activity unit ``unit``) and one facility type ``site``."""
+    return {
+        "sources": [{"id": f"s{k}", "name": f"Source {k}", "scope": 1 + k % 3, "activity_unit": "unit"}
+                    for k in range(n_sources)],
+        "facility_types": [{"id": "site", "unit": "site"}],
+    }
+
+
+def intervention(iid: str, **kw) -> dict:
+    """An intervention dict with neutral defaults; keyword arguments replace fields (plain numbers are
+    wrapped as synthetic quantities)."""
+    base = {
+        "id": iid, "name": iid, "description": "synthetic", "unit": "unit", "phase": "quick_wins",
+        "complexity": 1, "effects": [{"type": "share", "source": "s0", "fraction": q(0.5)}],
+        "capex_usd_per_unit": q(100.0), "fixed_cost_usd": q(0.0), "om_change_usd_per_unit_year": q(0.0),
+        "lifetime_years": q(10), "lead_time_years": q(0), "potential": {"basis": "country", "units_per_basis": q(1)},
+        "max_share_per_year": q(1.0), "co_benefit_score": q(1), "resilience_score": q(1),
+    }
+    numeric = {"capex_usd_per_unit", "fixed_cost_usd", "om_change_usd_per_unit_year", "lifetime_years",
+               "lead_time_years", "max_share_per_year", "co_benefit_score", "resilience_score"}
+    for key, value in kw.items():
+        base[key] = q(value) if key in numeric and isinstance(value, (int, float)) else value
+    return base
+
+
+def case_dict(**kw) -> dict:
+    """A case dict with a base year 2024, decisions 2026-2028, horizon 2030, two sources of 1,000 t/yr with
+    no growth and activity 1,000 units at 1 USD/unit, zero discounting and a below-BAU target in 2030."""
+    case = {
+        "schema_version": 1, "name": "synthetic", "country": {"name": "Testland", "iso3": "TST"},
+        "base_year": 2024, "decision_window": {"first_year": 2026, "last_year": 2028}, "horizon_end_year": 2030,
+        "discount_rate": q(0.0), "drivers": {"flat": {"annual_change": q(0.0)}},
+        "sources": [{"id": f"s{k}", "emissions_tco2e": q(1000), "activity": q(1000), "driver": "flat",
+                     "price_usd_per_unit": q(1.0)} for k in range(2)],
+        "facility_stock": {"site": q(10)},
+        "phases": [{"id": "quick_wins", "name": "Quick wins", "first_start_year": 2026},
+                   {"id": "pipeline", "name": "Pipeline", "first_start_year": 2027}],
+        "maturity": {"max_complexity_by_year": {2026: 3}, "estimate": MARK},
+        "variants": {"main": {"targets": [{"type": "below_bau", "year": 2030, "percent": q(10)}]}},
+        "default_variant": "main",
+    }
+    case.update(kw)
+    return case
+
+
+def build(family_interventions: list[dict], case: dict, groups: list[dict] | None = None,
+          n_sources: int = 2) -> LoadedCase:
+    """Validate a synthetic library (one family file) and case together."""
+    lib = library_from_data(vocabulary(n_sources), {"waste.yaml": {"family": "waste",
+                                                                  "interventions": family_interventions,
+                                                                  "groups": groups or []}})
+    return case_from_dict(case, lib)
+
+
+@dataclass(frozen=True)
+class RandomSpec:
+    n_interventions: int = 3
+    first_year: int = 2026
+    last_year: int = 2028
+    max_potential: int = 2
+    seed: int = 0
+
+
+def random_case(spec: RandomSpec, objective: str = "min_cost") -> LoadedCase:
+    """A random small case whose optimum can be found by enumeration: integer or all-or-nothing units,
+    potentials of 1-``max_potential``, random costs, savings, effects, groups, prerequisites, budgets,
+    payback rule, a resource and an elastic or hard target."""
+    rng = np.random.default_rng(spec.seed)
+    years = list(range(spec.first_year, spec.last_year + 1))
+    items = []
+    for k in range(spec.n_interventions):
+        potential = int(rng.integers(1, spec.max_potential + 1))
+        aon = bool(rng.random() < 0.3)
+        ramp = 1.0 if aon else float(rng.choice([0.5, 1.0])) if potential > 1 else 1.0
+        effects = [{"type": "share", "source": f"s{int(rng.integers(0, 2))}", "fraction": q(round(rng.uniform(0.05, 0.6), 3))}]
+        if rng.random() < 0.4:
+            effects.append({"type": "activity", "source": f"s{int(rng.integers(0, 2))}",
+                            "change_per_unit_year": q(round(rng.uniform(-120, 40), 1))})
+        items.append(intervention(
+            f"i{k}", integer_units=True, all_or_nothing=aon, max_share_per_year=ramp,
+            potential={"basis": "country", "units_per_basis": q(potential)},
+            effects=effects,
+            phase="quick_wins" if rng.random() < 0.6 else "pipeline",
+            complexity=int(rng.integers(1, 4)),
+            capex_usd_per_unit=round(rng.uniform(50, 400), 1),
+            fixed_cost_usd=round(rng.choice([0.0, rng.uniform(10, 150)]), 1),
+            om_change_usd_per_unit_year=round(rng.uniform(-60, 20), 1),
+            lifetime_years=int(rng.integers(2, 8)),
+            lead_time_years=int(rng.integers(0, 2)),
+            co_benefit_score=int(rng.integers(0, 4)), resilience_score=int(rng.integers(0, 4)),
+            resource_use_per_unit={"staff": q(round(rng.uniform(0, 3), 1))},
+        ))
+    groups = []
+    if spec.n_interventions >= 2 and rng.random() < 0.5:
+        groups = [{"id": "g", "name": "group", "max_combined_share": 1.0}]
+        items[0]["group"] = "g"
+        items[1]["group"] = "g"
+    if spec.n_interventions >= 3 and rng.random() < 0.5:
+        items[2]["prerequisites"] = ["i0"]
+    budget = {"total_usd_by_year": series({y: round(rng.uniform(150, 700), 1) for y in years})}
+    case = case_dict(
+        decision_window={"first_year": spec.first_year, "last_year": spec.last_year},
+        horizon_end_year=spec.last_year + 2,
+        discount_rate=q(round(rng.uniform(0.0, 0.08), 3)),
+        maturity={"max_complexity_by_year": {spec.first_year: int(rng.integers(1, 4)), spec.last_year: 3},
+                  "estimate": MARK},
+        budget=budget,
+        resources=[{"id": "staff", "unit": "staff-month",
+                    "limit_by_year": series({y: round(rng.uniform(1, 6), 1) for y in years})}],
+        payback=_random_payback(rng),
+        target_rules={"mode": "elastic" if rng.random() < 0.7 else "hard",
+                      "enforce": "every_year" if rng.random() < 0.5 else "milestones",
+                      "shortfall_penalty_usd_per_tco2e": 50.0},
+        variants={"main": {"targets": [{"type": "below_bau", "year": spec.last_year + 2,
+                                        "percent": q(round(rng.uniform(1, 30), 1))}]}},
+        objective={"kind": objective},
+    )
+    return build(items, case, groups)
+
+
+def _random_payback(rng: np.random.Generator) -> dict:
+    rules = {}
+    if rng.random() < 0.4:
+        rules["portfolio_max_years"] = q(round(rng.uniform(2, 12), 1))
+    if rng.random() < 0.3:
+        rules["screen_max_years"] = q(round(rng.uniform(1, 8), 1))
+    return rules
+
+
+def national_case(n_interventions: int = 40, seed: int = 0) -> LoadedCase:
+    """A national-size synthetic case (~40 interventions x 5 decision years, 12 sources) for benchmarks."""
+    rng = np.random.default_rng(seed)
+    n_sources = 12
+    years = list(range(2026, 2031))
+    items = []
+    for k in range(n_interventions):
+        lumpy = rng.random() < 0.3
+        effects = [{"type": "share", "source": f"s{int(rng.integers(0, n_sources))}",
+                    "fraction": q(round(rng.uniform(0.02, 0.3), 3))}]
+        if rng.random() < 0.4:
+            effects.append({"type": "activity", "source": f"s{int(rng.integers(0, n_sources))}",
+                            "change_per_unit_year": q(round(rng.uniform(-50, 5), 2))})
+        items.append(intervention(
+            f"i{k:02d}", integer_units=lumpy,
+            all_or_nothing=bool(rng.random() < 0.1),
+            potential={"basis": "site", "units_per_basis": q(round(rng.uniform(0.5, 3), 2))},
+            effects=effects,
+            max_share_per_year=round(rng.uniform(0.2, 0.6), 2),
+            phase="quick_wins" if rng.random() < 0.5 else "pipeline",
+            complexity=int(rng.integers(1, 4)),
+            capex_usd_per_unit=round(rng.uniform(2e4, 4e5), 0),
+            fixed_cost_usd=round(rng.uniform(0, 2e5), 0),
+            om_change_usd_per_unit_year=round(rng.uniform(-6e4, 1e4), 0),
+            lifetime_years=int(rng.integers(5, 21)),
+            lead_time_years=int(rng.integers(0, 2)),
+            co_benefit_score=int(rng.integers(0, 4)), resilience_score=int(rng.integers(0, 4)),
+            resource_use_per_unit={"engineers": q(round(rng.uniform(0, 2), 2))},
+        ))
+        if items[-1]["all_or_nothing"]:
+            items[-1]["max_share_per_year"] = q(1.0)
+    groups = [{"id": f"g{k}", "name": f"group {k}"} for k in range(4)]
+    for k in range(8):
+        items[k]["group"] = f"g{k // 2}"
+    for k in range(10, 14):
+        items[k]["prerequisites"] = [items[k - 2]["id"]]
+    sources = [{"id": f"s{k}", "emissions_tco2e": q(round(rng.uniform(5e3, 8e4), 0)),
+                "activity": q(round(rng.uniform(1e4, 1e5), 0)), "driver": "health",
+                "factor_path": {"annual_change": q(round(rng.uniform(-0.04, 0.0), 3))},
+                "price_usd_per_unit": q(round(rng.uniform(0.05, 2.0), 3))} for k in range(n_sources)]
+    case = case_dict(
+        decision_window={"first_year": 2026, "last_year": 2030}, horizon_end_year=2035,
+        discount_rate=q(0.06), drivers={"health": {"annual_change": q(0.05)}}, sources=sources,
+        facility_stock={"site": q(200)},
+        phases=[{"id": "quick_wins", "name": "Quick wins", "first_start_year": 2026, "last_start_year": 2027},
+                {"id": "pipeline", "name": "Pipeline", "first_start_year": 2027}],
+        maturity={"max_complexity_by_year": {2026: 1, 2027: 2, 2028: 3}, "estimate": MARK},
+        budget={"total_usd_by_year": series({y: 2.5e7 for y in years})},
+        payback={"portfolio_max_years": q(8)},
+        resources=[{"id": "engineers", "unit": "staff-month", "limit_by_year": series({y: 150 for y in years})}],
+        target_rules={"mode": "elastic", "enforce": "every_year"},
+        variants={"main": {"targets": [{"type": "below_bau", "year": 2030, "percent": q(20)},
+                                       {"type": "below_bau", "year": 2035, "percent": q(35)}]}},
+    )
+    lib = library_from_data(vocabulary(n_sources), {"waste.yaml": {"family": "waste", "interventions": items,
+                                                                  "groups": groups}})
+    return case_from_dict(case, lib, name="<national synthetic>")
