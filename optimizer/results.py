@@ -18,6 +18,8 @@ import pandas as pd
 from .prepare import ModelData
 
 ROUND = 1e-6
+UNIT_DECIMALS = 6
+"""Units built are reported to 6 decimals (solver tolerances make the 7th onwards noise)."""
 
 
 @dataclass
@@ -80,7 +82,7 @@ def read_solution(m, data: ModelData):
     build = {}
     for (i, y) in m.build_index_set:
         v = m.build[i, y].value or 0.0
-        build[i, y] = float(round(v)) if data.candidates[i].integer else _clean(v)
+        build[i, y] = float(round(v)) if data.candidates[i].integer else _clean(round(v, UNIT_DECIMALS))
     start = {(i, y): int(round(m.start[i, y].value or 0.0)) for (i, y) in m.start_index_set}
     pay = {(i, y, f): _clean(m.pay[i, y, f].value or 0.0) for (i, y, f) in m.financing_index_set}
     shortfall = {t: _clean(m.shortfall[t].value or 0.0) for t in m.target_years}

@@ -16,7 +16,6 @@ import numpy as np
 from optimizer.model.limits import required_abatement
 from optimizer.model.objective import (
     MAX_ABATEMENT_PENALTY_DIVISOR,
-    TIE_BREAK_TONNES_PER_USD,
     abatement_reference,
     cost_reference,
     cumulative_abatement_coefficients,
@@ -40,7 +39,7 @@ def candidate_plans(c: Candidate) -> list[tuple[int | None, dict[int, int]]]:
             continue
         ramp = int(round(c.ramp))
         for combo in itertools.product(range(ramp + 1), repeat=len(years)):
-            if sum(combo) <= c.potential + 1e-9:
+            if sum(combo) <= c.potential + 1e-9 and combo[0] >= 1:  # a launch builds in its start year
                 plans.append((s, dict(zip(years, combo))))
     return plans
 
@@ -141,7 +140,7 @@ def solve_by_enumeration(data: ModelData, objective: str) -> BruteForce:
             if objective == "min_cost":
                 obj[k] = cost
             elif objective == "max_abatement":
-                obj[k] = cum_ab - TIE_BREAK_TONNES_PER_USD * cost
+                obj[k] = cum_ab
             else:
                 score = (w.co_benefit * c.co_benefit + w.resilience * c.resilience) / 3.0
                 units = sum(builds.values())

@@ -11,6 +11,7 @@ from .deployment import (
     add_deployment_link,
     add_group_share,
     add_prerequisites,
+    add_start_deploys,
     add_start_once,
 )
 from .limits import add_resource_limit, add_source_floor, add_target_pathway
@@ -33,6 +34,7 @@ def build_model(data: ModelData, objective: str | None = None) -> pyo.ConcreteMo
         add_variables(m, data)
         add_start_once(m, data)
         add_deployment_link(m, data)
+        add_start_deploys(m, data)
         add_all_or_nothing(m, data)
         add_group_share(m, data)
         add_prerequisites(m, data)

@@ -36,6 +36,27 @@ def add_deployment_link(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.deployment_link = pyo.Constraint(index, rule=rule)
 
 
+MIN_START_SHARE = 0.01
+"""A continuous programme that starts deploys at least this share of its potential in its start year."""
+
+
+def min_start_units(c) -> float:
+    """Units a launched programme deploys at least in its start year: 1 whole unit for lumpy
+    interventions, ``MIN_START_SHARE`` of the potential otherwise (never more than the ramp allows)."""
+    return min(c.ramp, 1.0 if c.integer else MIN_START_SHARE * c.potential)
+
+
+def add_start_deploys(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """start_deploys[i,y]: build[i,y] >= mu_i start[i,y] (a launch deploys something in its start year, so
+    an empty launch cannot satisfy a prerequisite)."""
+    index = [(i, y) for (i, y) in m.start_index_set if not data.candidates[i].all_or_nothing]
+
+    def rule(m, i, y):
+        return linear([(1.0, m.build[i, y]), (-min_start_units(data.candidates[i]), m.start[i, y])]) >= 0.0
+
+    m.start_deploys = pyo.Constraint(index, rule=rule)
+
+
 def add_all_or_nothing(m: pyo.ConcreteModel, data: ModelData) -> None:
     """all_or_nothing[i,y]: build[i,y] = P_i start[i,y] (whole potential in the start year, or nothing)."""
     index = [(i, y) for (i, y) in m.build_index_set if data.candidates[i].all_or_nothing]

@@ -8,8 +8,8 @@ import pyomo.environ as pyo
 from ..prepare import ModelData
 from .expressions import linear
 
-TIE_BREAK_TONNES_PER_USD = 1e-9
-"""In ``max_abatement``, each USD of net present cost counts as this many tonnes (a tie-break only)."""
+LEXICOGRAPHIC_TOLERANCE = 1e-9
+"""Second stage of ``max_abatement``: abatement may fall this much (relative) below the first-stage optimum."""
 
 MAX_ABATEMENT_PENALTY_DIVISOR = 1000.0
 """In ``max_abatement``, a tonne of shortfall costs shortfall_penalty_usd_per_tco2e / 1000 tonnes."""
@@ -55,16 +55,29 @@ def add_objective(m: pyo.ConcreteModel, data: ModelData, kind: str | None = None
         expr = linear(cost_terms(m, data) + [(penalty, v) for _, v in shortfall])
         m.objective = pyo.Objective(expr=expr, sense=pyo.minimize)
     elif kind == "max_abatement":
-        cum = cumulative_abatement_coefficients(data)
-        terms = [(cum[i, y], m.build[i, y]) for (i, y) in m.build_index_set]
-        terms += [(-TIE_BREAK_TONNES_PER_USD * c, v) for c, v in cost_terms(m, data)]
-        terms += [(-penalty / MAX_ABATEMENT_PENALTY_DIVISOR, v) for _, v in shortfall]
-        m.objective = pyo.Objective(expr=linear(terms), sense=pyo.maximize)
+        m.objective = pyo.Objective(expr=linear(abatement_objective_terms(m, data)), sense=pyo.maximize)
     elif kind == "weighted":
         m.objective = pyo.Objective(expr=linear(weighted_terms(m, data)), sense=pyo.maximize)
     else:
         raise ValueError(f"unknown objective {kind!r}")
     m.objective_kind = kind
+
+
+def abatement_objective_terms(m, data: ModelData) -> list[tuple[float, object]]:
+    """Cumulative abatement (tCO2e) minus the shortfall penalty expressed in tonnes."""
+    penalty = data.case.target_rules.shortfall_penalty_usd_per_tco2e / MAX_ABATEMENT_PENALTY_DIVISOR
+    cum = cumulative_abatement_coefficients(data)
+    terms = [(cum[i, y], m.build[i, y]) for (i, y) in m.build_index_set]
+    return terms + [(-penalty, m.shortfall[t]) for t in m.target_years]
+
+
+def add_least_cost_stage(m: pyo.ConcreteModel, data: ModelData, best_abatement: float) -> None:
+    """Second stage of ``max_abatement`` (lexicographic): keep the stage-one abatement
+    (``abatement_floor``: objective >= best - tolerance) and minimise the net present cost among such plans."""
+    slack = LEXICOGRAPHIC_TOLERANCE * max(abs(best_abatement), 1.0)
+    m.abatement_floor = pyo.Constraint(expr=linear(abatement_objective_terms(m, data)) >= best_abatement - slack)
+    m.objective.deactivate()
+    m.least_cost_objective = pyo.Objective(expr=linear(cost_terms(m, data)), sense=pyo.minimize)
 
 
 def weighted_terms(m, data: ModelData) -> list[tuple[float, object]]:
