@@ -79,6 +79,9 @@ def milestone_levels(case: Case, variant: Variant, bau: BauProjection) -> dict[i
         if t.type == "custom":
             levels.update({int(y): float(v) for y, v in t.cap_tco2e_by_year.by_year.items()})
             continue
+        if t.type == "absolute":
+            levels[t.year] = t.cap_tco2e.value
+            continue
         cut = 1.0 - t.percent.value / 100.0
         if t.type == "below_bau":
             levels[t.year] = float(total[t.year]) * cut
@@ -96,8 +99,6 @@ def milestone_levels(case: Case, variant: Variant, bau: BauProjection) -> dict[i
             achieved = (t.achieved_by_base_year_percent.value if t.achieved_by_base_year_percent else 0.0) / 100.0
             reference_intensity = base_total / (1.0 - achieved) if achieved < 1.0 else float("inf")
             levels[t.year] = reference_intensity * cut * denominator
-        elif t.type == "absolute":
-            levels[t.year] = t.cap_tco2e.value
     return dict(sorted(levels.items()))
 
 

@@ -1,0 +1,83 @@
+"""The command line end to end: solve writes every table and the summary; exit codes 0/2/3."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from optimizer.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASE = FIXTURES / "mini_case.yaml"
+SUMMARY_KEYS = {"status", "objective", "objective_value", "mip_gap", "npv_usd", "capex_usd_by_year",
+                "emissions_tco2e_by_year", "shortfall_tco2e_by_year", "build_seconds", "solve_seconds",
+                "highs_seconds", "metadata"}
+
+
+def test_solve_writes_all_outputs(tmp_path, capsys):
+    out = tmp_path / "result"
+    assert main(["solve", str(CASE), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Mini case (TST), variant 'unconditional'" in printed and str(out) in printed
+    files = sorted(p.name for p in out.iterdir())
+    assert files == ["finance.csv", "pathway.csv", "portfolio.csv", "schedule.csv", "screening.csv",
+                     "summary.json", "trajectory.csv"]
+    summary = json.loads((out / "summary.json").read_text())
+    assert SUMMARY_KEYS <= set(summary)
+    assert summary["status"] == "optimal" and summary["objective"] == "min_cost"
+    assert set(summary["emissions_tco2e_by_year"]) == {"bau", "target", "optimised"}
+    assert len(summary["metadata"]["input_sha256"]) == 64 and summary["metadata"]["versions"]["pyomo"]
+    # The tables agree with each other and with the summary.
+    portfolio = pd.read_csv(out / "portfolio.csv")
+    schedule = pd.read_csv(out / "schedule.csv")
+    trajectory = pd.read_csv(out / "trajectory.csv")
+    pathway = pd.read_csv(out / "pathway.csv")
+    assert math.isclose(portfolio["capex_usd"].sum(), schedule["capex_usd"].sum())
+    assert math.isclose(sum(summary["capex_usd_by_year"].values()), portfolio["capex_usd"].sum())
+    assert math.isclose(summary["npv_usd"], portfolio["npv_usd"].sum())
+    by_year = trajectory.groupby("year")["optimised_tco2e"].sum()
+    assert all(math.isclose(by_year[y], v) for y, v in zip(pathway["year"], pathway["optimised_tco2e"]))
+    assert math.isclose(summary["emissions_tco2e_by_year"]["optimised"]["2030"], by_year[2030])
+
+
+def test_variant_and_objective_options(tmp_path):
+    out = tmp_path / "c"
+    assert main(["solve", str(CASE), "--variant", "conditional", "--objective", "max_abatement",
+                 "--out", str(out), "--quiet"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["variant"] == "conditional" and summary["objective"] == "max_abatement"
+
+
+def test_hard_infeasible_target_exits_3(tmp_path, capsys):
+    shutil_case = tmp_path / "case.yaml"
+    data = yaml.safe_load(CASE.read_text())
+    data["library"] = str(FIXTURES / "mini_library")
+    data["target_rules"] = {"mode": "hard"}
+    data["variants"]["unconditional"]["targets"][0]["percent"]["value"] = 90
+    shutil_case.write_text(yaml.safe_dump(data))
+    out = tmp_path / "out"
+    assert main(["solve", str(shutil_case), "--out", str(out)]) == 3
+    err = capsys.readouterr().err
+    assert "infeasible" in err and "elastic" in err
+    assert not out.exists()
+
+
+def test_validate_ok(capsys):
+    assert main(["validate", str(CASE), str(FIXTURES / "mini_library")]) == 0
+    assert "ok" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("entry", [["-m", "optimizer"], ["-c", "from optimizer.cli import main; raise SystemExit(main())"]])
+def test_module_entry_points(entry, tmp_path):
+    proc = subprocess.run([sys.executable, *entry, "validate", str(CASE)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    proc = subprocess.run([sys.executable, *entry, "solve", str(tmp_path / "missing.yaml")], capture_output=True,
+                          text=True)
+    assert proc.returncode == 2 and "missing.yaml" in proc.stderr and "Traceback" not in proc.stderr
