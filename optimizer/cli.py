@@ -61,9 +61,10 @@ def _validate(paths: list[Path]) -> int:
     problems = []
     for path in paths:
         try:
-            if path.is_dir():
-                lib = load_library(path)
-                print(f"ok   {path}: library with {len(lib.interventions)} interventions")
+            if path.is_dir() or _is_library_file(path):
+                root = path if path.is_dir() else path.parent
+                lib = load_library(root)
+                print(f"ok   {path}: library {root} with {len(lib.interventions)} interventions")
             else:
                 loaded = load_case(path)
                 print(f"ok   {path}: case '{loaded.case.name}' with library {loaded.library.root}")
@@ -73,6 +74,16 @@ def _validate(paths: list[Path]) -> int:
     if problems:
         raise InputError(problems)
     return EXIT_OK
+
+
+def _is_library_file(path: Path) -> bool:
+    """A vocabulary or action-family file is checked together with the rest of its library."""
+    from .loading import VOCABULARY_FILE
+    from .yaml_io import read_yaml_mapping
+
+    if path.name == VOCABULARY_FILE:
+        return True
+    return path.suffix in (".yaml", ".yml") and path.is_file() and "family" in read_yaml_mapping(path)
 
 
 def _solve(args) -> int:
