@@ -24,7 +24,9 @@ COUNTRY_BASIS = "country"
 def check_vocabulary_ids_unique(lib: Library) -> list[Problem]:
     file = str(lib.root / "vocabulary.yaml")
     out = []
-    for kind, items in (("sources", lib.vocabulary.sources), ("facility_types", lib.vocabulary.facility_types)):
+    vocab = lib.vocabulary
+    for kind, items in (("sources", vocab.sources), ("facility_types", vocab.facility_types),
+                        ("resources", vocab.resources)):
         seen: set[str] = set()
         for k, item in enumerate(items):
             if item.id in seen:
@@ -59,6 +61,18 @@ def check_share_fractions_at_most_one(lib: Library) -> list[Problem]:
             if share > 1.0 + 1e-12:
                 out.append(Problem(lib.file_of[iid], f"interventions[{iid}].effects", share,
                                    f"share fractions on source '{src}' adding up to at most 1"))
+    return out
+
+
+def check_resources_known(lib: Library) -> list[Problem]:
+    known = {r.id for r in lib.vocabulary.resources}
+    out = []
+    for iid, item in lib.interventions.items():
+        for field in ("resource_use_per_unit", "resource_use_per_start"):
+            for rid in getattr(item, field):
+                if rid not in known:
+                    out.append(Problem(lib.file_of[iid], f"interventions[{iid}].{field}.{rid}", rid,
+                                       f"a resource in vocabulary.yaml {sorted(known)}"))
     return out
 
 
@@ -122,6 +136,7 @@ LIBRARY_CHECKS = (
     check_effect_sources_known,
     check_share_fractions_at_most_one,
     check_potential_basis_known,
+    check_resources_known,
     check_groups_known,
     check_prerequisites_known,
     check_prerequisites_acyclic,
@@ -284,9 +299,12 @@ def check_budget(case: Case, file: str, lib: Library) -> list[Problem]:
 
 def check_resources(case: Case, file: str, lib: Library) -> list[Problem]:
     w = case.decision_window
+    known = {r.id for r in lib.vocabulary.resources}
     out, seen = [], set()
     for res in case.resources:
         p = f"resources[{res.id}]"
+        if res.id not in known:
+            out.append(Problem(file, f"{p}.id", res.id, f"a resource in the library vocabulary {sorted(known)}"))
         if res.id in seen:
             out.append(Problem(file, f"{p}.id", res.id, "each resource id only once"))
         seen.add(res.id)
@@ -348,10 +366,32 @@ def check_overrides(case: Case, file: str, lib: Library) -> list[Problem]:
             out.append(Problem(file, f"overrides.interventions.{iid}", iid, "an intervention id of the library"))
             continue
         item = lib.interventions[iid]
+        out += _override_effect_problems(file, iid, override, lib)
         share = override.max_share_per_year.value if override.max_share_per_year else item.max_share_per_year.value
         if item.all_or_nothing and share < 1.0:
             out.append(Problem(file, f"overrides.interventions[{iid}].max_share_per_year", share,
                                "1 for an all_or_nothing intervention"))
+    return out
+
+
+def _override_effect_problems(file: str, iid: str, override, lib: Library) -> list[Problem]:
+    if override.effects is None:
+        return []
+    known = {s.id: s for s in lib.vocabulary.sources}
+    out = []
+    share: dict[str, float] = defaultdict(float)
+    for k, eff in enumerate(override.effects):
+        path = f"overrides.interventions[{iid}].effects[{k}].source"
+        if eff.source not in known:
+            out.append(Problem(file, path, eff.source, f"a source in the library vocabulary {sorted(known)}"))
+        elif eff.type == "activity" and known[eff.source].activity_unit is None:
+            out.append(Problem(file, path, eff.source, "a source with an activity_unit"))
+        if eff.type == "share":
+            share[eff.source] += eff.fraction.value
+    for src, total in share.items():
+        if total > 1.0 + 1e-12:
+            out.append(Problem(file, f"overrides.interventions[{iid}].effects", total,
+                               f"share fractions on source '{src}' adding up to at most 1"))
     return out
 
 

@@ -132,10 +132,10 @@ def make_candidate(loaded: LoadedCase, iid: str) -> Candidate:
         potential = case.facility_stock[item.potential.basis].value * item.potential.units_per_basis.value
     else:
         potential = float("nan")
-    if item.integer_units and potential == potential:
-        potential = float(np.floor(potential + 1e-9))
+    if potential == potential:
+        potential = float(np.floor(potential + 1e-9)) if item.integer_units else round(potential, 9)
     share = _effective(item, ov, "max_share_per_year").value
-    ramp = potential * share
+    ramp = round(potential * share, 9)
     if item.integer_units and ramp == ramp:
         ramp = float(max(1.0, np.floor(ramp + 1e-9))) if potential >= 1 else 0.0
     return Candidate(
@@ -164,13 +164,21 @@ def make_candidate(loaded: LoadedCase, iid: str) -> Candidate:
     )
 
 
+def effective_effects(loaded: LoadedCase, iid: str) -> list:
+    """The intervention's effects, or the case's replacement list."""
+    override = loaded.case.overrides.interventions.get(iid)
+    if override is not None and override.effects is not None:
+        return list(override.effects)
+    return list(loaded.library.interventions[iid].effects)
+
+
 def _applicability(loaded: LoadedCase, cand: Candidate, financing: list[FinancingSource]) -> str:
     """Reason the candidate cannot be used in this case, or KEPT."""
     case, item = loaded.case, loaded.library.interventions[cand.id]
     inventory = {s.id: s for s in case.sources}
     if cand.id in case.overrides.exclude:
         return "excluded by the case (overrides.exclude)"
-    for eff in item.effects:
+    for eff in effective_effects(loaded, cand.id):
         src = inventory.get(eff.source)
         if src is None:
             return f"not applicable: the case inventory has no source '{eff.source}'"
@@ -203,13 +211,13 @@ def _start_years(case, cand: Candidate) -> list[int]:
 def _coefficients(loaded: LoadedCase, cand: Candidate, years: np.ndarray, bau: BauProjection,
                   discount: np.ndarray) -> None:
     """Per-unit NPV cost, saving and abatement for each build year (fills the candidate in place)."""
-    item = loaded.library.interventions[cand.id]
+    effects = effective_effects(loaded, cand.id)
     y0 = int(years[0])
     for y in cand.build_years:
         active = np.array([t - y0 for t in cand.active_years(y)])
         per_unit = np.zeros_like(bau.emissions)
         running = np.full(len(active), cand.om_change)
-        for eff in item.effects:
+        for eff in effects:
             s = bau.row(eff.source)
             if eff.type == "share":
                 per_unit[s, active] += eff.fraction.value / cand.potential * bau.emissions[s, active]

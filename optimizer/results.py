@@ -18,6 +18,8 @@ import pandas as pd
 from .prepare import ModelData
 
 ROUND = 1e-6
+CSV_FLOAT_FORMAT = "%.10g"
+"""CSV numbers carry 10 significant digits (no 125.99999999999999 from floating-point noise)."""
 UNIT_DECIMALS = 6
 """Units built are reported to 6 decimals (solver tolerances make the 7th onwards noise)."""
 
@@ -50,7 +52,7 @@ class Result:
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
         try:
             for name in self.TABLES:
-                getattr(self, name).to_csv(staging / f"{name}.csv", index=False)
+                getattr(self, name).to_csv(staging / f"{name}.csv", index=False, float_format=CSV_FLOAT_FORMAT)
             (staging / "summary.json").write_text(json.dumps(_jsonable(self.full_summary()), indent=2) + "\n")
             out_dir.mkdir(exist_ok=True)
             for f in staging.iterdir():
@@ -260,6 +262,7 @@ def _summary(m, data: ModelData, outcome, portfolio: pd.DataFrame, pathway: pd.D
         "best_bound": outcome.best_bound,
         "mip_gap": outcome.mip_gap,
         "npv_usd": float(portfolio["npv_usd"].sum()) if len(portfolio) else 0.0,
+        "total_shortfall_tco2e": float(pathway.loc[pathway["enforced"], "shortfall_tco2e"].sum()),
         "capex_usd_by_year": {y: _clean(v) for y, v in capex_by_year.items()},
         "spend_usd_by_year": {int(p): float(v) for p, v in zip(spend_rows["period"], spend_rows["spend_usd"])},
         "emissions_tco2e_by_year": {"bau": by_year("bau_tco2e"), "target": by_year("target_tco2e"),

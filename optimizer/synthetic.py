@@ -22,12 +22,16 @@ def series(by_year: dict[int, float]) -> dict:
     return {"by_year": {int(y): float(v) for y, v in by_year.items()}, "estimate": MARK}
 
 
-def vocabulary(n_sources: int = 2) -> dict:
-    """Sources ``s0..`` (scope 1, activity unit ``unit``) and one facility type ``site``."""
+DEFAULT_RESOURCES = ("staff", "engineers")
+
+
+def vocabulary(n_sources: int = 2, resources: tuple[str, ...] = DEFAULT_RESOURCES) -> dict:
+    """Sources ``s0..`` (scope 1-3, activity unit ``unit``), facility type ``site`` and resources."""
     return {
         "sources": [{"id": f"s{k}", "name": f"Source {k}", "scope": 1 + k % 3, "activity_unit": "unit"}
                     for k in range(n_sources)],
         "facility_types": [{"id": "site", "unit": "site"}],
+        "resources": [{"id": r, "unit": "staff-month"} for r in resources],
     }
 
 
@@ -69,9 +73,9 @@ def case_dict(**kw) -> dict:
 
 
 def build(family_interventions: list[dict], case: dict, groups: list[dict] | None = None,
-          n_sources: int = 2) -> LoadedCase:
+          n_sources: int = 2, resources: tuple[str, ...] = DEFAULT_RESOURCES) -> LoadedCase:
     """Validate a synthetic library (one family file) and case together."""
-    lib = library_from_data(vocabulary(n_sources), {"waste.yaml": {"family": "waste",
+    lib = library_from_data(vocabulary(n_sources, resources), {"waste.yaml": {"family": "waste",
                                                                   "interventions": family_interventions,
                                                                   "groups": groups or []}})
     return case_from_dict(case, lib)
@@ -130,7 +134,7 @@ def random_case(spec: RandomSpec, objective: str = "min_cost") -> LoadedCase:
         maturity={"max_complexity_by_year": {spec.first_year: int(rng.integers(1, 4)), spec.last_year: 3},
                   "estimate": MARK},
         budget=budget,
-        resources=[{"id": "staff", "unit": "staff-month",
+        resources=[{"id": "staff",
                     "limit_by_year": series({y: round(rng.uniform(1, 6), 1) for y in years})}],
         payback=_random_payback(rng),
         target_rules={"mode": "elastic" if rng.random() < 0.7 else "hard",
@@ -201,7 +205,7 @@ def national_case(n_interventions: int = 40, seed: int = 0) -> LoadedCase:
         maturity={"max_complexity_by_year": {2026: 1, 2027: 2, 2028: 3}, "estimate": MARK},
         budget={"total_usd_by_year": series({y: 2.5e7 for y in years})},
         payback={"portfolio_max_years": q(8)},
-        resources=[{"id": "engineers", "unit": "staff-month", "limit_by_year": series({y: 150 for y in years})}],
+        resources=[{"id": "engineers", "limit_by_year": series({y: 150 for y in years})}],
         target_rules={"mode": "elastic", "enforce": "every_year"},
         variants={"main": {"targets": [{"type": "below_bau", "year": 2030, "percent": q(20)},
                                        {"type": "below_bau", "year": 2035, "percent": q(35)}]}},

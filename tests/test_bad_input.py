@@ -59,6 +59,14 @@ CASE_MISTAKES = {
                                           ["mini_case.yaml", "overrides.exclude[0]", "'solar'"]),
     "unknown default variant": (lambda d: d.update(default_variant="ambitious"),
                                 ["mini_case.yaml", "default_variant", "'ambitious'"]),
+    "unknown resource limit": (
+        lambda d: d.update(resources=[{"id": "nurses", "limit_by_year": {"by_year": {2026: 1, 2027: 1, 2028: 1},
+                                                                        "estimate": "x"}}]),
+        ["mini_case.yaml", "resources[nurses].id", "'nurses'", "a resource in the library vocabulary"]),
+    "effect override on unknown source": (
+        lambda d: d.update(overrides={"interventions": {"led_retrofit": {"effects": [
+            {"type": "share", "source": "grid", "fraction": {"value": 0.5, "estimate": "x"}}]}}}),
+        ["mini_case.yaml", "overrides.interventions[led_retrofit].effects[0].source", "'grid'"]),
     "negative discount rate": (lambda d: d["discount_rate"].update(value=-0.1),
                                ["mini_case.yaml", "discount_rate", "a number in [0, 1]"]),
 }
@@ -95,6 +103,9 @@ LIBRARY_MISTAKES = {
                       ["waste.yaml", "interventions[led_retrofit].group", "'lighting'"]),
     "unknown phase": (lambda d: _intervention(d, "led_retrofit").update(phase="later"),
                       ["waste.yaml", "interventions[led_retrofit].phase", "'later'", "a phase id defined by the case"]),
+    "unknown resource": (lambda d: _intervention(d, "led_retrofit").update(
+        resource_use_per_unit={"engineer_months": {"value": 1, "estimate": "x"}}),
+        ["waste.yaml", "interventions[led_retrofit].resource_use_per_unit.engineer_months", "'engineer_months'"]),
     "unknown family": (lambda d: d.update(family="energy"), ["waste.yaml", "family", "'energy'"]),
 }
 

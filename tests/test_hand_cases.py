@@ -106,6 +106,14 @@ def test_activity_effect_follows_factor_and_price_paths():
     assert c.abatement[2026][:, :2].sum() == 0.0  # nothing before it is built
 
 
+def test_case_can_override_effects():
+    # The country's own effect (e.g. its solar yield) replaces the library's: 50 % of s1 instead of 30 % of s0.
+    override = {"interventions": {"a": {"effects": [{"type": "share", "source": "s1", "fraction": q(0.5)}]}}}
+    c = prepare(build([intervention("a", **A)], case_dict(overrides=override))).candidates["a"]
+    assert c.abatement[2026][0].sum() == 0.0
+    assert close(c.abatement[2026][1, 2030 - 2024], 500.0)
+
+
 # --------------------------------------------------------------------------- deployment families
 
 
@@ -213,8 +221,7 @@ def test_payback_screen_excludes_with_reason():
 def test_resource_limit_binds():
     # A needs 2 staff-months per unit; 1 staff-month a year -> half a unit a year.
     r = solve_tiny([intervention("a", resource_use_per_unit={"staff": q(2)}, **A)], kind="max_abatement",
-                   resources=[{"id": "staff", "unit": "staff-month",
-                               "limit_by_year": series({2026: 1, 2027: 1, 2028: 1})}])
+                   resources=[{"id": "staff", "limit_by_year": series({2026: 1, 2027: 1, 2028: 1})}])
     assert units_by_year(r, "a") == {2026: 0.5, 2027: 0.5}
 
 

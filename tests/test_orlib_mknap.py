@@ -48,11 +48,11 @@ def knapsack_case(problem: dict):
         phases=[{"id": "quick_wins", "name": "Quick wins", "first_start_year": 2026}],
         sources=[{"id": "s0", "emissions_tco2e": q(total), "driver": "flat"},
                  {"id": "s1", "emissions_tco2e": q(1.0), "driver": "flat"}],
-        resources=[{"id": f"k{k}", "unit": "weight", "limit_by_year": series({2026: c})}
+        resources=[{"id": f"k{k}", "limit_by_year": series({2026: c})}
                    for k, c in enumerate(problem["capacities"])],
         variants={"main": {"targets": [{"type": "below_bau", "year": 2026, "percent": q(0)}]}},
         objective={"kind": "max_abatement"})
-    return build(items, case)
+    return build(items, case, resources=tuple(f"k{k}" for k in range(problem["m"])))
 
 
 @pytest.mark.skipif(not MKNAP1.is_file(), reason="needs ../shared/reference/mknap1.txt beside the repository")

@@ -19,7 +19,7 @@ from .base import (
     YearSeries,
     quantity_in,
 )
-from .library import ActionFamily
+from .library import ActionFamily, Effect
 
 Percent = quantity_in(-100.0, 100.0)
 
@@ -143,12 +143,10 @@ class Payback(Strict):
 
 
 class Resource(Strict):
-    """A named limited resource (staff-months, procurement lots, engineering capacity)."""
+    """A limit on a delivery resource of the library vocabulary (staff-months, procurement lots)."""
 
     id: Identifier
-    """Identifier that interventions name in ``resource_use_per_unit`` / ``resource_use_per_start``."""
-    unit: str
-    """Unit of the resource (e.g. ``staff-month``)."""
+    """A resource id of the library vocabulary (its unit is defined there)."""
     limit_by_year: YearSeries
     """Most available per year; resource unit per year."""
 
@@ -332,6 +330,8 @@ class InterventionOverride(Strict):
     """Moves the intervention to another phase."""
     complexity: Literal[1, 2, 3] | None = None
     """Replaces the complexity level."""
+    effects: list[Effect] | None = Field(default=None, min_length=1)
+    """Replaces the whole list of effects (e.g. the country's solar yield per kWp)."""
 
 
 class Overrides(Strict):

@@ -81,6 +81,18 @@ class FacilityType(Strict):
     """What is counted."""
 
 
+class ResourceType(Strict):
+    """A kind of limited delivery resource (staff-months, procurement lots) that interventions use and
+    cases may limit."""
+
+    id: Identifier
+    """Identifier used by ``resource_use_per_unit`` / ``resource_use_per_start`` and case ``resources``."""
+    unit: str
+    """Unit of the resource (e.g. ``staff-month``)."""
+    description: str = ""
+    """What is counted."""
+
+
 class Vocabulary(Strict):
     """Contents of ``vocabulary.yaml``: the shared names cases and interventions must use."""
 
@@ -88,6 +100,8 @@ class Vocabulary(Strict):
     """Emission sources."""
     facility_types: list[FacilityType] = Field(default_factory=list)
     """Facility stock types."""
+    resources: list[ResourceType] = Field(default_factory=list)
+    """Delivery resources; a case that does not limit one leaves it unconstrained."""
 
 
 class ShareEffect(Strict):
@@ -174,9 +188,9 @@ class Intervention(Strict):
     resilience_score: Score
     """Contribution to climate resilience (e.g. power during outages), 0 (none) to 3 (high); score."""
     resource_use_per_unit: dict[Identifier, NonNegative] = Field(default_factory=dict)
-    """Use of named case resources per unit built, in each resource's unit per unit, in the build year."""
+    """Use of vocabulary resources per unit built, in each resource's unit per unit, in the build year."""
     resource_use_per_start: dict[Identifier, NonNegative] = Field(default_factory=dict)
-    """Use of named case resources when the programme starts, in each resource's unit, in the start year."""
+    """Use of vocabulary resources when the programme starts, in each resource's unit, in the start year."""
     kpis: list[str] = Field(default_factory=list)
     """Indicators to monitor implementation (e.g. ``desflurane share of volatile agents``)."""
 
