@@ -21,7 +21,7 @@ class _DuplicateKey(Exception):
         self.line = line
 
 
-class StrictSafeLoader(yaml.SafeLoader):
+class StrictSafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
     """SafeLoader that reads ``1e6`` as a float and rejects duplicate keys."""
 
 
