@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.noregret-installed
-CASES ?= cases/demo.yaml
+MANIFEST ?= cases/manifest.yaml
 OUT ?= outputs
 
 .PHONY: run test bench docs clean
@@ -14,14 +14,11 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "noregret needs Python >= 3.11 (found %s); set PYTHON=python3.11" % sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
 
 run: $(STAMP)
-	@for case in $(CASES); do \
-		name=$$(basename $$case .yaml); \
-		$(BIN)/noregret solve $$case --out $(OUT)/$$name || exit $$?; \
-	done
+	$(BIN)/noregret batch $(MANIFEST) --out $(OUT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -36,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--out", type=Path, help="output directory (default: outputs/<case file name>-<variant>)")
     s.add_argument("--quiet", action="store_true", help="print only where the outputs are")
 
+    b = sub.add_parser("batch", help="solve every case of a manifest and print one comparison table")
+    b.add_argument("manifest", type=Path, help="manifest YAML listing case files")
+    b.add_argument("--variant", help="variant to solve where a case has it (default: each case's default)")
+    b.add_argument("--out", type=Path, default=Path("outputs"), help="output directory (default: outputs)")
+
     v = sub.add_parser("validate", help="check case files and library directories without solving")
     v.add_argument("paths", nargs="+", type=Path, help="case YAML files or intervention library directories")
     return p
@@ -46,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate(args.paths)
+        if args.command == "batch":
+            return _batch(args)
         return _solve(args)
     except InputError as err:
         print(err.render(), file=sys.stderr)
@@ -74,6 +81,17 @@ def _validate(paths: list[Path]) -> int:
     if problems:
         raise InputError(problems)
     return EXIT_OK
+
+
+def _batch(args) -> int:
+    from .batch import render_comparison, run_batch
+
+    batch = run_batch(args.manifest, variant=args.variant, out_dir=args.out)
+    print(render_comparison(batch.comparison, batch.year))
+    for name, message in batch.failures.items():
+        print(f"{name}: solver failure ({message})", file=sys.stderr)
+    print(f"Outputs written to {args.out}/ (one folder per case; comparison.csv)")
+    return EXIT_SOLVER if batch.failures else EXIT_OK
 
 
 def _is_library_file(path: Path) -> bool:

@@ -157,8 +157,9 @@ def assemble_library(
     return library
 
 
-def load_case(path: Path | str, library: Library | None = None) -> LoadedCase:
-    """Load a case file, its library (unless given), and check them together."""
+def load_case(path: Path | str, library: Library | None = None, library_cache: dict | None = None) -> LoadedCase:
+    """Load a case file, its library (unless given), and check them together. ``library_cache`` (a dict)
+    shares loaded libraries between cases that name the same directory."""
     from .checks import check_case
 
     path = Path(path)
@@ -169,7 +170,12 @@ def load_case(path: Path | str, library: Library | None = None) -> LoadedCase:
         if case.library and not lib_root.is_dir():
             raise InputError([Problem(str(path), "library", case.library,
                                       f"a library directory relative to the case file ({lib_root} does not exist)")])
-        library = load_library(lib_root)
+        if library_cache is not None and lib_root in library_cache:
+            library = library_cache[lib_root]
+        else:
+            library = load_library(lib_root)
+            if library_cache is not None:
+                library_cache[lib_root] = library
     check_case(case, str(path), library)
     digest = hashlib.sha256(path.read_bytes() + library.digest.encode()).hexdigest()
     return LoadedCase(case=case, path=path, library=library, digest=digest)

@@ -81,3 +81,26 @@ def test_module_entry_points(entry, tmp_path):
     proc = subprocess.run([sys.executable, *entry, "solve", str(tmp_path / "missing.yaml")], capture_output=True,
                           text=True)
     assert proc.returncode == 2 and "missing.yaml" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_batch_solves_manifest_and_prints_comparison(tmp_path, capsys):
+    manifest = tmp_path / "manifest.yaml"
+    manifest.write_text(yaml.safe_dump({"comparison_year": 2030, "cases": [str(CASE), str(CASE)]}))
+    out = tmp_path / "out"
+    assert main(["batch", str(manifest), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "BAU 2030" in printed and "mini_case" in printed
+    comparison = pd.read_csv(out / "comparison.csv")
+    summary = json.loads((out / "mini_case" / "summary.json").read_text())
+    row = comparison.iloc[0]
+    assert math.isclose(row.optimised_tco2e, summary["emissions_tco2e_by_year"]["optimised"]["2030"])
+    assert math.isclose(row.npv_usd, summary["npv_usd"])
+
+
+def test_batch_with_a_bad_case_writes_nothing(tmp_path, capsys):
+    manifest = tmp_path / "manifest.yaml"
+    manifest.write_text(yaml.safe_dump({"cases": [str(CASE), "missing.yaml"]}))
+    out = tmp_path / "out"
+    assert main(["batch", str(manifest), "--out", str(out)]) == 2
+    assert "cases[1]" in capsys.readouterr().err
+    assert not out.exists()

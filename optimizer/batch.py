@@ -1,0 +1,109 @@
+"""Solve every case of a manifest and compare them in one table."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, Problem, SolverFailure
+from .loading import LoadedCase, load_case
+from .schema.manifest import Manifest
+from .solve import solve
+from .validation import parse_model
+from .yaml_io import read_yaml_mapping
+
+COMPARISON_COLUMNS = ["case", "country", "variant", "status", "bau_tco2e", "target_tco2e", "optimised_tco2e",
+                      "shortfall_tco2e", "capex_usd", "spend_usd", "npv_usd", "selected", "seconds"]
+
+
+@dataclass
+class BatchResult:
+    year: int
+    comparison: pd.DataFrame
+    results: dict
+    failures: dict[str, str]
+
+
+def load_manifest(path: Path) -> tuple[Manifest, list[LoadedCase]]:
+    """Read the manifest and load every case; all input problems are reported together."""
+    manifest = parse_model(Manifest, read_yaml_mapping(path), str(path))
+    problems: list[Problem] = []
+    loaded: list[LoadedCase] = []
+    library_cache: dict = {}
+    for k, name in enumerate(manifest.cases):
+        case_path = path.parent / name
+        if not case_path.is_file():
+            problems.append(Problem(str(path), f"cases[{k}]", name, f"an existing case file ({case_path})"))
+            continue
+        try:
+            lc = load_case(case_path, library_cache=library_cache)
+            loaded.append(lc)
+        except InputError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise InputError(problems)
+    return manifest, loaded
+
+
+def run_batch(path: Path, variant: str | None = None, out_dir: Path | None = None) -> BatchResult:
+    manifest, cases = load_manifest(path)
+    year = manifest.comparison_year
+    rows, results, failures = [], {}, {}
+    for lc in cases:
+        chosen = variant if variant and variant in lc.case.variants else lc.case.default_variant
+        started = time.perf_counter()
+        try:
+            result = solve(lc, variant=chosen)
+        except SolverFailure as err:
+            failures[lc.path.stem] = f"{err.status}: {err}"
+            rows.append({"case": lc.path.stem, "country": lc.case.country.iso3, "variant": chosen,
+                         "status": err.status})
+            continue
+        results[lc.path.stem] = result
+        if out_dir is not None:
+            result.save(out_dir / lc.path.stem)
+        rows.append(_comparison_row(lc, chosen, result, year, time.perf_counter() - started))
+    comparison = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        comparison.to_csv(out_dir / "comparison.csv", index=False, float_format="%.10g")
+    return BatchResult(year, comparison, results, failures)
+
+
+def _comparison_row(lc: LoadedCase, variant: str, result, year: int, seconds: float) -> dict:
+    pw = result.pathway.set_index("year")
+    at = pw.loc[year] if year in pw.index else None
+    s = result.summary
+    return {
+        "case": lc.path.stem, "country": lc.case.country.iso3, "variant": variant, "status": s["status"],
+        "bau_tco2e": float(at["bau_tco2e"]) if at is not None else np.nan,
+        "target_tco2e": float(at["target_tco2e"]) if at is not None else np.nan,
+        "optimised_tco2e": float(at["optimised_tco2e"]) if at is not None else np.nan,
+        "shortfall_tco2e": float(at["shortfall_tco2e"]) if at is not None else np.nan,
+        "capex_usd": float(sum(s["capex_usd_by_year"].values())),
+        "spend_usd": float(sum(s["spend_usd_by_year"].values())),
+        "npv_usd": s["npv_usd"], "selected": len(s["selected_interventions"]), "seconds": seconds,
+    }
+
+
+def render_comparison(comparison: pd.DataFrame, year: int) -> str:
+    def kt(x):
+        return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x / 1e3:,.1f}"
+
+    def musd(x):
+        return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x / 1e6:,.2f}"
+
+    head = (f"{'case':<16} {'variant':<14} {'status':<10} {'BAU ' + str(year):>10} {'target':>10} {'optimised':>10} "
+            f"{'shortfall':>10} {'capex':>9} {'NPV':>9} {'s':>6}")
+    units = f"{'':<16} {'':<14} {'':<10} {'ktCO2e':>10} {'ktCO2e':>10} {'ktCO2e':>10} {'ktCO2e':>10} {'US$m':>9} {'US$m':>9}"
+    lines = [head, units]
+    for r in comparison.itertuples():
+        lines.append(f"{r.case:<16} {r.variant:<14} {r.status:<10} {kt(r.bau_tco2e):>10} {kt(r.target_tco2e):>10} "
+                     f"{kt(r.optimised_tco2e):>10} {kt(r.shortfall_tco2e):>10} {musd(r.capex_usd):>9} "
+                     f"{musd(r.npv_usd):>9} {r.seconds:>6.2f}")
+    return "\n".join(lines)
