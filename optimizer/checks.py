@@ -35,6 +35,22 @@ def check_vocabulary_ids_unique(lib: Library) -> list[Problem]:
     return out
 
 
+def check_gases(lib: Library) -> list[Problem]:
+    """Gas sources name a gas of gwp.yaml and have an activity unit; gas ids are unique."""
+    file = str(lib.root / "vocabulary.yaml")
+    out = []
+    for k, src in enumerate(lib.vocabulary.sources):
+        if src.gas is None:
+            continue
+        if src.gas.gas not in lib.gases:
+            out.append(Problem(file, f"sources[{src.id}].gas.gas", src.gas.gas,
+                               f"a gas defined in gwp.yaml {sorted(lib.gases)}"))
+        if src.activity_unit is None:
+            out.append(Problem(file, f"sources[{src.id}].activity_unit", None,
+                               "an activity unit (the gas mass is given per activity unit)"))
+    return out
+
+
 def check_effect_sources_known(lib: Library) -> list[Problem]:
     known = {s.id: s for s in lib.vocabulary.sources}
     out = []
@@ -133,6 +149,7 @@ def check_prerequisites_acyclic(lib: Library) -> list[Problem]:
 
 LIBRARY_CHECKS = (
     check_vocabulary_ids_unique,
+    check_gases,
     check_effect_sources_known,
     check_share_fractions_at_most_one,
     check_potential_basis_known,
@@ -185,6 +202,17 @@ def check_sources(case: Case, file: str, lib: Library) -> list[Problem]:
         if s.id in seen:
             out.append(Problem(file, f"{p}.id", s.id, "each source only once"))
         seen.add(s.id)
+        gas_source = s.id in known and known[s.id].gas is not None
+        if gas_source and s.activity is None:
+            out.append(Problem(file, f"{p}.activity", "<missing>",
+                               f"the base-year activity in {known[s.id].activity_unit} (a gas source: emissions "
+                               "follow from activity x gas mass x GWP)"))
+        if gas_source and s.emissions_tco2e is not None:
+            out.append(Problem(file, f"{p}.emissions_tco2e", s.emissions_tco2e.value,
+                               f"no emissions for gas source '{s.id}': they follow from activity x gas mass x "
+                               f"the case's GWP set ({case.gwp_set})"))
+        if not gas_source and s.emissions_tco2e is None:
+            out.append(Problem(file, f"{p}.emissions_tco2e", "<missing>", "the base-year emissions, tCO2e"))
         if s.driver not in case.drivers:
             out.append(Problem(file, f"{p}.driver", s.driver, f"a key of 'drivers' {sorted(case.drivers)}"))
         if s.activity is not None and s.activity.value <= 0:

@@ -12,10 +12,13 @@ from pathlib import Path
 
 from .errors import InputError, Problem
 from .schema import Case, FamilyFile, Group, Intervention, Vocabulary
+from .schema.library import Gas, GwpFile
 from .validation import parse_model
 from .yaml_io import read_yaml_mapping
 
 VOCABULARY_FILE = "vocabulary.yaml"
+GWP_FILE = "gwp.yaml"
+SPECIAL_FILES = (VOCABULARY_FILE, GWP_FILE)
 DEFAULT_LIBRARY = Path(__file__).resolve().parent.parent / "intervention_library"
 
 
@@ -31,6 +34,7 @@ class Library:
     groups: dict[str, Group]
     group_file: dict[str, str]
     digest: str
+    gases: dict[str, Gas] = field(default_factory=dict)
 
     def source_type(self, source_id: str):
         return next((s for s in self.vocabulary.sources if s.id == source_id), None)
@@ -60,7 +64,8 @@ def load_library(root: Path | str) -> Library:
     if not root.is_dir():
         raise InputError([Problem(str(root), "", "<not a directory>", "an intervention library directory")])
     vocab_path = root / VOCABULARY_FILE
-    family_paths = sorted(p for p in root.glob("*.yaml") if p.name != VOCABULARY_FILE)
+    gwp_path = root / GWP_FILE
+    family_paths = sorted(p for p in root.glob("*.yaml") if p.name not in SPECIAL_FILES)
     problems: list[Problem] = []
     if not vocab_path.is_file():
         problems.append(Problem(str(vocab_path), "", "<missing file>", "the library's source vocabulary"))
@@ -70,22 +75,27 @@ def load_library(root: Path | str) -> Library:
         raise InputError(problems)
 
     vocabulary = None
+    gases: list = []
     families: list[tuple[str, FamilyFile]] = []
-    for path in [vocab_path, *family_paths]:
+    special = [vocab_path] + ([gwp_path] if gwp_path.is_file() else [])
+    for path in [*special, *family_paths]:
         try:
             data = read_yaml_mapping(path)
             if path == vocab_path:
                 vocabulary = parse_model(Vocabulary, data, str(path))
+            elif path == gwp_path:
+                gases = parse_model(GwpFile, data, str(path)).gases
             else:
                 families.append((str(path), parse_model(FamilyFile, data, str(path))))
         except InputError as err:
             problems.extend(err.problems)
     if problems:
         raise InputError(problems)
-    return assemble_library(root, vocabulary, families, _sha256([vocab_path, *family_paths]))
+    return assemble_library(root, vocabulary, families, _sha256([*special, *family_paths]), gases)
 
 
-def library_from_data(vocabulary: dict, family_files: dict[str, dict], root: str = "<library>") -> Library:
+def library_from_data(vocabulary: dict, family_files: dict[str, dict], root: str = "<library>",
+                      gwp: dict | None = None) -> Library:
     """Build a library from Python dicts (API, tests, synthetic cases); same checks as :func:`load_library`.
 
     ``family_files`` maps a file label (used in error messages) to the file's content."""
@@ -94,8 +104,11 @@ def library_from_data(vocabulary: dict, family_files: dict[str, dict], root: str
     problems: list[Problem] = []
     vocab = None
     families: list[tuple[str, FamilyFile]] = []
+    gases: list = []
     try:
         vocab = parse_model(Vocabulary, vocabulary, f"{root}/{VOCABULARY_FILE}")
+        if gwp is not None:
+            gases = parse_model(GwpFile, gwp, f"{root}/{GWP_FILE}").gases
     except InputError as err:
         problems.extend(err.problems)
     for label, data in family_files.items():
@@ -105,12 +118,12 @@ def library_from_data(vocabulary: dict, family_files: dict[str, dict], root: str
             problems.extend(err.problems)
     if problems:
         raise InputError(problems)
-    blob = json.dumps([vocabulary, family_files], sort_keys=True, default=str).encode()
-    return assemble_library(Path(root), vocab, families, hashlib.sha256(blob).hexdigest())
+    blob = json.dumps([vocabulary, family_files, gwp], sort_keys=True, default=str).encode()
+    return assemble_library(Path(root), vocab, families, hashlib.sha256(blob).hexdigest(), gases)
 
 
 def assemble_library(
-    root: Path, vocabulary: Vocabulary, families: list[tuple[str, FamilyFile]], digest: str
+    root: Path, vocabulary: Vocabulary, families: list[tuple[str, FamilyFile]], digest: str, gases: list | None = None
 ) -> Library:
     """Index validated family files by intervention id and run the library checks."""
     from .checks import check_library
@@ -152,6 +165,7 @@ def assemble_library(
         groups=groups,
         group_file=group_file,
         digest=digest,
+        gases={g.id: g for g in gases or []},
     )
     check_library(library)
     return library

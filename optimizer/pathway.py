@@ -48,15 +48,29 @@ class BauProjection:
         return self.source_ids.index(source_id)
 
 
-def project_bau(case: Case, years: np.ndarray) -> BauProjection:
-    """Project every inventoried source over ``years``."""
+def gas_factor(case: Case, library, source_id: str) -> float | None:
+    """tCO2e per activity unit of a gas source under the case's GWP set, or None for other sources."""
+    source_type = library.source_type(source_id)
+    if source_type is None or source_type.gas is None:
+        return None
+    gas = library.gases[source_type.gas.gas]
+    gwp = gas.gwp100_ar6 if case.gwp_set == "AR6" else gas.gwp100_ar5
+    return source_type.gas.kg_per_activity_unit.value * gwp.value / 1000.0
+
+
+def project_bau(case: Case, years: np.ndarray, library) -> BauProjection:
+    """Project every inventoried source over ``years`` (``library`` supplies gas GWPs for gas sources)."""
     n, m = len(case.sources), len(years)
     emissions, activity, factor, price = (np.zeros((n, m)) for _ in range(4))
     price[:] = np.nan
     for k, src in enumerate(case.sources):
         growth = path_index(case.drivers[src.driver], case.base_year, years)
         factor_idx = path_index(src.factor_path, case.base_year, years)
-        if src.activity is not None:
+        per_unit = gas_factor(case, library, src.id)
+        if per_unit is not None:
+            activity[k] = src.activity.value * growth
+            factor[k] = per_unit * factor_idx
+        elif src.activity is not None:
             activity[k] = src.activity.value * growth
             factor[k] = src.emissions_tco2e.value / src.activity.value * factor_idx
         else:

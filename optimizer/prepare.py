@@ -266,7 +266,7 @@ def prepare(loaded: LoadedCase, variant_name: str | None = None) -> ModelData:
     years = np.arange(case.base_year, last_active + 1)
     roadmap = np.arange(case.base_year, case.horizon_end_year + 1)
     discount = (1.0 + case.discount_rate.value) ** -(years - case.base_year).astype(float)
-    bau = project_bau(case, years)
+    bau = project_bau(case, years, loaded.library)
     for iid in kept_ids:
         _coefficients(loaded, candidates[iid], years, bau, discount)
 

@@ -20,7 +20,7 @@ def _case(targets, net_zero=None, **kw):
                               "grow": {"annual_change": q(0.05)}})
     loaded = build([intervention("a")], case_dict(variants={"v": variant}, default_variant="v", **kw))
     case = loaded.case
-    bau = project_bau(case, np.arange(case.base_year, case.horizon_end_year + 1))
+    bau = project_bau(case, np.arange(case.base_year, case.horizon_end_year + 1), loaded.library)
     return case, case.variants["v"], bau
 
 

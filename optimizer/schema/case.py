@@ -75,11 +75,13 @@ class Source(Strict):
 
     id: Identifier
     """Source id from the library's ``vocabulary.yaml`` (which fixes its scope and activity unit)."""
-    emissions_tco2e: NonNegative
-    """Base-year emissions of this source; tCO2e per year."""
+    emissions_tco2e: NonNegative | None = None
+    """Base-year emissions of this source; tCO2e per year. Required, except for gas sources (vocabulary
+    ``gas``), whose emissions follow from the activity and the case's GWP set."""
     activity: NonNegative | None = None
     """Base-year activity behind the emissions, in the source's activity unit per year; needed for
-    ``activity`` effects. The emission factor is emissions / activity."""
+    ``activity`` effects and for gas sources. The emission factor is emissions / activity (for gas sources:
+    gas mass per unit x GWP)."""
     driver: Identifier
     """BAU driver (a ``drivers`` key) that scales this source's activity over time."""
     factor_path: Path | None = None
@@ -359,6 +361,8 @@ class Case(Strict):
     ``intervention_library/`` when omitted."""
     base_year: int
     """Year of the baseline inventory and of real prices; discounting is to this year."""
+    gwp_set: Literal["AR6", "AR5"] = "AR6"
+    """IPCC GWP100 values used for gas sources (from the library's ``gwp.yaml``)."""
     decision_window: DecisionWindow
     """Years in which interventions may start and be built."""
     horizon_end_year: int

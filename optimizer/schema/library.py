@@ -54,6 +54,15 @@ ActionFamily = Literal[
 ]
 
 
+class GasContent(Strict):
+    """The greenhouse gas released per unit of a source's activity (its CO2e follows the case's GWP set)."""
+
+    gas: Identifier
+    """Gas id from the library's ``gwp.yaml``."""
+    kg_per_activity_unit: Positive
+    """Mass of the gas released per activity unit; kg per activity unit."""
+
+
 class SourceType(Strict):
     """An emission source (hotspot) that cases inventory and interventions act on."""
 
@@ -68,6 +77,9 @@ class SourceType(Strict):
     is inventoried by emissions or spend only, which rules out ``activity`` effects on it."""
     description: str = ""
     """What the source covers."""
+    gas: GasContent | None = None
+    """For a gas released as such (anaesthetic agents, inhaler propellants): the gas and its mass per
+    activity unit. The case then gives the activity only; emissions = activity x mass x GWP."""
 
 
 class FacilityType(Strict):
@@ -102,6 +114,26 @@ class Vocabulary(Strict):
     """Facility stock types."""
     resources: list[ResourceType] = Field(default_factory=list)
     """Delivery resources; a case that does not limit one leaves it unconstrained."""
+
+
+class Gas(Strict):
+    """A greenhouse gas and its 100-year global warming potentials (IPCC assessment reports)."""
+
+    id: Identifier
+    """Identifier used by ``vocabulary.yaml`` sources (``gas.gas``)."""
+    name: str
+    """Display name (IPCC name in brackets)."""
+    gwp100_ar5: Positive
+    """GWP100 in IPCC AR5 (Myhre et al. 2013, WG1 ch. 8, table 8.A.1); kgCO2e per kg."""
+    gwp100_ar6: Positive
+    """GWP100 in IPCC AR6 (Forster et al. 2021, WG1 ch. 7, table 7.SM.7); kgCO2e per kg."""
+
+
+class GwpFile(Strict):
+    """Contents of ``gwp.yaml``: the one place the library keeps global warming potentials."""
+
+    gases: list[Gas] = Field(min_length=1)
+    """Gases."""
 
 
 class ShareEffect(Strict):
