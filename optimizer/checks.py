@@ -346,7 +346,7 @@ def check_variants(case: Case, file: str, lib: Library) -> list[Problem]:
     out = []
     if case.default_variant not in case.variants:
         out.append(Problem(file, "default_variant", case.default_variant, f"a key of 'variants' {sorted(case.variants)}"))
-    lo, hi = case.base_year + 1, case.horizon_end_year
+    lo, hi = case.decision_window.first_year, case.horizon_end_year
     for vname, variant in case.variants.items():
         seen_years: set[int] = set()
         last = case.base_year
@@ -356,7 +356,9 @@ def check_variants(case: Case, file: str, lib: Library) -> list[Problem]:
             label = "cap_tco2e_by_year.by_year" if t.type == "custom" else "year"
             for y in years:
                 if not lo <= y <= hi:
-                    out.append(Problem(file, f"{p}.{label}", y, f"a year within the horizon {lo}-{hi}"))
+                    out.append(Problem(file, f"{p}.{label}", y,
+                                       f"a year from the first decision year to the horizon end, {lo}-{hi} "
+                                       "(earlier targets cannot be influenced by the plan)"))
                 if y in seen_years:
                     out.append(Problem(file, f"{p}.{label}", y, "one target per year within a variant"))
                 seen_years.add(y)
@@ -368,6 +370,10 @@ def check_variants(case: Case, file: str, lib: Library) -> list[Problem]:
                 if t.reference_year > case.base_year:
                     out.append(Problem(file, f"{p}.reference_year", t.reference_year,
                                        f"a year at or before base_year {case.base_year}"))
+                achieved = t.achieved_by_base_year_percent
+                if achieved is not None and achieved.value >= 100.0:
+                    out.append(Problem(file, f"{p}.achieved_by_base_year_percent.value", achieved.value,
+                                       "less than 100 (a 100 % cut leaves no reference intensity)"))
                 if t.reference_year != case.base_year and t.achieved_by_base_year_percent is None:
                     out.append(Problem(file, f"{p}.achieved_by_base_year_percent", "<missing>",
                                        "the intensity cut achieved between the reference year and the base year "

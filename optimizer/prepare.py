@@ -53,6 +53,7 @@ class Candidate:
     fixed_cost_pv: dict[int, float] = field(default_factory=dict)
     saving_per_unit: dict[int, float] = field(default_factory=dict)
     abatement: dict[int, np.ndarray] = field(default_factory=dict)  # y -> (n_sources, n_years) per unit
+    activity_removed: dict[int, np.ndarray] = field(default_factory=dict)  # y -> (n_sources, n_years) per unit
     simple_payback_years: float = float("nan")
 
     def active_years(self, build_year: int) -> range:
@@ -216,6 +217,7 @@ def _coefficients(loaded: LoadedCase, cand: Candidate, years: np.ndarray, bau: B
     for y in cand.build_years:
         active = np.array([t - y0 for t in cand.active_years(y)])
         per_unit = np.zeros_like(bau.emissions)
+        removed = np.zeros_like(bau.emissions)
         running = np.full(len(active), cand.om_change)
         for eff in effects:
             s = bau.row(eff.source)
@@ -224,15 +226,20 @@ def _coefficients(loaded: LoadedCase, cand: Candidate, years: np.ndarray, bau: B
             else:
                 delta = eff.change_per_unit_year.value
                 per_unit[s, active] += -delta * bau.factor[s, active]
+                removed[s, active] += -delta
                 running = running + delta * bau.price[s, active]
         cand.abatement[y] = per_unit
+        cand.activity_removed[y] = removed
         cand.npv_cost_per_unit[y] = cand.capex * discount[y - y0] + float(np.dot(discount[active], running))
         cand.fixed_cost_pv[y] = cand.fixed_cost * discount[y - y0]
         cand.saving_per_unit[y] = -float(running[0])
     first = cand.start_years[0]
     saving = cand.saving_per_unit[first]
     outlay = cand.capex + cand.fixed_cost / cand.potential
-    cand.simple_payback_years = outlay / saving if saving > 0 else float("inf")
+    if outlay == 0:
+        cand.simple_payback_years = 0.0  # nothing to pay back
+    else:
+        cand.simple_payback_years = outlay / saving if saving > 0 else float("inf")
 
 
 def prepare(loaded: LoadedCase, variant_name: str | None = None) -> ModelData:

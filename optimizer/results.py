@@ -105,7 +105,7 @@ def extract_result(m, data: ModelData, outcome) -> Result:
     portfolio = _portfolio(data, build, start, pay, schedule)
     finance = _finance(data, build, start, pay)
     screening = _screening(data, portfolio)
-    summary = _summary(m, data, outcome, portfolio, pathway, finance)
+    summary = _summary(m, data, outcome, portfolio, pathway, finance, build)
     return Result(portfolio, schedule, trajectory, pathway, finance, screening, summary, data=data)
 
 
@@ -244,14 +244,13 @@ def _versions() -> dict:
 
 
 def _summary(m, data: ModelData, outcome, portfolio: pd.DataFrame, pathway: pd.DataFrame,
-             finance: pd.DataFrame) -> dict:
+             finance: pd.DataFrame, build: dict) -> dict:
     years = [int(y) for y in pathway["year"]]
     by_year = lambda col: {y: float(v) for y, v in zip(years, pathway[col])}  # noqa: E731
     spend_rows = finance[(finance["period_type"] == "year") & (finance["financing_source"] == "all")]
     capex_by_year = {int(p): 0.0 for p in spend_rows["period"]}
-    for (i, y) in m.build_index_set:
-        v = m.build[i, y].value or 0.0
-        capex_by_year[y] += (round(v) if data.candidates[i].integer else v) * data.candidates[i].capex
+    for (i, y), units in build.items():
+        capex_by_year[y] += units * data.candidates[i].capex
     return {
         "case": data.case.name,
         "country": data.case.country.iso3,

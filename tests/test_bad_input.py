@@ -49,7 +49,7 @@ CASE_MISTAKES = {
                     ["mini_case.yaml", "discount_rate", "0.06", "a number with its provenance"]),
     "target year outside the horizon": (
         lambda d: d["variants"]["unconditional"]["targets"][0].update(year=2040),
-        ["mini_case.yaml", "variants[unconditional].targets[0].year", "2040", "within the horizon 2025-2030"]),
+        ["mini_case.yaml", "variants[unconditional].targets[0].year", "2040", "from the first decision year to the horizon end, 2026-2030"]),
     "budget year outside the window": (
         lambda d: d["budget"]["total_usd_by_year"]["by_year"].update({2031: 5.0}),
         ["mini_case.yaml", "budget.total_usd_by_year.by_year[2031]", "within the decision window"]),
@@ -67,6 +67,18 @@ CASE_MISTAKES = {
         lambda d: d.update(overrides={"interventions": {"led_retrofit": {"effects": [
             {"type": "share", "source": "grid", "fraction": {"value": 0.5, "estimate": "x"}}]}}}),
         ["mini_case.yaml", "overrides.interventions[led_retrofit].effects[0].source", "'grid'"]),
+    "not a number": (lambda d: d["discount_rate"].update(value=float("nan")),
+                     ["mini_case.yaml", "discount_rate", "a finite number"]),
+    "infinite penalty": (lambda d: d.update(target_rules={"shortfall_penalty_usd_per_tco2e": float("inf")}),
+                         ["mini_case.yaml", "target_rules.shortfall_penalty_usd_per_tco2e", "finite"]),
+    "target before the decision window": (
+        lambda d: d["variants"]["unconditional"]["targets"][0].update(year=2025),
+        ["mini_case.yaml", "variants[unconditional].targets[0].year", "2025", "cannot be influenced"]),
+    "intensity cut fully achieved": (
+        lambda d: d["variants"]["unconditional"].update(targets=[
+            {"type": "intensity", "year": 2030, "percent": {"value": 10, "estimate": "x"}, "denominator": "flat",
+             "reference_year": 2010, "achieved_by_base_year_percent": {"value": 100, "estimate": "x"}}]),
+        ["mini_case.yaml", "achieved_by_base_year_percent.value", "100", "less than 100"]),
     "negative discount rate": (lambda d: d["discount_rate"].update(value=-0.1),
                                ["mini_case.yaml", "discount_rate", "a number in [0, 1]"]),
 }

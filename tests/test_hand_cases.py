@@ -176,6 +176,31 @@ def test_source_floor_stops_stacked_shares_going_below_zero():
     assert close(t[(t.year == 2030) & (t.source == "s0")]["optimised_tco2e"].iloc[0], 0.0)
 
 
+def test_activity_floor_stops_savings_from_activity_that_does_not_exist():
+    # s0 emits nothing but has 1,000 activity units at 1 USD; each unit removes 500 units/yr (saves 500 USD/yr).
+    # Only 2 units can find activity to remove: a third would "save" money that does not exist.
+    sources = [{"id": "s0", "emissions_tco2e": q(0), "activity": q(1000), "driver": "flat",
+                "price_usd_per_unit": q(1.0)},
+               {"id": "s1", "emissions_tco2e": q(1000), "driver": "flat"}]
+    item = intervention("saver", potential={"basis": "site", "units_per_basis": q(1)},
+                        effects=[{"type": "activity", "source": "s0", "change_per_unit_year": q(-500)}])
+    r = solve_tiny([item], sources=sources, variants={"main": {"targets": [{"type": "absolute", "year": 2030,
+                                                                           "cap_tco2e": q(5000)}]}})
+    assert close(r.portfolio.loc[0, "units"], 2.0)
+
+
+def test_floors_hold_after_the_horizon():
+    # Horizon ends with the decision window (2028) and units act from the next year (lead 1). Two
+    # interventions could each remove all of s0 and each unit saves money: the source floor must still bind
+    # in 2029+, so together they never cover more than all of s0 (10 units of potential 10).
+    items = [intervention(k, lead_time_years=1, potential={"basis": "site", "units_per_basis": q(1)},
+                          om_change_usd_per_unit_year=-50,
+                          effects=[{"type": "share", "source": "s0", "fraction": q(1.0)}]) for k in ("a", "b")]
+    r = solve_tiny(items, horizon_end_year=2028,
+                   variants={"main": {"targets": [{"type": "below_bau", "year": 2028, "percent": q(0)}]}})
+    assert close(r.portfolio["units"].sum(), 10.0)
+
+
 def test_prerequisite_must_start_first():
     # B (250 t for 80) needs A (10 t for 30); C gives 300 t for 150. Best: A + B = 110 (not C).
     a = intervention("a", all_or_nothing=True, capex_usd_per_unit=30,

@@ -14,7 +14,7 @@ from .deployment import (
     add_start_deploys,
     add_start_once,
 )
-from .limits import add_resource_limit, add_source_floor, add_target_pathway
+from .limits import add_activity_floor, add_resource_limit, add_source_floor, add_target_pathway
 from .money import (
     add_annual_budget,
     add_financing_envelope,
@@ -47,5 +47,6 @@ def build_model(data: ModelData, objective: str | None = None) -> pyo.ConcreteMo
         add_resource_limit(m, data)
         add_target_pathway(m, data)
         add_source_floor(m, data)
+        add_activity_floor(m, data)
         add_objective(m, data, objective)
     return m

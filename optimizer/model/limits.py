@@ -47,22 +47,55 @@ def add_target_pathway(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.target_pathway = pyo.Constraint(m.target_years, rule=rule)
 
 
+def floor_years(data: ModelData) -> list[int]:
+    """Years a floor can bind: from the first decision year to the last year any cohort is active."""
+    return [int(t) for t in data.years if int(t) >= data.decision_years[0]]
+
+
+def _positive_reach(data: ModelData, per_unit_rows) -> np.ndarray:
+    """Most a source could lose per year if every candidate's whole potential were active."""
+    reach = np.zeros(len(data.years))
+    for c in data.candidates.values():
+        rows = [per_unit_rows(c, y) for y in c.build_years]
+        if rows:
+            reach += np.max([np.clip(r, 0.0, None) for r in rows], axis=0) * c.potential
+    return reach
+
+
 def add_source_floor(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """source_floor[s,t]: sum_{i,y} A_{i,y,s,t} build[i,y] <= BAU[s,t] (no source below zero), only where
-    the deployable potential could abate more than the source emits."""
+    """source_floor[s,t]: sum_{i,y} a_{i,y,s,t} build[i,y] <= BAU[s,t] (no source below zero emissions), for
+    t from the first decision year to the end of the longest cohort life, only where the deployable
+    potential could abate more than the source emits."""
     index = []
-    for s, _ in enumerate(data.bau.source_ids):
-        reach = np.zeros(len(data.years))
-        for c in data.candidates.values():
-            per_unit = np.max([np.clip(a[s], 0.0, None) for a in c.abatement.values()], axis=0)
-            reach += per_unit * c.potential
-        for t in data.roadmap_years:
-            k = data.year_index(int(t))
-            if reach[k] > data.bau.emissions[s, k] * (1 + 1e-9) and int(t) >= data.decision_years[0]:
-                index.append((data.bau.source_ids[s], int(t)))
+    for s, source in enumerate(data.bau.source_ids):
+        reach = _positive_reach(data, lambda c, y, s=s: c.abatement[y][s])
+        for t in floor_years(data):
+            k = data.year_index(t)
+            if reach[k] > data.bau.emissions[s, k] * (1 + 1e-9):
+                index.append((source, t))
 
     def rule(m, source, t):
         s = data.bau.row(source)
         return linear(abatement_terms(m, data, t, source_row=s)) <= float(data.bau.emissions[s, data.year_index(t)])
 
     m.source_floor = pyo.Constraint(index, rule=rule)
+
+
+def add_activity_floor(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """activity_floor[s,t]: sum_{i,y} r_{i,y,s,t} build[i,y] <= activity[s,t], where r is the activity a unit
+    removes (activity effects): no source's activity, and so no saving, goes below zero, whatever its
+    emission factor. Same years and sparsity rule as the source floor."""
+    index = []
+    for s, source in enumerate(data.bau.source_ids):
+        reach = _positive_reach(data, lambda c, y, s=s: c.activity_removed[y][s])
+        for t in floor_years(data):
+            k = data.year_index(t)
+            if reach[k] > data.bau.activity[s, k] * (1 + 1e-9):
+                index.append((source, t))
+
+    def rule(m, source, t):
+        s, k = data.bau.row(source), data.year_index(t)
+        terms = [(float(data.candidates[i].activity_removed[y][s, k]), m.build[i, y]) for (i, y) in m.build_index_set]
+        return linear(terms) <= float(data.bau.activity[s, k])
+
+    m.activity_floor = pyo.Constraint(index, rule=rule)

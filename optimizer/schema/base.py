@@ -7,6 +7,7 @@ a quantity is fixed by the field that holds it; each field's docstring states it
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Callable
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -26,6 +27,7 @@ class Strict(BaseModel):
         strict=True,
         use_attribute_docstrings=True,
         validate_default=True,
+        allow_inf_nan=False,
     )
 
 
@@ -102,6 +104,8 @@ def bounded(
         for label, v in (("value", q.value), ("low", q.low), ("high", q.high)):
             if v is None:
                 continue
+            if not math.isfinite(v):
+                raise ValueError(f"a finite number (the {label} is {v})")
             too_low = low is not None and (v <= low if low_open else v < low)
             too_high = high is not None and v > high
             not_whole = whole and float(v) != int(v)
