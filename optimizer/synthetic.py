@@ -88,12 +88,15 @@ class RandomSpec:
     last_year: int = 2028
     max_potential: int = 2
     seed: int = 0
+    floors: bool = False  # stress the floors: a zero-carbon source that every intervention draws down
 
 
 def random_case(spec: RandomSpec, objective: str = "min_cost") -> LoadedCase:
     """A random small case whose optimum can be found by enumeration: integer or all-or-nothing units,
-    potentials of 1-``max_potential``, random costs, savings, effects, groups, prerequisites, budgets,
-    payback rule, a resource and an elastic or hard target."""
+    potentials of 1-``max_potential``, random costs, savings, share and activity effects (large enough to
+    hit the source and activity floors), lead times 0-2, groups (some capped below 1), prerequisites,
+    yearly, phase and financing-source budgets with eligibility, payback rule and screen, a resource used
+    per unit and per start, and elastic or hard targets of several types."""
     rng = np.random.default_rng(spec.seed)
     years = list(range(spec.first_year, spec.last_year + 1))
     items = []
@@ -101,10 +104,14 @@ def random_case(spec: RandomSpec, objective: str = "min_cost") -> LoadedCase:
         potential = int(rng.integers(1, spec.max_potential + 1))
         aon = bool(rng.random() < 0.3)
         ramp = 1.0 if aon else float(rng.choice([0.5, 1.0])) if potential > 1 else 1.0
-        effects = [{"type": "share", "source": f"s{int(rng.integers(0, 2))}", "fraction": q(round(rng.uniform(0.05, 0.6), 3))}]
-        if rng.random() < 0.4:
+        effects = [{"type": "share", "source": f"s{int(rng.integers(0, 2))}",
+                    "fraction": q(round(rng.uniform(0.05, 0.6), 3))}]
+        if spec.floors:
+            effects.append({"type": "activity", "source": "s1",
+                            "change_per_unit_year": q(round(rng.uniform(-700, -300), 1))})
+        elif rng.random() < 0.5:
             effects.append({"type": "activity", "source": f"s{int(rng.integers(0, 2))}",
-                            "change_per_unit_year": q(round(rng.uniform(-120, 40), 1))})
+                            "change_per_unit_year": q(round(rng.uniform(-700, 40), 1))})
         items.append(intervention(
             f"i{k}", integer_units=True, all_or_nothing=aon, max_share_per_year=ramp,
             potential={"basis": "country", "units_per_basis": q(potential)},
@@ -115,22 +122,52 @@ def random_case(spec: RandomSpec, objective: str = "min_cost") -> LoadedCase:
             fixed_cost_usd=round(rng.choice([0.0, rng.uniform(10, 150)]), 1),
             om_change_usd_per_unit_year=round(rng.uniform(-60, 20), 1),
             lifetime_years=int(rng.integers(2, 8)),
-            lead_time_years=int(rng.integers(0, 2)),
+            lead_time_years=int(rng.integers(0, 3)),
             co_benefit_score=int(rng.integers(0, 4)), resilience_score=int(rng.integers(0, 4)),
             resource_use_per_unit={"staff": q(round(rng.uniform(0, 3), 1))},
+            resource_use_per_start={"staff": q(round(rng.uniform(0, 2), 1))} if rng.random() < 0.4 else {},
         ))
     groups = []
     if spec.n_interventions >= 2 and rng.random() < 0.5:
-        groups = [{"id": "g", "name": "group", "max_combined_share": 1.0}]
+        groups = [{"id": "g", "name": "group", "max_combined_share": float(rng.choice([1.0, 0.5]))}]
         items[0]["group"] = "g"
         items[1]["group"] = "g"
     if spec.n_interventions >= 3 and rng.random() < 0.5:
         items[2]["prerequisites"] = ["i0"]
-    budget = {"total_usd_by_year": series({y: round(rng.uniform(150, 700), 1) for y in years})}
+    budget = {}
+    if rng.random() < 0.7:
+        budget["total_usd_by_year"] = series({y: round(rng.uniform(150, 700), 1) for y in years})
+    if rng.random() < 0.4:
+        budget["financing"] = [
+            {"id": "domestic", "name": "Domestic",
+             "envelope_usd_by_year": series({y: round(rng.uniform(50, 300), 1) for y in years})},
+            {"id": "loan", "name": "Loan", "eligible_interventions": [f"i{k}" for k in range(spec.n_interventions)
+                                                                      if rng.random() < 0.5],
+             "envelope_usd_by_year": series({y: round(rng.uniform(100, 400), 1) for y in years[1:]})},
+        ]
+    phases = [{"id": "quick_wins", "name": "Quick wins", "first_start_year": spec.first_year},
+              {"id": "pipeline", "name": "Pipeline", "first_start_year": min(spec.first_year + 1, spec.last_year)}]
+    if rng.random() < 0.3:
+        phases[0]["budget_usd"] = q(round(rng.uniform(100, 600), 1))
+    target_year = spec.last_year if spec.floors else spec.last_year + 2  # floors: cohorts outlive the horizon
+    kind = rng.choice(["below_bau", "absolute", "below_base_year"])
+    if kind == "below_bau":
+        target = {"type": "below_bau", "year": target_year, "percent": q(round(rng.uniform(1, 30), 1))}
+    elif kind == "absolute":
+        target = {"type": "absolute", "year": target_year, "cap_tco2e": q(round(rng.uniform(1400, 1990), 0))}
+    else:
+        target = {"type": "below_base_year", "year": target_year, "reference_year": 2024,
+                  "percent": q(round(rng.uniform(1, 30), 1))}
+    sources = [{"id": f"s{k}", "emissions_tco2e": q(1000), "activity": q(1000), "driver": "flat",
+                "price_usd_per_unit": q(1.0)} for k in range(2)]
+    if spec.floors or rng.random() < 0.4:  # a zero-carbon source (e.g. a clean grid): only the activity floor
+        sources[1]["emissions_tco2e"] = q(0)  # limits the savings from drawing it down
     case = case_dict(
         decision_window={"first_year": spec.first_year, "last_year": spec.last_year},
-        horizon_end_year=spec.last_year + 2,
+        horizon_end_year=target_year,
+        sources=sources,
         discount_rate=q(round(rng.uniform(0.0, 0.08), 3)),
+        phases=phases,
         maturity={"max_complexity_by_year": {spec.first_year: int(rng.integers(1, 4)), spec.last_year: 3},
                   "estimate": MARK},
         budget=budget,
@@ -140,8 +177,7 @@ def random_case(spec: RandomSpec, objective: str = "min_cost") -> LoadedCase:
         target_rules={"mode": "elastic" if rng.random() < 0.7 else "hard",
                       "enforce": "every_year" if rng.random() < 0.5 else "milestones",
                       "shortfall_penalty_usd_per_tco2e": 50.0},
-        variants={"main": {"targets": [{"type": "below_bau", "year": spec.last_year + 2,
-                                        "percent": q(round(rng.uniform(1, 30), 1))}]}},
+        variants={"main": {"targets": [target]}},
         objective={"kind": objective},
     )
     return build(items, case, groups)
