@@ -192,16 +192,23 @@ def _missing_years(file: str, path: str, series: dict, window) -> list[Problem]:
     return [Problem(file, path, sorted(series), f"an entry for every decision year; missing {missing}")]
 
 
+def _known_once(file: str, path: str, item_id: str, known, seen: set, what: str) -> list[Problem]:
+    """The id is in the library vocabulary and not listed twice in the case."""
+    out = []
+    if item_id not in known:
+        out.append(Problem(file, path, item_id, f"a {what} in the library vocabulary {sorted(known)}"))
+    if item_id in seen:
+        out.append(Problem(file, path, item_id, f"each {what} only once"))
+    seen.add(item_id)
+    return out
+
+
 def check_sources(case: Case, file: str, lib: Library) -> list[Problem]:
     known = {s.id: s for s in lib.vocabulary.sources}
     out, seen = [], set()
     for s in case.sources:
         p = f"sources[{s.id}]"
-        if s.id not in known:
-            out.append(Problem(file, f"{p}.id", s.id, f"a source in the library vocabulary {sorted(known)}"))
-        if s.id in seen:
-            out.append(Problem(file, f"{p}.id", s.id, "each source only once"))
-        seen.add(s.id)
+        out += _known_once(file, f"{p}.id", s.id, known, seen, "source")
         gas_source = s.id in known and known[s.id].gas is not None
         if gas_source and s.activity is None:
             out.append(Problem(file, f"{p}.activity", "<missing>",
@@ -331,11 +338,7 @@ def check_resources(case: Case, file: str, lib: Library) -> list[Problem]:
     out, seen = [], set()
     for res in case.resources:
         p = f"resources[{res.id}]"
-        if res.id not in known:
-            out.append(Problem(file, f"{p}.id", res.id, f"a resource in the library vocabulary {sorted(known)}"))
-        if res.id in seen:
-            out.append(Problem(file, f"{p}.id", res.id, "each resource id only once"))
-        seen.add(res.id)
+        out += _known_once(file, f"{p}.id", res.id, known, seen, "resource")
         out += _series_years(file, f"{p}.limit_by_year.by_year", res.limit_by_year.by_year, w.first_year,
                              w.last_year, "the decision window")
         out += _missing_years(file, f"{p}.limit_by_year.by_year", res.limit_by_year.by_year, w)

@@ -130,30 +130,14 @@ def assemble_library(
 
     problems: list[Problem] = []
     interventions: dict[str, Intervention] = {}
-    family_of: dict[str, str] = {}
     file_of: dict[str, str] = {}
     groups: dict[str, Group] = {}
     group_file: dict[str, str] = {}
+    family_of: dict[str, str] = {}
     for path, fam in families:
-        for k, item in enumerate(fam.interventions):
-            if item.id in interventions:
-                problems.append(
-                    Problem(path, f"interventions[{k}].id", item.id,
-                            f"an id not already used (it is in {file_of[item.id]})")
-                )
-                continue
-            interventions[item.id] = item
-            family_of[item.id] = fam.family
-            file_of[item.id] = path
-        for k, group in enumerate(fam.groups):
-            if group.id in groups:
-                problems.append(
-                    Problem(path, f"groups[{k}].id", group.id,
-                            f"a group id not already used (it is in {group_file[group.id]})")
-                )
-                continue
-            groups[group.id] = group
-            group_file[group.id] = path
+        problems += _index_unique(fam.interventions, "interventions", path, interventions, file_of)
+        problems += _index_unique(fam.groups, "groups", path, groups, group_file)
+        family_of.update({item.id: fam.family for item in fam.interventions if file_of[item.id] == path})
     if problems:
         raise InputError(problems)
     library = Library(
@@ -169,6 +153,19 @@ def assemble_library(
     )
     check_library(library)
     return library
+
+
+def _index_unique(items, kind: str, path: str, store: dict, file_store: dict) -> list[Problem]:
+    """Add items to ``store`` by id; an id already used anywhere in the library is a problem."""
+    problems = []
+    for k, item in enumerate(items):
+        if item.id in store:
+            problems.append(Problem(path, f"{kind}[{k}].id", item.id,
+                                    f"an id not already used (it is in {file_store[item.id]})"))
+            continue
+        store[item.id] = item
+        file_store[item.id] = path
+    return problems
 
 
 def load_case(path: Path | str, library: Library | None = None, library_cache: dict | None = None) -> LoadedCase:

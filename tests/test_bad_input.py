@@ -84,16 +84,20 @@ CASE_MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(CASE_MISTAKES))
-def test_case_mistakes(workspace, capsys, name):
-    change, expected = CASE_MISTAKES[name]
-    _edit(workspace / "mini_case.yaml", change)
+def _assert_rejected(workspace, capsys, expected: list[str]) -> None:
     code, err, out = _run(workspace, capsys)
     assert code == 2
     for text in expected:
         assert text in err, f"{text!r} not in:\n{err}"
     assert "Traceback" not in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("name", sorted(CASE_MISTAKES))
+def test_case_mistakes(workspace, capsys, name):
+    change, expected = CASE_MISTAKES[name]
+    _edit(workspace / "mini_case.yaml", change)
+    _assert_rejected(workspace, capsys, expected)
 
 
 LIBRARY_MISTAKES = {
@@ -126,12 +130,7 @@ LIBRARY_MISTAKES = {
 def test_library_mistakes(workspace, capsys, name):
     change, expected = LIBRARY_MISTAKES[name]
     _edit(workspace / "mini_library" / "waste.yaml", change)
-    code, err, out = _run(workspace, capsys)
-    assert code == 2
-    for text in expected:
-        assert text in err, f"{text!r} not in:\n{err}"
-    assert "Traceback" not in err
-    assert not out.exists()
+    _assert_rejected(workspace, capsys, expected)
 
 
 def test_yaml_syntax_error_names_line(workspace, capsys):

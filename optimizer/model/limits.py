@@ -62,17 +62,22 @@ def _positive_reach(data: ModelData, per_unit_rows) -> np.ndarray:
     return reach
 
 
+def _floor_index(data: ModelData, per_unit: str, level: np.ndarray) -> list[tuple[str, int]]:
+    """(source, year) pairs where the candidates' whole potential could take ``per_unit`` (an attribute of
+    Candidate: ``abatement`` or ``activity_removed``) below zero, i.e. beyond ``level`` (BAU by source, year)."""
+    index = []
+    for s, source in enumerate(data.bau.source_ids):
+        reach = _positive_reach(data, lambda c, y, s=s: getattr(c, per_unit)[y][s])
+        index += [(source, t) for t in floor_years(data)
+                  if reach[data.year_index(t)] > level[s, data.year_index(t)] * (1 + 1e-9)]
+    return index
+
+
 def add_source_floor(m: pyo.ConcreteModel, data: ModelData) -> None:
     """source_floor[s,t]: sum_{i,y} a_{i,y,s,t} build[i,y] <= BAU[s,t] (no source below zero emissions), for
     t from the first decision year to the end of the longest cohort life, only where the deployable
     potential could abate more than the source emits."""
-    index = []
-    for s, source in enumerate(data.bau.source_ids):
-        reach = _positive_reach(data, lambda c, y, s=s: c.abatement[y][s])
-        for t in floor_years(data):
-            k = data.year_index(t)
-            if reach[k] > data.bau.emissions[s, k] * (1 + 1e-9):
-                index.append((source, t))
+    index = _floor_index(data, "abatement", data.bau.emissions)
 
     def rule(m, source, t):
         s = data.bau.row(source)
@@ -85,13 +90,7 @@ def add_activity_floor(m: pyo.ConcreteModel, data: ModelData) -> None:
     """activity_floor[s,t]: sum_{i,y} r_{i,y,s,t} build[i,y] <= activity[s,t], where r is the activity a unit
     removes (activity effects): no source's activity, and so no saving, goes below zero, whatever its
     emission factor. Same years and sparsity rule as the source floor."""
-    index = []
-    for s, source in enumerate(data.bau.source_ids):
-        reach = _positive_reach(data, lambda c, y, s=s: c.activity_removed[y][s])
-        for t in floor_years(data):
-            k = data.year_index(t)
-            if reach[k] > data.bau.activity[s, k] * (1 + 1e-9):
-                index.append((source, t))
+    index = _floor_index(data, "activity_removed", data.bau.activity)
 
     def rule(m, source, t):
         s, k = data.bau.row(source), data.year_index(t)
