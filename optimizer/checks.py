@@ -239,6 +239,16 @@ def check_sources(case: Case, file: str, lib: Library) -> list[Problem]:
     return out
 
 
+def check_baseline_reference(case: Case, file: str, lib: Library) -> list[Problem]:
+    ref = case.baseline_reference
+    if ref is None:
+        return []
+    total = sum(ref.scope_shares.values())
+    if abs(total - 1.0) > 1e-6:
+        return [Problem(file, "baseline_reference.scope_shares", ref.scope_shares, "scope shares adding up to 1")]
+    return []
+
+
 def check_drivers(case: Case, file: str, lib: Library) -> list[Problem]:
     out = []
     for name, path_obj in case.drivers.items():
@@ -435,6 +445,7 @@ def _override_effect_problems(file: str, iid: str, override, lib: Library) -> li
 CASE_CHECKS = (
     check_years,
     check_sources,
+    check_baseline_reference,
     check_drivers,
     check_facility_stock,
     check_phases,

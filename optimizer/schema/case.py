@@ -31,6 +31,20 @@ class Country(Strict):
     """Display name."""
     iso3: str = Field(pattern=r"^[A-Z]{3}$")
     """ISO 3166-1 alpha-3 code."""
+    population: Positive | None = None
+    """Population in the base year; persons. Used for per-capita indicators."""
+
+
+class BaselineReference(Provenance):
+    """The top-down estimate the inventory was split from, so the split can be checked: the sources must
+    add up to ``total_tco2e`` and reproduce ``scope_shares``."""
+
+    method: str
+    """How the total and the split were estimated (e.g. health spending x intensity tier, hotspot shares)."""
+    total_tco2e: float = Field(gt=0)
+    """Total base-year health-sector emissions; tCO2e per year."""
+    scope_shares: dict[Literal[1, 2, 3], float] = Field(min_length=3, max_length=3)
+    """Intended share of the total in each scope (1, 2, 3); fractions adding up to 1."""
 
 
 class DecisionWindow(Strict):
@@ -373,6 +387,8 @@ class Case(Strict):
     """BAU drivers (e.g. ``health_activity``, ``population``, ``gdp``): growth paths of activity."""
     sources: list[Source] = Field(min_length=1)
     """Baseline inventory by source (scope from the library vocabulary)."""
+    baseline_reference: BaselineReference | None = None
+    """The top-down total and scope split the inventory was built from (checked by the tests)."""
     facility_stock: dict[Identifier, NonNegative] = Field(default_factory=dict)
     """Counts of facilities by library facility type; count."""
     phases: list[Phase] = Field(min_length=1)
