@@ -28,6 +28,7 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m optimizer.docgen
+	$(BIN)/python -m optimizer.provenance
 
 clean:
 	rm -rf $(OUT) bench/results .pytest_cache

@@ -104,7 +104,7 @@ def extract_result(m, data: ModelData, outcome) -> Result:
     schedule = _schedule(data, build, start, n_years)
     portfolio = _portfolio(data, build, start, pay, schedule)
     finance = _finance(data, build, start, pay)
-    screening = _screening(data, portfolio)
+    screening = _screening(data, portfolio, sum(shortfall.values()), m.objective_kind)
     summary = _summary(m, data, outcome, portfolio, pathway, finance, build)
     return Result(portfolio, schedule, trajectory, pathway, finance, screening, summary, data=data)
 
@@ -220,13 +220,38 @@ def _finance(data: ModelData, build, start, pay) -> pd.DataFrame:
     return frame
 
 
-def _screening(data: ModelData, portfolio: pd.DataFrame) -> pd.DataFrame:
+def unit_cost_per_tonne(c) -> float:
+    """Whole-life net present cost per tonne abated of one unit built at the earliest start (USD/tCO2e;
+    negative = saves money); NaN when a unit abates nothing."""
+    if not c.build_years:
+        return float("nan")
+    y = c.build_years[0]
+    tonnes = float(c.abatement[y].sum())
+    cost = c.npv_cost_per_unit[y] + c.fixed_cost_pv[y] / c.potential
+    return cost / tonnes if tonnes > 0 else float("nan")
+
+
+def _not_selected_reason(cost_per_t: float, objective: str, shortfall: float) -> str:
+    if cost_per_t != cost_per_t:
+        return "not selected: abates nothing over its life in this case"
+    held_back = "held back by the plan's limits (budgets, financing, payback rule, resources, ramp, groups)"
+    if objective == "min_cost" and cost_per_t > 0 and shortfall <= 0:
+        return f"not selected: costs US${cost_per_t:,.0f} per tCO2e and the pathway is met without it"
+    if cost_per_t <= 0:
+        return f"not selected although it saves US${-cost_per_t:,.0f} per tCO2e: {held_back}"
+    return f"not selected at US${cost_per_t:,.0f} per tCO2e: {held_back}"
+
+
+def _screening(data: ModelData, portfolio: pd.DataFrame, shortfall: float, objective: str) -> pd.DataFrame:
     chosen = set(portfolio["intervention"])
     frame = pd.DataFrame([row.__dict__ for row in data.screening])
     frame = frame.rename(columns={"id": "intervention"})
+    frame["cost_per_tco2e_usd"] = [unit_cost_per_tonne(data.candidates[i]) if i in data.candidates else np.nan
+                                   for i in frame["intervention"]]
     frame["selected"] = frame["intervention"].isin(chosen)
     kept_not_chosen = (frame["status"] == "kept") & ~frame["selected"]
-    frame.loc[kept_not_chosen, "reason"] = "passes all screens; not in the optimal portfolio"
+    frame.loc[kept_not_chosen, "reason"] = [_not_selected_reason(c, objective, shortfall)
+                                            for c in frame.loc[kept_not_chosen, "cost_per_tco2e_usd"]]
     frame.loc[frame["selected"], "reason"] = "passes all screens; selected"
     return frame
 
