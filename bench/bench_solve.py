@@ -48,9 +48,10 @@ def measure(load) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--cases", nargs="*", type=Path, default=sorted((ROOT / "cases").glob("*.yaml")))
+    parser.add_argument("--cases", nargs="*", type=Path,
+                        default=sorted(p for p in (ROOT / "cases").rglob("*.yaml") if p.name != "manifest.yaml"))
     args = parser.parse_args()
-    runs = {f"{p.stem} (file)": (lambda p=p: load_case(p)) for p in args.cases if p.name != "manifest.yaml"}
+    runs = {f"{p.stem} (file)": (lambda p=p: load_case(p)) for p in args.cases}
     runs["national synthetic, 40 x 5"] = lambda: national_case(40, seed=0)
     runs["large synthetic, 200 x 5"] = lambda: national_case(200, seed=1)
     header = ("| case | interventions | cols / binaries / rows | load s | prepare s | build s | solve s | HiGHS s "

@@ -73,6 +73,7 @@ class ScreeningRow:
     simple_payback_years: float
     status: str
     reason: str
+    note: str = ""
 
 
 @dataclass
@@ -173,6 +174,18 @@ def effective_effects(loaded: LoadedCase, iid: str) -> list:
     return list(loaded.library.interventions[iid].effects)
 
 
+def applicable_effects(loaded: LoadedCase, iid: str) -> list:
+    """Effects on sources the case inventories. A source the case does not list emits nothing there, so an
+    effect that reduces it does nothing and is left out (see ``ignored_sources``)."""
+    inventory = {s.id for s in loaded.case.sources}
+    return [eff for eff in effective_effects(loaded, iid) if eff.source in inventory]
+
+
+def ignored_sources(loaded: LoadedCase, iid: str) -> list[str]:
+    inventory = {s.id for s in loaded.case.sources}
+    return sorted({eff.source for eff in effective_effects(loaded, iid) if eff.source not in inventory})
+
+
 def _applicability(loaded: LoadedCase, cand: Candidate, financing: list[FinancingSource]) -> str:
     """Reason the candidate cannot be used in this case, or KEPT."""
     case, item = loaded.case, loaded.library.interventions[cand.id]
@@ -180,9 +193,14 @@ def _applicability(loaded: LoadedCase, cand: Candidate, financing: list[Financin
     if cand.id in case.overrides.exclude:
         return "excluded by the case (overrides.exclude)"
     for eff in effective_effects(loaded, cand.id):
-        src = inventory.get(eff.source)
-        if src is None:
-            return f"not applicable: the case inventory has no source '{eff.source}'"
+        if eff.source not in inventory and eff.type == "activity" and eff.change_per_unit_year.value > 0:
+            return (f"not applicable: it adds activity to source '{eff.source}', which the case inventory "
+                    "does not list")
+    if not applicable_effects(loaded, cand.id):
+        missing = ", ".join(ignored_sources(loaded, cand.id))
+        return f"not applicable: the case inventory has none of its sources ({missing})"
+    for eff in applicable_effects(loaded, cand.id):
+        src = inventory[eff.source]
         if eff.type == "activity" and src.activity is None:
             return f"needs activity data: the case gives no activity for source '{eff.source}'"
         if eff.type == "activity" and src.price_usd_per_unit is None:
@@ -212,7 +230,7 @@ def _start_years(case, cand: Candidate) -> list[int]:
 def _coefficients(loaded: LoadedCase, cand: Candidate, years: np.ndarray, bau: BauProjection,
                   discount: np.ndarray) -> None:
     """Per-unit NPV cost, saving and abatement for each build year (fills the candidate in place)."""
-    effects = effective_effects(loaded, cand.id)
+    effects = applicable_effects(loaded, cand.id)
     y0 = int(years[0])
     for y in cand.build_years:
         active = np.array([t - y0 for t in cand.active_years(y)])
@@ -295,6 +313,7 @@ def prepare(loaded: LoadedCase, variant_name: str | None = None) -> ModelData:
             potential_units=c.potential, earliest_start=c.start_years[0] if c.start_years else None,
             simple_payback_years=c.simple_payback_years, status="kept" if reasons[c.id] == KEPT else "excluded",
             reason="passes all screens" if reasons[c.id] == KEPT else reasons[c.id],
+            note=_ignored_note(loaded, c.id),
         )
         for c in candidates.values()
     ]
@@ -327,6 +346,13 @@ def _trim_start_years_to_prerequisites(candidates: dict[str, Candidate]) -> None
                 if kept != cand.start_years:
                     cand.start_years = kept
                     changed = True
+
+
+def _ignored_note(loaded: LoadedCase, iid: str) -> str:
+    missing = ignored_sources(loaded, iid)
+    if not missing or not applicable_effects(loaded, iid):
+        return ""
+    return f"its effects on {', '.join(missing)} are left out: the case inventory does not list them"
 
 
 def _screen_prerequisites(candidates: dict[str, Candidate], reasons: dict[str, str]) -> None:

@@ -205,7 +205,8 @@ def case_rows(path: Path, lib: Library) -> list[NumberRow]:
 
 
 def bundled_case_files() -> list[Path]:
-    return sorted(p for p in (ROOT / "cases").glob("*.yaml") if p.name != "manifest.yaml")
+    """Every case file under ``cases/`` (country cases and examples), not the manifest."""
+    return sorted(p for p in (ROOT / "cases").rglob("*.yaml") if p.name != "manifest.yaml")
 
 
 def render_data_sources() -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.model.objective import MAX_ABATEMENT_PENALTY_DIVISOR
-from optimizer.prepare import Candidate, ModelData, effective_effects
+from optimizer.prepare import Candidate, ModelData, applicable_effects
 
 
 @dataclass
@@ -58,7 +58,7 @@ def recompute_coefficients(data: ModelData, i: str) -> dict:
             if not (y + c.lead_time <= t <= y + c.lead_time + c.lifetime - 1):
                 continue
             running = c.om_change
-            for eff in effective_effects(data.loaded, i):
+            for eff in applicable_effects(data.loaded, i):
                 s = data.bau.source_ids.index(eff.source)
                 if eff.type == "share":
                     abate[s, k] += eff.fraction.value * data.bau.emissions[s, k] / c.potential

@@ -106,6 +106,22 @@ def test_activity_effect_follows_factor_and_price_paths():
     assert c.abatement[2026][:, :2].sum() == 0.0  # nothing before it is built
 
 
+def test_effects_on_sources_the_case_lacks_are_left_out():
+    # Two effects, one on a source the case does not inventory: the other still counts, with a note.
+    sources = [{"id": "s0", "emissions_tco2e": q(1000), "driver": "flat"}]
+    item = intervention("a", effects=[{"type": "share", "source": "s0", "fraction": q(0.3)},
+                                      {"type": "share", "source": "s1", "fraction": q(0.3)}])
+    r = solve_tiny([item], sources=sources)
+    row = r.screening.set_index("intervention").loc["a"]
+    assert row["status"] == "kept" and "s1 are left out" in row["note"]
+    assert close(r.portfolio.loc[0, "abatement_target_year_tco2e"], 300.0 * r.portfolio.loc[0, "units"])
+    # An effect that would add activity to a missing source cannot be left out: excluded.
+    adds = intervention("b", effects=[{"type": "share", "source": "s0", "fraction": q(0.3)},
+                                      {"type": "activity", "source": "s1", "change_per_unit_year": q(5)}])
+    r = solve_tiny([item, adds], sources=sources)
+    assert "adds activity to source 's1'" in r.screening.set_index("intervention").loc["b", "reason"]
+
+
 def test_case_can_override_effects():
     # The country's own effect (e.g. its solar yield) replaces the library's: 50 % of s1 instead of 30 % of s0.
     override = {"interventions": {"a": {"effects": [{"type": "share", "source": "s1", "fraction": q(0.5)}]}}}
