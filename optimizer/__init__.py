@@ -3,7 +3,7 @@
 Python API::
 
     from optimizer import load_case, solve
-    result = solve(load_case("cases/prc.yaml"), variant="unconditional")
+    result = solve(load_case("cases/georgia.yaml"), variant="unconditional")
     result.portfolio  # tidy DataFrame
 """
 

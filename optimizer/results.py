@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .model.limits import shortfall_ledger
 from .prepare import ModelData
 
 ROUND = 1e-6
@@ -87,7 +88,7 @@ def read_solution(m, data: ModelData):
         build[i, y] = float(round(v)) if data.candidates[i].integer else _clean(round(v, UNIT_DECIMALS))
     start = {(i, y): int(round(m.start[i, y].value or 0.0)) for (i, y) in m.start_index_set}
     pay = {(i, y, f): _clean(m.pay[i, y, f].value or 0.0) for (i, y, f) in m.financing_index_set}
-    shortfall = {t: _clean(m.shortfall[t].value or 0.0) for t in m.target_years}
+    shortfall = {t: _clean(v) for t, v in shortfall_ledger(m, data).items()}
     return build, start, pay, shortfall
 
 

@@ -80,6 +80,20 @@ def add_least_cost_stage(m: pyo.ConcreteModel, data: ModelData, best_abatement: 
     m.least_cost_objective = pyo.Objective(expr=linear(cost_terms(m, data)), sense=pyo.minimize)
 
 
+SHORTFALL_TOLERANCE = 1e-9
+"""Second stage of elastic ``min_cost``: total shortfall may exceed the first stage's by this (relative)."""
+
+
+def add_cost_refinement_stage(m: pyo.ConcreteModel, data: ModelData, first_stage_shortfall: float) -> None:
+    """Second stage of elastic ``min_cost`` when the first left a shortfall: keep that shortfall
+    (``shortfall_cap``: total shortfall <= the first stage's) and minimise the net present cost alone, so
+    the MIP gap measures money, not the penalty that dominates the first-stage objective."""
+    cap = first_stage_shortfall * (1 + SHORTFALL_TOLERANCE) + 1e-7
+    m.shortfall_cap = pyo.Constraint(expr=linear([(1.0, m.shortfall[t]) for t in m.target_years]) <= cap)
+    m.objective.deactivate()
+    m.least_cost_objective = pyo.Objective(expr=linear(cost_terms(m, data)), sense=pyo.minimize)
+
+
 def weighted_terms(m, data: ModelData) -> list[tuple[float, object]]:
     """w_a abatement/A_ref - w_n cost/C_ref + w_c mean(co-benefit x deployment) + w_r mean(resilience x
     deployment) - penalty shortfall / C_ref; scores scaled to 0-1, deployment = units built / potential."""
