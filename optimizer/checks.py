@@ -62,6 +62,10 @@ def check_effect_sources_known(lib: Library) -> list[Problem]:
             elif eff.type == "activity" and known[eff.source].activity_unit is None:
                 out.append(Problem(lib.file_of[iid], path, eff.source,
                                    "a source with an activity_unit (activity effects change activity)"))
+            relative = getattr(eff, "relative_to", None)
+            if relative is not None and (relative not in known or known[relative].activity_unit is None):
+                out.append(Problem(lib.file_of[iid], f"interventions[{iid}].effects[{k}].relative_to", relative,
+                                   "a vocabulary source with an activity_unit"))
     return out
 
 

@@ -186,6 +186,14 @@ def ignored_sources(loaded: LoadedCase, iid: str) -> list[str]:
     return sorted({eff.source for eff in effective_effects(loaded, iid) if eff.source not in inventory})
 
 
+def activity_change(loaded: LoadedCase, cand: Candidate, eff) -> float:
+    """Change in the source's annual activity per active unit (the source's activity unit per unit per year)."""
+    if eff.change_per_unit_year is not None:
+        return eff.change_per_unit_year.value
+    base = next(s for s in loaded.case.sources if s.id == (eff.relative_to or eff.source))
+    return eff.change_share_of_unit_activity.value * base.activity.value / cand.potential
+
+
 def _applicability(loaded: LoadedCase, cand: Candidate, financing: list[FinancingSource]) -> str:
     """Reason the candidate cannot be used in this case, or KEPT."""
     case, item = loaded.case, loaded.library.interventions[cand.id]
@@ -193,7 +201,8 @@ def _applicability(loaded: LoadedCase, cand: Candidate, financing: list[Financin
     if cand.id in case.overrides.exclude:
         return "excluded by the case (overrides.exclude)"
     for eff in effective_effects(loaded, cand.id):
-        if eff.source not in inventory and eff.type == "activity" and eff.change_per_unit_year.value > 0:
+        adds = eff.type == "activity" and (eff.change_per_unit_year or eff.change_share_of_unit_activity).value > 0
+        if eff.source not in inventory and adds:
             return (f"not applicable: it adds activity to source '{eff.source}', which the case inventory "
                     "does not list")
     if not applicable_effects(loaded, cand.id):
@@ -201,6 +210,11 @@ def _applicability(loaded: LoadedCase, cand: Candidate, financing: list[Financin
         return f"not applicable: the case inventory has none of its sources ({missing})"
     for eff in applicable_effects(loaded, cand.id):
         src = inventory[eff.source]
+        basis = inventory.get(getattr(eff, "relative_to", None) or eff.source)
+        if eff.type == "activity" and eff.change_share_of_unit_activity is not None and \
+                (basis is None or basis.activity is None):
+            return (f"needs activity data: its effect on '{eff.source}' is a share of the activity of "
+                    f"'{eff.relative_to or eff.source}', which the case does not give")
         if eff.type == "activity" and src.activity is None:
             return f"needs activity data: the case gives no activity for source '{eff.source}'"
         if eff.type == "activity" and src.price_usd_per_unit is None:
@@ -242,7 +256,7 @@ def _coefficients(loaded: LoadedCase, cand: Candidate, years: np.ndarray, bau: B
             if eff.type == "share":
                 per_unit[s, active] += eff.fraction.value / cand.potential * bau.emissions[s, active]
             else:
-                delta = eff.change_per_unit_year.value
+                delta = activity_change(loaded, cand, eff)
                 per_unit[s, active] += -delta * bau.factor[s, active]
                 removed[s, active] += -delta
                 running = running + delta * bau.price[s, active]

@@ -27,6 +27,7 @@ UNITS: dict[tuple[str, str], str] = {
     ("Gas", "gwp100_ar6"): "kgCO2e per kg",
     ("ShareEffect", "fraction"): "fraction of the source's emissions at full deployment",
     ("ActivityEffect", "change_per_unit_year"): "{activity} per {unit} per year",
+    ("ActivityEffect", "change_share_of_unit_activity"): "share of the country's activity per unit of potential",
     ("Potential", "units_per_basis"): "{unit} per {basis}",
     ("Intervention", "capex_usd_per_unit"): "USD per {unit}",
     ("Intervention", "fixed_cost_usd"): "USD",

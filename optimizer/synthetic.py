@@ -112,6 +112,9 @@ def random_case(spec: RandomSpec, objective: str = "min_cost") -> LoadedCase:
         elif rng.random() < 0.5:
             effects.append({"type": "activity", "source": f"s{int(rng.integers(0, 2))}",
                             "change_per_unit_year": q(round(rng.uniform(-700, 40), 1))})
+        elif rng.random() < 0.3:  # a share of the country's activity per unit, possibly of another source
+            effects.append({"type": "activity", "source": "s0", "relative_to": f"s{int(rng.integers(0, 2))}",
+                            "change_share_of_unit_activity": q(round(rng.uniform(-0.6, 0.1), 2))})
         items.append(intervention(
             f"i{k}", integer_units=True, all_or_nothing=aon, max_share_per_year=ramp,
             potential={"basis": "country", "units_per_basis": q(potential)},

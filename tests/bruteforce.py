@@ -63,7 +63,11 @@ def recompute_coefficients(data: ModelData, i: str) -> dict:
                 if eff.type == "share":
                     abate[s, k] += eff.fraction.value * data.bau.emissions[s, k] / c.potential
                 else:
-                    d = eff.change_per_unit_year.value
+                    if eff.change_per_unit_year is not None:
+                        d = eff.change_per_unit_year.value
+                    else:  # a share of the (relative_to) source's base-year activity per unit of potential
+                        rel = data.bau.source_ids.index(eff.relative_to or eff.source)
+                        d = eff.change_share_of_unit_activity.value * data.bau.activity[rel, 0] / c.potential
                     abate[s, k] -= d * data.bau.factor[s, k]
                     removed[s, k] -= d
                     running += d * data.bau.price[s, k]

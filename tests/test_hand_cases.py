@@ -122,6 +122,18 @@ def test_effects_on_sources_the_case_lacks_are_left_out():
     assert "adds activity to source 's1'" in r.screening.set_index("intervention").loc["b", "reason"]
 
 
+def test_activity_effect_as_share_of_the_countrys_activity_per_unit():
+    # 10 sites; s0 has 1,000 activity units (100 per site). A heat-pump-like unit removes 50 % of a site's
+    # s0 (-50 units) and adds 20 % of that site's s0 activity to s1 (+20 units).
+    item = intervention("hp", potential={"basis": "site", "units_per_basis": q(1)}, effects=[
+        {"type": "activity", "source": "s0", "change_share_of_unit_activity": q(-0.5)},
+        {"type": "activity", "source": "s1", "change_share_of_unit_activity": q(0.2), "relative_to": "s0"}])
+    c = prepare(build([item], case_dict())).candidates["hp"]
+    assert close(c.activity_removed[2026][0, 2026 - 2024], 50.0)
+    assert close(c.activity_removed[2026][1, 2026 - 2024], -20.0)
+    assert close(c.saving_per_unit[2026], 50.0 - 20.0)  # both sources at 1 USD per unit
+
+
 def test_case_can_override_effects():
     # The country's own effect (e.g. its solar yield) replaces the library's: 50 % of s1 instead of 30 % of s0.
     override = {"interventions": {"a": {"effects": [{"type": "share", "source": "s1", "fraction": q(0.5)}]}}}

@@ -149,15 +149,32 @@ class ShareEffect(Strict):
 
 class ActivityEffect(Strict):
     """Changes the activity of a source per active unit; emissions and money follow the source's factor
-    and price in each year."""
+    and price in each year. Give the change either in absolute terms (``change_per_unit_year``) or as a
+    share of the country's own activity per unit of potential (``change_share_of_unit_activity``), so
+    that per-facility savings scale with each country's facilities."""
 
     type: Literal["activity"]
     """Effect kind: ``activity``."""
     source: Identifier
     """Source acted on (a ``vocabulary.yaml`` source id with an ``activity_unit``)."""
-    change_per_unit_year: Quantity
+    change_per_unit_year: Quantity | None = None
     """Change in the source's annual activity per active unit, in the source's activity unit per unit per
     year; negative reduces activity (e.g. -1.5 MWh grid electricity per kWp of solar)."""
+    change_share_of_unit_activity: quantity_in(-10.0, 10.0) | None = None
+    """Change per active unit as a share of the base-year activity of ``relative_to`` per unit of potential
+    (the case's activity / potential units); dimensionless, negative reduces (e.g. -0.08: an LED retrofit
+    saves 8 % of an average hospital's electricity)."""
+    relative_to: Identifier | None = None
+    """Source whose activity per unit the share applies to (default: ``source``), e.g. the fuel a heat pump
+    replaces when the effect adds electricity."""
+
+    @model_validator(mode="after")
+    def _one_change(self):
+        if (self.change_per_unit_year is None) == (self.change_share_of_unit_activity is None):
+            raise ValueError("give exactly one of 'change_per_unit_year' or 'change_share_of_unit_activity'")
+        if self.relative_to is not None and self.change_share_of_unit_activity is None:
+            raise ValueError("'relative_to' goes with 'change_share_of_unit_activity'")
+        return self
 
 
 Effect = Annotated[Union[ShareEffect, ActivityEffect], Field(discriminator="type")]

@@ -1,0 +1,100 @@
+"""Near-optimal alternatives: the k best distinct portfolios within a cost tolerance, by no-good cuts on the
+set of interventions started (a portfolio is the set of interventions it starts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from ..errors import SolverFailure
+from ..loading import LoadedCase
+from ..model import build_model
+from ..model.expressions import linear
+from ..model.objective import cost_terms
+from ..prepare import ModelData, prepare
+from ..solve import make_solver, run_highs
+
+
+@dataclass
+class Alternative:
+    rank: int
+    objective_value: float
+    net_present_cost_usd: float
+    shortfall_tco2e: float
+    interventions: frozenset[str]
+
+
+def _started(m) -> frozenset[str]:
+    return frozenset(i for (i, y) in m.start_index_set if (m.start[i, y].value or 0.0) > 0.5)
+
+
+def _exclude(m, portfolio: frozenset[str], k: int) -> None:
+    """No-good cut: at least one intervention must be started or not started differently."""
+    ids = sorted({i for (i, _) in m.start_index_set})
+    terms, constant = [], 0.0
+    for i in ids:
+        starts = [m.start[i, y] for (ii, y) in m.start_index_set if ii == i]
+        if i in portfolio:
+            constant += 1.0
+            terms += [(-1.0, v) for v in starts]
+        else:
+            terms += [(1.0, v) for v in starts]
+    setattr(m, f"no_good_{k}", pyo.Constraint(expr=linear(terms, constant) >= 1.0))
+
+
+def _within(value: float, best: float, tolerance: float, sense: int) -> bool:
+    slack = tolerance * max(abs(best), 1e-9)
+    return value <= best + slack if sense > 0 else value >= best - slack
+
+
+def find_alternatives(data: ModelData, k: int = 5, tolerance: float = 0.05) -> list[Alternative]:
+    """The optimum and up to ``k`` further distinct portfolios whose objective is within ``tolerance``
+    (relative) of the optimum, in objective order. One model; a cut is added after each solve."""
+    m = build_model(data)
+    m.objective_kind = "alternatives"  # single-stage solves: the objective (with penalties) ranks portfolios
+    sense = 1 if m.objective.sense == pyo.minimize else -1
+    solver = make_solver(data)
+    found: list[Alternative] = []
+    best = None
+    for rank in range(k + 1):
+        try:
+            outcome = run_highs(m, data, solver)
+        except SolverFailure:
+            break
+        value = outcome.objective_value
+        if best is None:
+            best = value
+        elif not _within(value, best, tolerance, sense):
+            break
+        portfolio = _started(m)
+        cost = sum(coef * (var.value or 0.0) for coef, var in cost_terms(m, data))
+        shortfall = sum(m.shortfall[t].value or 0.0 for t in m.target_years)
+        found.append(Alternative(rank, value, cost, shortfall, portfolio))
+        _exclude(m, portfolio, rank)
+    return found
+
+
+def alternatives_table(found: list[Alternative]) -> pd.DataFrame:
+    if not found:
+        return pd.DataFrame(columns=["rank", "objective_value", "extra_vs_optimum", "net_present_cost_usd",
+                                     "extra_cost_usd", "shortfall_tco2e", "n_interventions", "added", "removed"])
+    base = found[0]
+    rows = []
+    for alt in found:
+        rows.append({
+            "rank": alt.rank, "objective_value": alt.objective_value,
+            "extra_vs_optimum": alt.objective_value - base.objective_value,
+            "net_present_cost_usd": alt.net_present_cost_usd,
+            "extra_cost_usd": alt.net_present_cost_usd - base.net_present_cost_usd,
+            "shortfall_tco2e": alt.shortfall_tco2e, "n_interventions": len(alt.interventions),
+            "added": ";".join(sorted(alt.interventions - base.interventions)),
+            "removed": ";".join(sorted(base.interventions - alt.interventions)),
+        })
+    return pd.DataFrame(rows)
+
+
+def alternatives(loaded: LoadedCase, variant: str | None = None, k: int = 5, tolerance: float = 0.05) -> pd.DataFrame:
+    """Python API: the table of the optimum (rank 0) and up to k distinct alternatives."""
+    return alternatives_table(find_alternatives(prepare(loaded, variant), k, tolerance))

@@ -1,0 +1,74 @@
+"""Which limits bind in a solved model, in plain words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyomo.environ as pyo
+
+from ..prepare import ModelData
+
+TOL = 1e-6
+
+
+@dataclass
+class BindingLimit:
+    family: str  # Pyomo component name
+    index: tuple
+    value: float
+    limit: float
+    text: str
+
+
+def _slack_zero(body: float, bound: float) -> bool:
+    return abs(bound - body) <= TOL * max(1.0, abs(bound))
+
+
+def _describe(family: str, index: tuple, data: ModelData) -> str:
+    if family == "annual_budget":
+        return f"the {index[0]} budget"
+    if family == "financing_envelope":
+        return f"the {index[0]} financing envelope in {index[1]}"
+    if family == "phase_budget":
+        return f"the budget of the {index[0]} phase"
+    if family == "portfolio_payback":
+        return f"the portfolio payback rule ({data.case.payback.portfolio_max_years.value:g} years)"
+    if family == "resource_limit":
+        return f"the {index[0]} available in {index[1]}"
+    if family == "group_share":
+        return f"the shared slice of group {index[0]} in {index[1]}"
+    if family == "source_floor":
+        return f"all emissions of {index[0]} already abated in {index[1]}"
+    if family == "activity_floor":
+        return f"all activity of {index[0]} already removed in {index[1]}"
+    return f"{family}{list(index)}"
+
+
+def binding_limits(m: pyo.ConcreteModel, data: ModelData) -> list[BindingLimit]:
+    """Inequality rows at their bound, plus ramp limits reached and potentials used up."""
+    out: list[BindingLimit] = []
+    for family in ("annual_budget", "financing_envelope", "phase_budget", "portfolio_payback", "resource_limit",
+                   "group_share", "source_floor", "activity_floor"):
+        component = getattr(m, family, None)
+        if component is None or not component.active:
+            continue
+        for index, row in component.items():
+            if not row.active or row.upper is None:
+                continue
+            body, bound = pyo.value(row.body), pyo.value(row.upper)
+            if bound == 0.0 and family == "financing_envelope":
+                continue  # a source that pays nothing that year is not a limit that binds
+            if _slack_zero(body, bound):
+                key = index if isinstance(index, tuple) else (index,)
+                out.append(BindingLimit(family, key, body, bound, _describe(family, key, data)))
+    for (i, y) in m.build_index_set:
+        c = data.candidates[i]
+        v = m.build[i, y].value or 0.0
+        if c.ramp < c.potential and v > 0 and _slack_zero(v, c.ramp):
+            out.append(BindingLimit("ramp", (i, y), v, c.ramp, f"the delivery ramp of {i} in {y} ({c.ramp:g} units)"))
+    for i, c in data.candidates.items():
+        built = sum(m.build[i, y].value or 0.0 for y in c.build_years)
+        if built > 0 and _slack_zero(built, c.potential):
+            out.append(BindingLimit("potential", (i,), built, c.potential,
+                                    f"the full potential of {i} ({c.potential:g} {c.unit})"))
+    return out

@@ -1,0 +1,148 @@
+"""What would close a shortfall, found by re-solving and verified by a normal solve with the fix applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyomo.environ as pyo
+
+from ..errors import SolverFailure
+from ..loading import LoadedCase
+from ..model.expressions import linear
+from ..prepare import ModelData, prepare
+from ..solve import solve
+from . import edits
+from .binding import BindingLimit
+from .resolve import fresh_model, make_targets_hard, replace_objective, try_solve
+
+CLOSED = 1e-3  # tCO2e: a shortfall below this counts as closed
+MONEY_ROUNDING = 1000.0  # USD: proposed extra money is rounded up to this
+
+
+@dataclass
+class Fix:
+    kind: str
+    description: str
+    amount: float
+    unit: str
+    shortfall_after_tco2e: float
+    closes_gap: bool
+
+
+def shortfall_in(loaded: LoadedCase, variant: str, years: list[int]) -> float:
+    """Total shortfall in ``years`` of a normal solve of the (changed) case."""
+    try:
+        by_year = solve(loaded, variant=variant).summary["shortfall_tco2e_by_year"]
+    except SolverFailure:
+        return float("inf")
+    return float(sum(v for y, v in by_year.items() if int(y) in years))
+
+
+def least_extra_on_row(data: ModelData, family: str, index: tuple, years: list[int]) -> float | None:
+    """Least increase of one limit's right-hand side that meets the targets of ``years`` (hard; other
+    years stay elastic) — one MIP."""
+    m = fresh_model(data)
+    row = getattr(m, family)[index if len(index) > 1 else index[0]]
+    m.extra = pyo.Var(domain=pyo.NonNegativeReals)
+    row.deactivate()
+    m.relaxed_row = pyo.Constraint(expr=row.body - m.extra <= row.upper)
+    make_targets_hard(m, years)
+    replace_objective(m, [(1.0, m.extra)], pyo.minimize)
+    return try_solve(m, data)
+
+
+def _round_up(x: float, step: float) -> float:
+    return step * (int(x / step) + (0 if x % step == 0 else 1))
+
+
+def _apply(loaded: LoadedCase, limit: BindingLimit, extra: float) -> LoadedCase:
+    family, index = limit.family, limit.index
+    if family == "annual_budget":
+        return edits.with_total_budget(loaded, index[0], extra)
+    if family == "financing_envelope":
+        return edits.with_envelope(loaded, index[0], index[1], extra)
+    if family == "phase_budget":
+        return edits.with_phase_budget(loaded, index[0], extra)
+    if family == "resource_limit":
+        return edits.with_resource_limit(loaded, index[0], index[1], extra)
+    raise ValueError(family)
+
+
+def limit_fixes(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit], years: list[int]) -> list[Fix]:
+    """For each binding money or resource limit: the least increase that closes the gap in ``years``,
+    verified by a normal solve with the increase applied."""
+    out = []
+    for limit in binding:
+        if limit.family not in ("annual_budget", "financing_envelope", "phase_budget", "resource_limit"):
+            continue
+        extra = least_extra_on_row(data, limit.family, limit.index, years)
+        if extra is None:
+            continue
+        money = limit.family != "resource_limit"
+        step = MONEY_ROUNDING if money else 0.1
+        amount = _round_up(extra * (1 + 1e-6) + 1e-9, step)
+        after = shortfall_in(_apply(loaded, limit, amount), data.variant_name, years)
+        unit = "USD" if money else _resource_unit(loaded, limit.index[0])
+        shown = f"+US${amount / 1e6:,.3f}m" if money else f"+{amount:,.1f} {unit}"
+        out.append(Fix(limit.family, f"{shown} for {limit.text}", amount, unit, after, after <= CLOSED))
+    return out
+
+
+def _resource_unit(loaded: LoadedCase, rid: str) -> str:
+    res = next((r for r in loaded.library.vocabulary.resources if r.id == rid), None)
+    return res.unit if res else rid
+
+
+def payback_fix(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit], years: list[int]) -> list[Fix]:
+    """The shortest payback limit that closes the gap in ``years`` (bisection over re-solves, to 0.5 year)."""
+    if not any(b.family == "portfolio_payback" for b in binding):
+        return []
+    current = loaded.case.payback.portfolio_max_years.value
+    variant = data.variant_name
+
+    def short(limit):
+        return shortfall_in(edits.with_payback_limit(loaded, limit), variant, years)
+
+    without = short(None)
+    if without > CLOSED:
+        return [Fix("portfolio_payback", "removing the portfolio payback rule does not close the gap on its own",
+                    float("inf"), "years", without, False)]
+    lo, hi = current, max(2 * current, current + 1)
+    while short(hi) > CLOSED and hi < 1000:
+        lo, hi = hi, 2 * hi
+    while hi - lo > 0.5:
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if short(mid) > CLOSED else (lo, mid)
+    limit = _round_up(hi, 0.5)
+    after = short(limit)
+    return [Fix("portfolio_payback", f"a payback limit of {limit:g} years instead of {current:g}", limit, "years",
+                after, after <= CLOSED)]
+
+
+def timing_fixes(loaded: LoadedCase, data: ModelData, years: list[int]) -> list[Fix]:
+    """Starting later phases one year earlier, and reaching the maturity path one year earlier."""
+    out = []
+    variant = data.variant_name
+
+    def total_shortfall(changed):
+        return shortfall_in(changed, variant, years)
+
+    first = loaded.case.decision_window.first_year
+    used = {r.phase for r in data.screening}
+    for ph in loaded.case.phases:
+        if ph.first_start_year > first and ph.id in used:
+            year = ph.first_start_year - 1
+            after = total_shortfall(edits.with_phase_start(loaded, ph.id, year))
+            out.append(Fix("phase_start", f"allowing {ph.name.lower()} ({ph.id}) to start in {year}", year, "year",
+                           after, after <= CLOSED))
+    after = total_shortfall(edits.with_maturity_earlier(loaded))
+    out.append(Fix("maturity", "reaching each step of the maturity path one year earlier", 1, "year", after,
+                   after <= CLOSED))
+    return out
+
+
+def gap_closing_fixes(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit],
+                      years: list[int]) -> list[Fix]:
+    """Fixes for the gap in ``years`` (the missed years that can be met at all)."""
+    return (limit_fixes(loaded, data, binding, years) + payback_fix(loaded, data, binding, years)
+            + timing_fixes(loaded, data, years))

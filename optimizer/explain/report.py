@@ -1,0 +1,101 @@
+"""``explain``: everything in one object with tidy tables and plain sentences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..loading import LoadedCase
+from ..model import build_model
+from ..prepare import prepare
+from ..solve import run_highs
+from .binding import binding_limits
+from .fixes import gap_closing_fixes
+from .reach import reachability
+from .shadow import shadow_prices
+from .switching import switching_values
+
+
+@dataclass
+class Explanation:
+    reach: pd.DataFrame
+    binding: pd.DataFrame
+    fixes: pd.DataFrame
+    shadow_prices: pd.DataFrame
+    switching: pd.DataFrame
+    sentences: list[str] = field(default_factory=list)
+
+    TABLES = ("reach", "binding", "fixes", "shadow_prices", "switching")
+
+    def save(self, out_dir: Path) -> None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in self.TABLES:
+            getattr(self, name).to_csv(out_dir / f"{name}.csv", index=False, float_format="%.10g")
+        (out_dir / "explanation.txt").write_text("\n".join(self.sentences) + "\n")
+
+
+def _years(years: list[int]) -> str:
+    return ", ".join(str(y) for y in years)
+
+
+def _frame(items, columns) -> pd.DataFrame:
+    return pd.DataFrame([{c: getattr(x, c) for c in columns} for x in items], columns=columns)
+
+
+def explain(loaded: LoadedCase, variant: str | None = None, switching: bool = True) -> Explanation:
+    data = prepare(loaded, variant)
+    reach = reachability(data)
+    m = build_model(data)
+    outcome = run_highs(m, data)
+    binding = binding_limits(m, data)
+    starts = {key: round(m.start[key].value or 0.0) for key in m.start_index_set}
+    selected = {i for (i, _), v in starts.items() if v}
+    from ..model.limits import shortfall_ledger
+
+    ledger = shortfall_ledger(m, data)
+    reachable = {r.year for r in reach if r.least_spend_usd is not None}
+    closable = [t for t, gap in ledger.items() if gap > 0 and t in reachable]
+    unreachable = [t for t, gap in ledger.items() if gap > 0 and t not in reachable]
+    fixes = gap_closing_fixes(loaded, data, binding, closable) if closable else []
+    prices = shadow_prices(data, starts)
+    switch = switching_values(data, selected) if switching else []
+
+    sentences = ["Before solving:"] + [f"  {r.statement}" for r in reach]
+    sentences.append(f"Solved ({outcome.status}).")
+    for t, gap in ledger.items():
+        if gap > 0:
+            sentences.append(f"  The {t} target is missed by {gap / 1e3:,.1f} ktCO2e.")
+    if binding:
+        sentences.append("Limits that bind: " + "; ".join(b.text for b in binding[:12]) +
+                         (f"; and {len(binding) - 12} more (binding.csv)" if len(binding) > 12 else "") + ".")
+    if unreachable:
+        sentences.append(f"No change of money or rules can close the gap in {_years(unreachable)}: not enough "
+                         "can be deployed and take effect by then (see the reachability above).")
+    if closable:
+        gap = sum(ledger[t] for t in closable)
+        closing = [f.description for f in fixes if f.closes_gap]
+        partial = [f for f in fixes if not f.closes_gap and f.shortfall_after_tco2e < gap - 1e-3]
+        where = f"the {gap / 1e3:,.1f} ktCO2e missed in {_years(closable)}"
+        if closing:
+            sentences.append(f"Closing {where} needs (each verified by a re-solve): " + ", or ".join(closing) + ".")
+        else:
+            sentences.append(f"No single change tried closes {where} on its own (see fixes.csv).")
+        for f in partial:
+            sentences.append(f"  {f.description[0].upper() + f.description[1:]} narrows it to "
+                             f"{f.shortfall_after_tco2e / 1e3:,.1f} ktCO2e.")
+    sentences.append("Shadow prices (LP with the start decisions fixed):")
+    sentences += [f"  {p.text}" for p in prices if p.value > 1e-9 or p.family == "target_pathway"]
+    if switch:
+        sentences.append("Switching values (capex):")
+        sentences += [f"  {s.text}" for s in switch]
+    return Explanation(
+        reach=_frame(reach, ["year", "required_tco2e", "technical_max_tco2e", "least_spend_usd", "available_usd",
+                             "statement"]),
+        binding=_frame(binding, ["family", "index", "value", "limit", "text"]),
+        fixes=_frame(fixes, ["kind", "description", "amount", "unit", "shortfall_after_tco2e", "closes_gap"]),
+        shadow_prices=_frame(prices, ["family", "index", "value", "unit", "text"]),
+        switching=_frame(switch, ["intervention", "selected", "factor", "text"]),
+        sentences=sentences,
+    )

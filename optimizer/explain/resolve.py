@@ -1,0 +1,46 @@
+"""Small building blocks for re-solving a model in a different way (hard targets, other objectives)."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from ..errors import SolverFailure
+from ..model import build_model
+from ..model.expressions import linear
+from ..prepare import ModelData
+from ..solve import make_solver, run_highs
+
+MONEY_FAMILIES = ("annual_budget", "financing_envelope", "phase_budget", "portfolio_payback", "resource_limit")
+
+
+def fresh_model(data: ModelData, objective: str = "min_cost") -> pyo.ConcreteModel:
+    return build_model(data, objective)
+
+
+def make_targets_hard(m: pyo.ConcreteModel, years=None) -> None:
+    """Shortfall fixed to zero (in ``years``, or all enforced years)."""
+    for t in m.target_years:
+        if years is None or t in years:
+            m.shortfall[t].setub(0.0)
+
+
+def drop_money_limits(m: pyo.ConcreteModel) -> None:
+    """Deactivate budgets, financing envelopes, phase budgets, the payback rule and resource limits."""
+    for name in MONEY_FAMILIES:
+        component = getattr(m, name, None)
+        if component is not None:
+            component.deactivate()
+
+
+def replace_objective(m: pyo.ConcreteModel, terms, sense) -> None:
+    m.objective.deactivate()
+    m.explain_objective = pyo.Objective(expr=linear(terms), sense=sense)
+    m.objective_kind = "explain"  # a single stage: run_highs adds no second stage
+
+
+def try_solve(m: pyo.ConcreteModel, data: ModelData) -> float | None:
+    """Objective value, or None when infeasible / no plan."""
+    try:
+        return run_highs(m, data, make_solver(data)).objective_value
+    except SolverFailure:
+        return None

@@ -1,0 +1,71 @@
+"""Shadow prices from the LP with the start decisions fixed at the optimum (lumpy units relaxed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyomo.environ as pyo
+
+from ..prepare import ModelData
+from ..solve import make_solver
+from .resolve import fresh_model
+
+
+@dataclass
+class ShadowPrice:
+    family: str
+    index: tuple
+    value: float
+    unit: str
+    text: str
+
+
+def fixed_start_lp(data: ModelData, starts: dict) -> pyo.ConcreteModel:
+    """The min-cost model with every start fixed to ``starts`` and integrality relaxed: an LP."""
+    m = fresh_model(data, "min_cost")
+    for key, v in starts.items():
+        m.start[key].fix(float(v))
+    pyo.TransformationFactory("core.relax_integer_vars").apply_to(m)
+    return m
+
+
+def solve_lp_duals(m: pyo.ConcreteModel, data: ModelData):
+    solver = make_solver(data)
+    results = solver.solve(m)
+    results.solution_loader.load_vars()
+    return float(results.best_feasible_objective), results.solution_loader.get_duals()
+
+
+def shadow_prices(data: ModelData, starts: dict) -> list[ShadowPrice]:
+    m = fixed_start_lp(data, starts)
+    _, duals = solve_lp_duals(m, data)
+    penalty = data.case.target_rules.shortfall_penalty_usd_per_tco2e
+    out = []
+    for t in m.target_years:
+        dual = float(duals.get(m.target_pathway[t], 0.0))
+        short = (m.shortfall[t].value or 0.0) > 1e-6
+        if short:
+            text = (f"{t}: the target is missed; no further tonne can be abated within the limits, so one more tonne "
+                    f"required costs the shortfall penalty (US${dual:,.0f}/tCO2e). See the fixes.")
+        elif dual > 1e-9:
+            text = (f"{t}: one more tonne of abatement required in {t} would raise the plan's net present cost by "
+                    f"US${dual:,.2f} (the marginal abatement cost of the target).")
+        else:
+            text = f"{t}: the target does not bind: the plan abates more than required in {t} because it pays."
+        out.append(ShadowPrice("target_pathway", (t,), dual, "USD per tCO2e", text))
+    for family, label in (("annual_budget", "budget"), ("financing_envelope", "envelope")):
+        component = getattr(m, family)
+        for index, row in component.items():
+            dual = -float(duals.get(row, 0.0))
+            key = index if isinstance(index, tuple) else (index,)
+            where = f"the {key[0]} budget" if family == "annual_budget" else f"the {key[0]} envelope in {key[1]}"
+            if dual <= 1e-9:
+                text = f"{where}: not binding (one more dollar changes nothing)."
+            else:
+                tonnes = dual / penalty * 1e6
+                extra = (f"; while the target is missed this is worth about {tonnes:,.1f} tCO2e of shortfall per "
+                         "extra US$1m") if any((m.shortfall[t].value or 0) > 1e-6 for t in m.target_years) else ""
+                text = (f"{where}: one more dollar lowers the plan's net present cost (including shortfall penalties) "
+                        f"by US${dual:,.3f}{extra}.")
+            out.append(ShadowPrice(family, key, dual, "USD per USD", text))
+    return out

@@ -1,0 +1,80 @@
+"""Switching values: how far an intervention's capex must move before it enters or leaves the optimal
+portfolio (bisection over re-solves, bounded search)."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+from ..errors import SolverFailure
+from ..model import build_model
+from ..prepare import ModelData
+from ..solve import make_solver, run_highs
+
+MAX_FACTOR = 10.0  # search capex up to 10x for selected interventions
+PRECISION = 0.02  # relative precision of the switching factor
+
+
+@dataclass
+class SwitchingValue:
+    intervention: str
+    selected: bool
+    factor: float | None  # capex multiplier at which the choice flips; None: not within the search range
+    text: str
+
+
+def _with_capex_factor(data: ModelData, iid: str, factor: float) -> ModelData:
+    changed = copy.copy(data)
+    changed.candidates = dict(data.candidates)
+    c = copy.copy(data.candidates[iid])
+    y0 = int(data.years[0])
+    c.npv_cost_per_unit = {y: v + (factor - 1) * c.capex * data.discount[y - y0]
+                           for y, v in c.npv_cost_per_unit.items()}
+    c.capex = c.capex * factor
+    changed.candidates[iid] = c
+    return changed
+
+
+SEARCH_MIP_GAP = 1e-4
+"""Relative MIP gap of the re-solves in the search (only the selection matters, not the last dollar)."""
+
+
+def _selected(data: ModelData, iid: str) -> bool | None:
+    m = build_model(data)
+    m.objective_kind = "switching"  # one stage: only whether iid is built matters
+    solver = make_solver(data)
+    solver.config.mip_gap = max(SEARCH_MIP_GAP, data.case.solver.mip_rel_gap)
+    try:
+        run_highs(m, data, solver)
+    except SolverFailure:
+        return None
+    return any((m.build[iid, y].value or 0.0) > 1e-6 for y in data.candidates[iid].build_years)
+
+
+def switching_value(data: ModelData, iid: str, selected: bool) -> SwitchingValue:
+    if data.candidates[iid].capex <= 0:
+        return SwitchingValue(iid, selected, None, f"{iid}: no capex to vary")
+    if selected:
+        lo, hi = 1.0, MAX_FACTOR
+        if _selected(_with_capex_factor(data, iid, hi), iid):
+            return SwitchingValue(iid, True, None, f"{iid}: stays in the plan even at {MAX_FACTOR:g}x its capex")
+    else:
+        lo, hi = 0.0, 1.0
+        if not _selected(_with_capex_factor(data, iid, lo), iid):
+            return SwitchingValue(iid, False, None,
+                                  f"{iid}: stays out even at zero capex (its running costs or the limits keep it out)")
+    # invariant: the choice at lo equals the current one, at hi it has flipped (or the reverse for unselected)
+    while hi - lo > PRECISION * max(hi, 1e-3):
+        mid = (lo + hi) / 2
+        flipped = _selected(_with_capex_factor(data, iid, mid), iid) != selected
+        if selected:
+            lo, hi = (lo, mid) if flipped else (mid, hi)
+        else:
+            lo, hi = (mid, hi) if flipped else (lo, mid)
+    if selected:
+        return SwitchingValue(iid, True, hi, f"{iid}: leaves the plan if its capex rises by about {100 * (hi - 1):,.0f}%")
+    return SwitchingValue(iid, False, lo, f"{iid}: enters the plan if its capex falls by about {100 * (1 - lo):,.0f}%")
+
+
+def switching_values(data: ModelData, selected: set[str], ids: list[str] | None = None) -> list[SwitchingValue]:
+    return [switching_value(data, i, i in selected) for i in (ids or list(data.candidates))]
