@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import InputError, SolverFailure
+from .errors import InputError, Problem, SolverFailure
 
 EXIT_OK, EXIT_INPUT, EXIT_SOLVER = 0, 2, 3
 
@@ -41,6 +41,21 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--variant", help="variant to solve where a case has it (default: each case's default)")
     b.add_argument("--out", type=Path, default=Path("outputs"), help="output directory (default: outputs)")
 
+    e = sub.add_parser("explain", help="reachability, binding limits, verified fixes, shadow prices, switching values")
+    e.add_argument("case", type=Path, help="case YAML file")
+    e.add_argument("--variant", help="target variant (default: the case's default_variant)")
+    e.add_argument("--out", type=Path, help="also write the tables (CSV) and the text here")
+    e.add_argument("--no-switching", action="store_true",
+                   help="skip switching values (they need several re-solves per intervention)")
+
+    a = sub.add_parser("alternatives", help="the k best distinct portfolios within a cost tolerance")
+    a.add_argument("case", type=Path, help="case YAML file")
+    a.add_argument("--variant", help="target variant (default: the case's default_variant)")
+    a.add_argument("-k", type=int, default=5, help="how many alternatives besides the optimum (default 5)")
+    a.add_argument("--tolerance", type=float, default=0.05,
+                   help="largest relative increase of the objective over the optimum (default 0.05)")
+    a.add_argument("--out", type=Path, help="also write alternatives.csv here")
+
     v = sub.add_parser("validate", help="check case files and library directories without solving")
     v.add_argument("paths", nargs="+", type=Path, help="case YAML files or intervention library directories")
     return p
@@ -53,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args.paths)
         if args.command == "batch":
             return _batch(args)
+        if args.command == "explain":
+            return _explain(args)
+        if args.command == "alternatives":
+            return _alternatives(args)
         return _solve(args)
     except InputError as err:
         print(err.render(), file=sys.stderr)
@@ -80,6 +99,37 @@ def _validate(paths: list[Path]) -> int:
             print(f"FAIL {path}", file=sys.stderr)
     if problems:
         raise InputError(problems)
+    return EXIT_OK
+
+
+def _explain(args) -> int:
+    from .explain import explain
+    from .loading import load_case
+
+    explanation = explain(load_case(args.case), variant=args.variant, switching=not args.no_switching)
+    print("\n".join(explanation.sentences))
+    if args.out:
+        explanation.save(args.out)
+        print(f"Tables written to {args.out}/")
+    return EXIT_OK
+
+
+def _alternatives(args) -> int:
+    from .explain import alternatives
+    from .loading import load_case
+
+    if args.k < 1 or not 0 <= args.tolerance:
+        raise InputError([Problem("<command line>", "-k / --tolerance", (args.k, args.tolerance),
+                                  "k of 1 or more and a tolerance of 0 or more")])
+    table = alternatives(load_case(args.case), variant=args.variant, k=args.k, tolerance=args.tolerance)
+    with_cols = ["rank", "objective_value", "extra_vs_optimum", "shortfall_tco2e", "n_interventions", "added",
+                 "removed"]
+    print(f"{len(table) - 1} distinct alternative(s) within {args.tolerance:.1%} of the optimum (rank 0):")
+    print(table[with_cols].to_string(index=False))
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        table.to_csv(args.out / "alternatives.csv", index=False, float_format="%.10g")
+        print(f"Written to {args.out}/alternatives.csv")
     return EXIT_OK
 
 

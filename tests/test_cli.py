@@ -104,3 +104,16 @@ def test_batch_with_a_bad_case_writes_nothing(tmp_path, capsys):
     assert main(["batch", str(manifest), "--out", str(out)]) == 2
     assert "cases[1]" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_explain_and_alternatives_commands(tmp_path, capsys):
+    out = tmp_path / "why"
+    assert main(["explain", str(CASE), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Before solving:" in printed and "Shadow prices" in printed and "Switching values" in printed
+    assert {p.name for p in out.iterdir()} == {"reach.csv", "binding.csv", "fixes.csv", "shadow_prices.csv",
+                                               "switching.csv", "explanation.txt"}
+    assert main(["alternatives", str(CASE), "-k", "2", "--tolerance", "1.0", "--out", str(out)]) == 0
+    table = pd.read_csv(out / "alternatives.csv")
+    assert table["rank"].tolist() == list(range(len(table))) and len(table) >= 2
+    assert main(["alternatives", str(CASE), "-k", "0"]) == 2

@@ -16,7 +16,7 @@ from .binding import BindingLimit
 from .resolve import fresh_model, make_targets_hard, replace_objective, try_solve
 
 CLOSED = 1e-3  # tCO2e: a shortfall below this counts as closed
-MONEY_ROUNDING = 1000.0  # USD: proposed extra money is rounded up to this
+SIGNIFICANT = 3  # proposed increases are rounded up to 3 significant figures
 
 
 @dataclass
@@ -55,6 +55,16 @@ def _round_up(x: float, step: float) -> float:
     return step * (int(x / step) + (0 if x % step == 0 else 1))
 
 
+def _round_up_significant(x: float) -> float:
+    """Round up to ``SIGNIFICANT`` significant figures (a proposal a planner can quote)."""
+    import math
+
+    if x <= 0:
+        return 0.0
+    step = 10 ** (math.floor(math.log10(x)) - SIGNIFICANT + 1)
+    return _round_up(x, step)
+
+
 def _apply(loaded: LoadedCase, limit: BindingLimit, extra: float) -> LoadedCase:
     family, index = limit.family, limit.index
     if family == "annual_budget":
@@ -79,13 +89,82 @@ def limit_fixes(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit]
         if extra is None:
             continue
         money = limit.family != "resource_limit"
-        step = MONEY_ROUNDING if money else 0.1
-        amount = _round_up(extra * (1 + 1e-6) + 1e-9, step)
+        amount = _round_up_significant(extra * (1 - 1e-9))
         after = shortfall_in(_apply(loaded, limit, amount), data.variant_name, years)
+        if after > CLOSED:  # solver tolerances: one step more, verified again
+            amount = _round_up_significant(amount * (1 + 10 ** (1 - SIGNIFICANT)))
+            after = shortfall_in(_apply(loaded, limit, amount), data.variant_name, years)
         unit = "USD" if money else _resource_unit(loaded, limit.index[0])
-        shown = f"+US${amount / 1e6:,.3f}m" if money else f"+{amount:,.1f} {unit}"
+        shown = _money(amount) if money else f"+{amount:,.3g} {unit}"
         out.append(Fix(limit.family, f"{shown} for {limit.text}", amount, unit, after, after <= CLOSED))
     return out
+
+
+MONEY_ROWS = ("annual_budget", "financing_envelope", "phase_budget")
+
+
+def least_uniform_scaling(data: ModelData, families: tuple[str, ...], years: list[int]) -> float | None:
+    """Least theta such that every limit of ``families`` raised by the share theta meets the targets of
+    ``years`` (hard) — one MIP: each row body <= bound becomes body - bound * theta <= bound."""
+    m = fresh_model(data)
+    m.theta = pyo.Var(domain=pyo.NonNegativeReals)
+    m.scaled_rows = pyo.ConstraintList()
+    for family in families:
+        component = getattr(m, family, None)
+        if component is None:
+            continue
+        for row in list(component.values()):
+            if row.upper is None or pyo.value(row.upper) <= 0:
+                continue
+            bound = pyo.value(row.upper)
+            row.deactivate()
+            m.scaled_rows.add(row.body - bound * m.theta <= bound)
+    make_targets_hard(m, years)
+    replace_objective(m, [(1.0, m.theta)], pyo.minimize)
+    return try_solve(m, data)
+
+
+def _scale_case(loaded: LoadedCase, families: tuple[str, ...], factor: float) -> LoadedCase:
+    case = loaded.case
+    changed = loaded
+    if "annual_budget" in families and case.budget.total_usd_by_year is not None:
+        for y, v in case.budget.total_usd_by_year.by_year.items():
+            changed = edits.with_total_budget(changed, y, v * (factor - 1))
+    if "financing_envelope" in families:
+        sources = list(case.budget.financing) + [f for v in case.variants.values() for f in v.additional_financing]
+        for fin in sources:
+            for y, v in fin.envelope_usd_by_year.by_year.items():
+                changed = edits.with_envelope(changed, fin.id, y, v * (factor - 1))
+    if "phase_budget" in families:
+        for ph in case.phases:
+            if ph.budget_usd is not None:
+                changed = edits.with_phase_budget(changed, ph.id, ph.budget_usd.value * (factor - 1))
+    if "resource_limit" in families:
+        for res in case.resources:
+            for y, v in res.limit_by_year.by_year.items():
+                changed = edits.with_resource_limit(changed, res.id, y, v * (factor - 1))
+    return changed
+
+
+def scaling_fixes(loaded: LoadedCase, data: ModelData, years: list[int]) -> list[Fix]:
+    """The least across-the-board increase of all money limits (and of money plus delivery resources)."""
+    out = []
+    for families, label in ((MONEY_ROWS, "every budget and financing envelope"),
+                            (MONEY_ROWS + ("resource_limit",), "every budget, financing envelope and resource limit")):
+        theta = least_uniform_scaling(data, families, years)
+        if theta is None:
+            continue
+        share = _round_up_significant(theta * (1 - 1e-9)) if theta > 0 else 0.0
+        after = shortfall_in(_scale_case(loaded, families, 1 + share), data.variant_name, years)
+        if after > CLOSED:
+            share = _round_up_significant(share * (1 + 10 ** (1 - SIGNIFICANT)))
+            after = shortfall_in(_scale_case(loaded, families, 1 + share), data.variant_name, years)
+        out.append(Fix("scale_limits", f"+{100 * share:,.3g}% on {label}", share, "share", after, after <= CLOSED))
+    return out
+
+
+def _money(x: float) -> str:
+    return f"+US${x / 1e6:,.3g}m" if x >= 1e6 else f"+US${x:,.3g}"
 
 
 def _resource_unit(loaded: LoadedCase, rid: str) -> str:
@@ -142,7 +221,11 @@ def timing_fixes(loaded: LoadedCase, data: ModelData, years: list[int]) -> list[
 
 
 def gap_closing_fixes(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit],
-                      years: list[int]) -> list[Fix]:
-    """Fixes for the gap in ``years`` (the missed years that can be met at all)."""
-    return (limit_fixes(loaded, data, binding, years) + payback_fix(loaded, data, binding, years)
-            + timing_fixes(loaded, data, years))
+                      money_years: list[int], missed_years: list[int]) -> list[Fix]:
+    """Money and payback fixes for ``money_years`` (missed years that more money could close); timing fixes
+    (earlier phases, faster maturity) for all ``missed_years``."""
+    fixes = []
+    if money_years:
+        fixes += limit_fixes(loaded, data, binding, money_years) + scaling_fixes(loaded, data, money_years)
+        fixes += payback_fix(loaded, data, binding, money_years)
+    return fixes + timing_fixes(loaded, data, missed_years)

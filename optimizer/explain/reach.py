@@ -68,7 +68,7 @@ def _kt(x: float) -> str:
 
 
 def _musd(x: float) -> str:
-    return f"US${x / 1e6:,.2f}m"
+    return f"US${x / 1e6:,.2f}m" if abs(x) >= 1e5 else f"US${x:,.0f}"
 
 
 def _statement(year, required, best, spend, available) -> str:

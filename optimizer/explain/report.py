@@ -36,6 +36,10 @@ class Explanation:
         (out_dir / "explanation.txt").write_text("\n".join(self.sentences) + "\n")
 
 
+def _tonnes(x: float) -> str:
+    return f"{x / 1e3:,.1f} ktCO2e" if abs(x) >= 1e3 else f"{x:,.1f} tCO2e"
+
+
 def _years(years: list[int]) -> str:
     return ", ".join(str(y) for y in years)
 
@@ -56,9 +60,10 @@ def explain(loaded: LoadedCase, variant: str | None = None, switching: bool = Tr
 
     ledger = shortfall_ledger(m, data)
     reachable = {r.year for r in reach if r.least_spend_usd is not None}
-    closable = [t for t, gap in ledger.items() if gap > 0 and t in reachable]
-    unreachable = [t for t, gap in ledger.items() if gap > 0 and t not in reachable]
-    fixes = gap_closing_fixes(loaded, data, binding, closable) if closable else []
+    missed = [t for t, gap in ledger.items() if gap > 0]
+    closable = [t for t in missed if t in reachable]
+    unreachable = [t for t in missed if t not in reachable]
+    fixes = gap_closing_fixes(loaded, data, binding, closable, missed) if missed else []
     prices = shadow_prices(data, starts)
     switch = switching_values(data, selected) if switching else []
 
@@ -66,25 +71,32 @@ def explain(loaded: LoadedCase, variant: str | None = None, switching: bool = Tr
     sentences.append(f"Solved ({outcome.status}).")
     for t, gap in ledger.items():
         if gap > 0:
-            sentences.append(f"  The {t} target is missed by {gap / 1e3:,.1f} ktCO2e.")
+            sentences.append(f"  The {t} target is missed by {_tonnes(gap)}.")
     if binding:
         sentences.append("Limits that bind: " + "; ".join(b.text for b in binding[:12]) +
                          (f"; and {len(binding) - 12} more (binding.csv)" if len(binding) > 12 else "") + ".")
     if unreachable:
-        sentences.append(f"No change of money or rules can close the gap in {_years(unreachable)}: not enough "
-                         "can be deployed and take effect by then (see the reachability above).")
-    if closable:
-        gap = sum(ledger[t] for t in closable)
-        closing = [f.description for f in fixes if f.closes_gap]
-        partial = [f for f in fixes if not f.closes_gap and f.shortfall_after_tco2e < gap - 1e-3]
-        where = f"the {gap / 1e3:,.1f} ktCO2e missed in {_years(closable)}"
+        sentences.append(f"No amount of money closes the gap in {_years(unreachable)}: not enough can be deployed "
+                         "and take effect by then under the current phases and maturity path.")
+    for label, years, kinds in (("money or the payback rule", closable, ("annual_budget", "financing_envelope",
+                                                                         "phase_budget", "resource_limit",
+                                                                         "portfolio_payback", "scale_limits")),
+                                ("the timing rules", missed, ("phase_start", "maturity"))):
+        if not years:
+            continue
+        gap = sum(ledger[t] for t in years)
+        group = [f for f in fixes if f.kind in kinds]
+        closing = [f.description for f in group if f.closes_gap]
+        partial = [f for f in group if not f.closes_gap and f.shortfall_after_tco2e < gap - 1e-3]
+        where = f"the {_tonnes(gap)} missed in {_years(years)}"
         if closing:
-            sentences.append(f"Closing {where} needs (each verified by a re-solve): " + ", or ".join(closing) + ".")
+            sentences.append(f"Closing {where} through {label} needs (each verified by a re-solve): "
+                             + ", or ".join(closing) + ".")
         else:
-            sentences.append(f"No single change tried closes {where} on its own (see fixes.csv).")
+            sentences.append(f"No single change of {label} closes {where} (see fixes.csv).")
         for f in partial:
             sentences.append(f"  {f.description[0].upper() + f.description[1:]} narrows it to "
-                             f"{f.shortfall_after_tco2e / 1e3:,.1f} ktCO2e.")
+                             f"{_tonnes(f.shortfall_after_tco2e)}.")
     sentences.append("Shadow prices (LP with the start decisions fixed):")
     sentences += [f"  {p.text}" for p in prices if p.value > 1e-9 or p.family == "target_pathway"]
     if switch:

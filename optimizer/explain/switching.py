@@ -12,7 +12,8 @@ from ..prepare import ModelData
 from ..solve import make_solver, run_highs
 
 MAX_FACTOR = 10.0  # search capex up to 10x for selected interventions
-PRECISION = 0.02  # relative precision of the switching factor
+PRECISION = 0.03  # relative precision of the switching factor
+SEARCH_TIME_LIMIT = 10.0  # seconds per re-solve in the search
 
 
 @dataclass
@@ -44,6 +45,7 @@ def _selected(data: ModelData, iid: str) -> bool | None:
     m.objective_kind = "switching"  # one stage: only whether iid is built matters
     solver = make_solver(data)
     solver.config.mip_gap = max(SEARCH_MIP_GAP, data.case.solver.mip_rel_gap)
+    solver.config.time_limit = min(SEARCH_TIME_LIMIT, data.case.solver.time_limit_seconds)
     try:
         run_highs(m, data, solver)
     except SolverFailure:
