@@ -1,4 +1,4 @@
-"""Command line: ``noregret validate`` and ``noregret solve``.
+"""Command line: ``noregret validate``, ``solve``, ``batch``, ``explain``, ``alternatives`` and ``report``.
 
 Exit codes: 0 solved (or valid), 2 bad input, 3 solver failure or time limit without a feasible plan.
 """
@@ -56,6 +56,14 @@ def _parser() -> argparse.ArgumentParser:
                    help="largest relative increase of the objective over the optimum (default 0.05)")
     a.add_argument("--out", type=Path, help="also write alternatives.csv here")
 
+    r = sub.add_parser("report", help="solve a case (or a manifest) and write a report: HTML, Markdown, Excel, IAMC CSV")
+    r.add_argument("input", type=Path, help="case YAML file, or a manifest YAML for the regional roll-up")
+    r.add_argument("--variant", help="target variant (default: each case's default_variant)")
+    r.add_argument("--format", default="html,md,xlsx,iamc",
+                   help="comma-separated subset of html,md,xlsx,iamc (default: all four)")
+    r.add_argument("--out", type=Path, help="output directory (default: outputs/report-<input file name>)")
+    r.add_argument("--no-diagnosis", action="store_true", help="skip the diagnosis section (no explain re-solve)")
+
     v = sub.add_parser("validate", help="check case files and library directories without solving")
     v.add_argument("paths", nargs="+", type=Path, help="case YAML files or intervention library directories")
     return p
@@ -72,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             return _explain(args)
         if args.command == "alternatives":
             return _alternatives(args)
+        if args.command == "report":
+            return _report(args)
         return _solve(args)
     except InputError as err:
         print(err.render(), file=sys.stderr)
@@ -130,6 +140,17 @@ def _alternatives(args) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         table.to_csv(args.out / "alternatives.csv", index=False, float_format="%.10g")
         print(f"Written to {args.out}/alternatives.csv")
+    return EXIT_OK
+
+
+def _report(args) -> int:
+    from .report import build_report, parse_formats
+
+    formats = parse_formats(args.format)
+    written = build_report(args.input, variant=args.variant, formats=formats, out=args.out,
+                           diagnosis=not args.no_diagnosis)
+    for label, path in written.items():
+        print(f"{label:<28} {path}")
     return EXIT_OK
 
 

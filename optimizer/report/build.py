@@ -1,0 +1,192 @@
+"""Orchestration: solve a case (or every case of a manifest), build the tables, draw the charts and write the
+requested formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError, Problem
+from . import html as H
+from . import markdown as M
+from .charts import country_charts, regional_charts
+from .excel import write_workbook
+from .iamc import country_rows, regional_rows, write_iamc
+from .tables import ReportTables, RegionalTables, build_tables, regional_tables
+
+FORMATS = ("html", "md", "xlsx", "iamc")
+CAPTIONS = {
+    "roadmap": "Emissions roadmap: BAU, target pathway and optimised plan; the coloured wedges are the abatement "
+               "of each action family (they fill the gap between BAU and the optimised line); hatching marks a "
+               "shortfall against the target.",
+    "macc": "Marginal abatement cost curve of the candidates kept by screening. Bar width: abatement in the final "
+            "target year (selected units for selected actions, full potential built at the earliest start for the "
+            "others); height: whole-life net present cost per tonne of one unit at its earliest start. The dashed "
+            "line is the abatement of the selected portfolio.",
+    "finance": "Spend (capex plus programme costs) by year and financing source; black bars mark the envelopes.",
+    "regional_roadmap": "CAREC total: BAU, target and optimised emissions summed over the countries.",
+    "regional_roadmap_ex_prc": "CAREC without the PRC (the PRC's health sector dominates the regional total).",
+}
+
+
+def parse_formats(text: str | None) -> list[str]:
+    if not text:
+        return list(FORMATS)
+    chosen = [f.strip().lower() for f in text.split(",") if f.strip()]
+    bad = [f for f in chosen if f not in FORMATS]
+    if bad or not chosen:
+        raise InputError([Problem("<command line>", "--format", text, f"a comma-separated subset of {','.join(FORMATS)}")])
+    return list(dict.fromkeys(chosen))
+
+
+def is_manifest(path: Path) -> bool:
+    from ..yaml_io import read_yaml_mapping
+
+    data = read_yaml_mapping(path)
+    return isinstance(data.get("cases"), list) and "country" not in data
+
+
+def build_report(path: Path, variant: str | None = None, formats: list[str] | None = None,
+                 out: Path | None = None, diagnosis: bool = True) -> dict[str, Path]:
+    """Write the report of a case or a manifest; return {label: file written}."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError([Problem(str(path), "", str(path), "an existing case or manifest YAML file")])
+    formats = formats or list(FORMATS)
+    out = Path(out) if out else Path("outputs") / f"report-{path.stem}"
+    if is_manifest(path):
+        return _manifest_report(path, variant, formats, out, diagnosis)
+    from ..loading import load_case
+    from ..solve import solve
+
+    result = solve(load_case(path), variant=variant)
+    tables = build_tables(result, diagnosis=diagnosis)
+    return write_country(tables, out, formats)
+
+
+def _manifest_report(path, variant, formats, out, diagnosis) -> dict[str, Path]:
+    from ..batch import run_batch
+
+    batch = run_batch(path, variant=variant)
+    written: dict[str, Path] = {}
+    reports: dict[str, ReportTables] = {}
+    for name, result in batch.results.items():
+        reports[name] = build_tables(result, diagnosis=diagnosis)
+        for label, f in write_country(reports[name], out / name, [f for f in formats if f != "iamc"]).items():
+            written[f"{name}/{label}"] = f
+    reg = regional_tables(batch, reports)
+    written.update(write_regional(reg, out, formats, scenario=variant or "default"))
+    return written
+
+
+# ------------------------------------------------------------------------------------------------ country
+
+def _summary_lines(t: ReportTables) -> list[str]:
+    m = t.meta
+    spend = t.finance[(t.finance["period_type"] == "year") & (t.finance["financing_source"] == "all")]["spend_usd"].sum()
+    fy = t.roadmap.set_index("year").loc[m["final_year"]] if m["final_year"] in set(t.roadmap["year"]) else None
+    lines = [f"Case: {m['case']} ({m['country']}); variant {m['variant']}; objective {m['objective']}; "
+             f"solver status {m['status']}.",
+             f"Selected {m['selected']} of {m['candidates']} candidate interventions; spend over the decision window "
+             f"US${spend / 1e6:,.2f}m (capex plus programme costs); portfolio NPV US${m['npv_usd'] / 1e6:,.2f}m "
+             f"(positive = net saving).",
+             f"Shortfall against the enforced targets: {m['total_shortfall_tco2e'] / 1e3:,.1f} ktCO2e in total."]
+    if fy is not None:
+        lines.append(f"In {m['final_year']}: BAU {fy['bau_tco2e'] / 1e3:,.1f} ktCO2e, target "
+                     f"{fy['target_tco2e'] / 1e3:,.1f} ktCO2e, optimised {fy['optimised_tco2e'] / 1e3:,.1f} ktCO2e "
+                     f"(abatement {fy['abatement_tco2e'] / 1e3:,.1f} ktCO2e).")
+    return lines
+
+
+def _action_groups(t: ReportTables):
+    a = t.actions
+    for ph in dict.fromkeys(a["phase"]):
+        part = a[a["phase"] == ph]
+        yield f"{part['phase_name'].iloc[0]} ({len(part)} actions)", part.drop(columns=["phase", "phase_name"])
+
+
+def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, Path]:
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    charts = {c.name: c for c in country_charts(t)} if {"html", "md"} & set(formats) else {}
+    m = t.meta
+    title = f"{m['country_name']}: health-sector decarbonisation plan ({m['variant']})"
+    if "html" in formats:
+        sections = [("Summary", "".join(H.paragraph(s) for s in _summary_lines(t))),
+                    ("Roadmap", H.img(charts["roadmap"], CAPTIONS["roadmap"]) + H.table(t.roadmap)),
+                    ("Action plan", "".join(f"<h3>{g}</h3>" + H.table(part) for g, part in _action_groups(t))
+                     or H.paragraph("No action selected.")),
+                    ("Marginal abatement cost curve", H.img(charts["macc"], CAPTIONS["macc"]) + H.table(t.macc)),
+                    ("Finance", H.img(charts["finance"], CAPTIONS["finance"]) + H.table(t.finance)),
+                    ("Screening: every candidate and why", H.table(t.screening)),
+                    ("Diagnosis", H.sentences(list(t.diagnosis["sentence"]))),
+                    ("Appendix: assumptions and provenance", H.paragraph(
+                        "Every number of the case file and of the interventions assessed in this case, with its "
+                        "range, unit, status and source.") + H.table(t.provenance))]
+        p = out / "report.html"
+        p.write_text(H.page(title, sections), encoding="utf-8")
+        written["html"] = p
+    if "md" in formats:
+        for c in charts.values():
+            written[f"{c.name}.png"] = c.save(out / f"{c.name}.png")
+        parts = [f"# {title}\n", *(s + "\n" for s in _summary_lines(t)),
+                 "\n## Roadmap\n", M.image("roadmap.png", CAPTIONS["roadmap"]), M.table(t.roadmap),
+                 "\n## Action plan\n"]
+        parts += [f"\n### {g}\n\n" + M.table(part) for g, part in _action_groups(t)] or ["No action selected.\n"]
+        parts += ["\n## Marginal abatement cost curve\n", M.image("macc.png", CAPTIONS["macc"]), M.table(t.macc),
+                  "\n## Finance\n", M.image("finance.png", CAPTIONS["finance"]), M.table(t.finance),
+                  "\n## Screening: every candidate and why\n", M.table(t.screening),
+                  "\n## Diagnosis\n", "".join(f"- {s.strip()}\n" for s in t.diagnosis["sentence"] if s.strip()),
+                  "\n## Appendix: assumptions and provenance\n", M.table(t.provenance)]
+        p = out / "report.md"
+        p.write_text("\n".join(parts), encoding="utf-8")
+        written["md"] = p
+    if "xlsx" in formats:
+        about = {k: v for k, v in m.items() if k not in ("roadmap_years",)}
+        written["xlsx"] = write_workbook(out / "report.xlsx", t.named(), about)
+    if "iamc" in formats:
+        written["iamc"] = write_iamc(out / "report_iamc.csv", country_rows(t))
+    return written
+
+
+# ----------------------------------------------------------------------------------------------- regional
+
+def write_regional(reg: RegionalTables, out: Path, formats: list[str], scenario: str = "default") -> dict[str, Path]:
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    charts = regional_charts(reg) if {"html", "md"} & set(formats) else []
+    title = "CAREC health-sector decarbonisation: regional roll-up"
+    intro = (f"{len(reg.countries)} cases; comparison year {reg.meta['comparison_year']}. The regional roadmap sums "
+             f"BAU, target and optimised emissions over the countries solved (only years every country reports).")
+    fails = "; ".join(f"{k}: {v}" for k, v in reg.meta["failures"].items())
+    links = [(name, f"{name}/report.html", f"{name}/report.md") for name in reg.reports]
+    if "html" in formats:
+        link_html = "<ul>" + "".join(f'<li><a href="{h}">{n}</a></li>' for n, h, _ in links) + "</ul>" if (
+            links and "html" in formats) else ""
+        sections = [("Summary", H.paragraph(intro) + (H.paragraph("Solver failures: " + fails) if fails else "")),
+                    ("Countries", H.table(reg.countries) + link_html),
+                    ("CAREC roadmap", "".join(H.img(c, CAPTIONS[c.name]) for c in charts) + H.table(reg.roadmap))]
+        p = out / "regional.html"
+        p.write_text(H.page(title, sections), encoding="utf-8")
+        written["regional.html"] = p
+    if "md" in formats:
+        for c in charts:
+            written[f"{c.name}.png"] = c.save(out / f"{c.name}.png")
+        parts = [f"# {title}\n", intro + "\n", (f"Solver failures: {fails}\n" if fails else ""),
+                 "\n## Countries\n", M.table(reg.countries),
+                 "".join(f"- [{n}]({md})\n" for n, _, md in links),
+                 "\n## CAREC roadmap\n", *(M.image(f"{c.name}.png", CAPTIONS[c.name]) for c in charts),
+                 M.table(reg.roadmap)]
+        p = out / "regional.md"
+        p.write_text("\n".join(parts), encoding="utf-8")
+        written["regional.md"] = p
+    if "xlsx" in formats:
+        written["regional.xlsx"] = write_workbook(out / "regional.xlsx", reg.named(),
+                                                  {"comparison_year": reg.meta["comparison_year"],
+                                                   "countries": ", ".join(reg.meta["countries"])})
+    if "iamc" in formats:
+        rows = [row for t in reg.reports.values() for row in country_rows(t)]
+        rows += regional_rows(reg, scenario)
+        written["iamc"] = write_iamc(out / "iamc.csv", rows)
+    return written

@@ -1,0 +1,229 @@
+"""Figures drawn from the report tables only. Every plotting function returns a :class:`Chart`: the PNG bytes
+and ``data``, the arrays it plotted (already divided by ``data['scale']``) so tests can compare them with the
+tables."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from .tables import wedge_column  # noqa: E402
+
+DPI = 100
+# Paul Tol's "muted" qualitative scheme (colour-blind safe); after nine colours, hatching tells wedges apart.
+TOL_MUTED = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499"]
+HATCHES = ["", "//", "..", "xx"]
+BAU_COLOUR, TARGET_COLOUR, OPT_COLOUR = "#000000", "#0072B2", "#D55E00"  # Okabe-Ito black, blue, vermillion
+SELECTED_COLOUR, UNSELECTED_COLOUR = "#117733", "#BBBBBB"
+
+
+@dataclass
+class Chart:
+    name: str
+    png: bytes
+    data: dict
+
+    def save(self, path: Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(self.png)
+        return path
+
+
+def emissions_scale(max_tco2e: float) -> tuple[float, str]:
+    """Divide tCO2e by the scale to plot in the unit: MtCO2e from 1 Mt, else ktCO2e."""
+    return (1e6, "MtCO2e") if max_tco2e >= 1e6 else (1e3, "ktCO2e")
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _label(family: str) -> str:
+    return family.replace("_", " ").capitalize()
+
+
+def _short(iid: str, n: int = 22) -> str:
+    text = iid.replace("_", " ")
+    return text if len(text) <= n else text[: n - 1] + "\u2026"
+
+
+def roadmap_chart(roadmap: pd.DataFrame, families: list[str], title: str) -> Chart:
+    """BAU, target and optimised lines; abatement wedges per family stacked from the optimised line up to
+    BAU; the gap where the optimised line lies above the target is hatched."""
+    years = roadmap["year"].to_numpy(dtype=int)
+    scale, unit = emissions_scale(float(np.nanmax(roadmap[["bau_tco2e", "target_tco2e"]].to_numpy())))
+    bau = roadmap["bau_tco2e"].to_numpy(float) / scale
+    target = roadmap["target_tco2e"].to_numpy(float) / scale
+    opt = roadmap["optimised_tco2e"].to_numpy(float) / scale
+    wedges = {f: roadmap[wedge_column(f)].to_numpy(float) / scale for f in families}
+    fig, ax = plt.subplots(figsize=(9, 5.2))
+    base = opt.copy()
+    for k, f in enumerate(families):
+        top = base + wedges[f]
+        ax.fill_between(years, base, top, facecolor=TOL_MUTED[k % 9], edgecolor="white", linewidth=0.4,
+                        hatch=HATCHES[(k // 9) % len(HATCHES)], label=f"Abated: {_label(f)}", alpha=0.9)
+        base = top
+    gap = np.maximum(opt - target, 0.0)
+    if (gap > 0).any():
+        ax.fill_between(years, target, opt, where=opt > target, interpolate=True, facecolor="none",
+                        edgecolor="#000000", hatch="\\\\\\", linewidth=0.0, label="Shortfall against target")
+    ax.plot(years, bau, color=BAU_COLOUR, linewidth=2.2, label="Business as usual (BAU)")
+    ax.plot(years, target, color=TARGET_COLOUR, linewidth=2.2, linestyle="--", label="Target pathway")
+    ax.plot(years, opt, color=OPT_COLOUR, linewidth=2.4, marker="o", markersize=3.5, label="Optimised plan")
+    ax.set_xlabel("Year")
+    ax.set_ylabel(f"Health-sector emissions ({unit}/yr)")
+    ax.set_title(title, fontsize=12)
+    ax.set_xticks(years)
+    ax.tick_params(axis="x", rotation=45 if len(years) > 10 else 0)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_ylim(bottom=0)
+    ax.set_xlim(years[0], years[-1])
+    ax.spines[["top", "right"]].set_visible(False)
+    handles, labels = ax.get_legend_handles_labels()
+    n = len(families)  # wedges listed top-down, as stacked
+    order = list(range(n))[::-1] + list(range(n, len(handles)))
+    ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="upper left",
+              bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
+    data = {"years": years, "bau": bau, "target": target, "optimised": opt, "wedges": wedges, "gap": gap,
+            "scale": scale, "unit": unit}
+    return Chart("roadmap", _png(fig), data)
+
+
+def macc_chart(macc: pd.DataFrame, cutoff_tco2e: float, final_year: int, title: str) -> Chart:
+    """Marginal abatement cost curve: width = abatement in ``final_year`` (see ``tables.macc_table``), height
+    = cost per tonne; selected bars green, unselected grey and hatched; vertical line at the cut-off."""
+    d = macc[macc["drawn"]]
+    scale, unit = emissions_scale(float(d["abatement_tco2e"].sum()) if len(d) else 0.0)
+    x = d["x_start_tco2e"].to_numpy(float) / scale
+    w = d["abatement_tco2e"].to_numpy(float) / scale
+    h = d["cost_per_tco2e_usd"].to_numpy(float)
+    sel = d["selected"].to_numpy(bool)
+    fig, ax = plt.subplots(figsize=(9, 5.2))
+    for xs, ws, hs, s in zip(x, w, h, sel):
+        ax.bar(xs, hs, width=ws, align="edge", color=SELECTED_COLOUR if s else UNSELECTED_COLOUR,
+               edgecolor="#333333", linewidth=0.5, hatch="" if s else "//")
+    if len(h):  # y-range from the bars wider than 1% of the curve; narrower outliers are clipped (see table)
+        wide = w >= 0.01 * w.sum()
+        lo, hi = float(h[wide].min()), float(h[wide].max())
+        span = (hi - lo) or 1.0
+        lo, hi = min(lo - 0.08 * span, -0.3 * span), max(hi + 0.08 * span, 0.3 * span)
+        ax.set_ylim(lo, hi)
+        # name the widest bars, written from the zero line on the side away from the bar
+        for k in np.argsort(-w)[: min(10, len(w))]:
+            up = h[k] < 0
+            ax.text(x[k] + w[k] / 2, 0.02 * span if up else -0.02 * span, _short(d["intervention"].iloc[k]),
+                    rotation=90, ha="center", va="bottom" if up else "top", fontsize=7, clip_on=True)
+    cut = cutoff_tco2e / scale
+    ax.axvline(cut, color=OPT_COLOUR, linewidth=1.8, linestyle="--")
+    ax.annotate(f"selected portfolio: {cut:,.3g} {unit}", (cut, 0.0), xycoords=("data", "axes fraction"),
+                xytext=(4, 6), textcoords="offset points", color=OPT_COLOUR, fontsize=8.5)
+    ax.axhline(0, color="#333333", linewidth=0.8)
+    ax.set_xlabel(f"Abatement in {final_year} ({unit}/yr)")
+    ax.set_ylabel("Net cost per tonne abated (US$/tCO2e; < 0 saves money)")
+    ax.set_title(title, fontsize=12)
+    ax.set_xlim(0, max(float((x + w).max()) if len(d) else 1.0, cut) * 1.02)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.spines[["top", "right"]].set_visible(False)
+    from matplotlib.patches import Patch
+
+    ax.legend(handles=[Patch(facecolor=SELECTED_COLOUR, edgecolor="#333333", label="Selected"),
+                       Patch(facecolor=UNSELECTED_COLOUR, edgecolor="#333333", hatch="//", label="Not selected"),
+                       plt.Line2D([], [], color=OPT_COLOUR, linestyle="--", label="Cut-off (selected total)")],
+              loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
+    data = {"x": x, "width": w, "height": h, "selected": sel, "intervention": d["intervention"].to_numpy(),
+            "cutoff": cut, "scale": scale, "unit": unit}
+    return Chart("macc", _png(fig), data)
+
+
+def finance_chart(finance: pd.DataFrame, title: str) -> Chart:
+    """Spend by year and financing source (grouped bars) with each source's envelope as a marker."""
+    f = finance[(finance["period_type"] == "year") & (finance["financing_source"] != "all")]
+    if not len(f):
+        f = finance[(finance["period_type"] == "year")]
+    years = sorted(f["period"].astype(int).unique())
+    sources = list(dict.fromkeys(f["financing_source"]))
+    spend = {s: np.array([float(f[(f["financing_source"] == s) & (f["period"].astype(int) == y)]["spend_usd"].sum())
+                          for y in years]) / 1e6 for s in sources}
+    env = {s: np.array([float(f[(f["financing_source"] == s) & (f["period"].astype(int) == y)]["envelope_usd"].sum(
+        min_count=1)) for y in years]) / 1e6 for s in sources}
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    n = max(len(sources), 1)
+    width = 0.8 / n
+    xs = np.arange(len(years))
+    for k, s in enumerate(sources):
+        pos = xs - 0.4 + width * (k + 0.5)
+        ax.bar(pos, spend[s], width=width * 0.95, color=TOL_MUTED[k % 9], label=f"{s}: spend")
+        ok = ~np.isnan(env[s])
+        ax.scatter(pos[ok], env[s][ok], marker="_", s=400, linewidths=2.5, color="#000000",
+                   label="envelope" if k == 0 else None, zorder=3)
+    ax.set_xticks(xs, [str(y) for y in years])
+    ax.set_xlabel("Year")
+    ax.set_ylabel("US$ million per year")
+    ax.set_title(title, fontsize=12)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(fontsize=8.5, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return Chart("finance", _png(fig), {"years": np.array(years), "spend": spend, "envelope": env, "scale": 1e6})
+
+
+def regional_chart(roadmap: pd.DataFrame, title: str, ex_prc: bool = False) -> Chart:
+    """CAREC total (or without the PRC) BAU, target and optimised, with the abatement shaded."""
+    suffix = "_ex_prc_tco2e" if ex_prc else "_tco2e"
+    years = roadmap["year"].to_numpy(int)
+    cols = {k: roadmap[f"{k}{suffix}"].to_numpy(float) for k in ("bau", "target", "optimised")}
+    scale, unit = emissions_scale(float(np.nanmax(np.r_[cols["bau"], cols["target"], [0.0]])))
+    bau, target, opt = (cols[k] / scale for k in ("bau", "target", "optimised"))
+    fig, ax = plt.subplots(figsize=(9, 5.2))
+    ax.fill_between(years, opt, bau, facecolor=TOL_MUTED[6], alpha=0.6, label="Abatement (optimised vs BAU)")
+    gap = np.maximum(opt - target, 0.0)
+    if (gap > 0).any():
+        ax.fill_between(years, target, opt, where=opt > target, interpolate=True, facecolor="none",
+                        edgecolor="#000000", hatch="\\\\\\", linewidth=0.0, label="Shortfall against target")
+    ax.plot(years, bau, color=BAU_COLOUR, linewidth=2.2, label="Business as usual (BAU)")
+    ax.plot(years, target, color=TARGET_COLOUR, linewidth=2.2, linestyle="--", label="Target pathway")
+    ax.plot(years, opt, color=OPT_COLOUR, linewidth=2.4, marker="o", markersize=3.5, label="Optimised plan")
+    ax.set_xlabel("Year")
+    ax.set_ylabel(f"Health-sector emissions ({unit}/yr)")
+    ax.set_title(title, fontsize=12)
+    if len(years):
+        ax.set_xticks(years)
+        ax.set_xlim(years[0], years[-1])
+    ax.tick_params(axis="x", rotation=45 if len(years) > 10 else 0)
+    ax.set_ylim(bottom=0)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
+    name = "regional_roadmap_ex_prc" if ex_prc else "regional_roadmap"
+    return Chart(name, _png(fig), {"years": years, "bau": bau, "target": target, "optimised": opt, "scale": scale,
+                                   "unit": unit})
+
+
+def country_charts(tables) -> list[Chart]:
+    m = tables.meta
+    who = f"{m['country_name']} ({m['variant']})"
+    return [
+        roadmap_chart(tables.roadmap, m["families"], f"{who}: health-sector emissions roadmap"),
+        macc_chart(tables.macc, m["macc_cutoff_tco2e"], m["final_year"],
+                   f"{who}: marginal abatement cost curve, {m['final_year']}"),
+        finance_chart(tables.finance, f"{who}: spend by financing source"),
+    ]
+
+
+def regional_charts(reg) -> list[Chart]:
+    charts = [regional_chart(reg.roadmap, "CAREC total: health-sector emissions roadmap")]
+    if reg.meta.get("has_prc") and len(reg.meta["countries"]) > 1:
+        charts.append(regional_chart(reg.roadmap, "CAREC without the PRC: health-sector emissions roadmap",
+                                     ex_prc=True))
+    return charts
