@@ -97,7 +97,12 @@ def _validate(paths: list[Path]) -> int:
     problems = []
     for path in paths:
         try:
-            if path.is_dir() or _is_library_file(path):
+            if _is_manifest(path):
+                from .batch import load_manifest
+
+                _, cases = load_manifest(path)
+                print(f"ok   {path}: manifest of {len(cases)} cases")
+            elif path.is_dir() or _is_library_file(path):
                 root = path if path.is_dir() else path.parent
                 lib = load_library(root)
                 print(f"ok   {path}: library {root} with {len(lib.interventions)} interventions")
@@ -163,6 +168,12 @@ def _batch(args) -> int:
         print(f"{name}: solver failure ({message})", file=sys.stderr)
     print(f"Outputs written to {args.out}/ (one folder per case; comparison.csv)")
     return EXIT_SOLVER if batch.failures else EXIT_OK
+
+
+def _is_manifest(path: Path) -> bool:
+    from .yaml_io import read_yaml_mapping
+
+    return path.is_file() and path.suffix in (".yaml", ".yml") and "cases" in read_yaml_mapping(path)
 
 
 def _is_library_file(path: Path) -> bool:
