@@ -24,24 +24,22 @@ def _slack_zero(body: float, bound: float) -> bool:
     return abs(bound - body) <= TOL * max(1.0, abs(bound))
 
 
+DESCRIPTIONS = {
+    "annual_budget": "the {0} budget",
+    "financing_envelope": "the {0} financing envelope in {1}",
+    "phase_budget": "the budget of the {0} phase",
+    "resource_limit": "the {0} available in {1}",
+    "group_share": "the shared slice of group {0} in {1}",
+    "source_floor": "all emissions of {0} already abated in {1}",
+    "activity_floor": "all activity of {0} already removed in {1}",
+}
+
+
 def _describe(family: str, index: tuple, data: ModelData) -> str:
-    if family == "annual_budget":
-        return f"the {index[0]} budget"
-    if family == "financing_envelope":
-        return f"the {index[0]} financing envelope in {index[1]}"
-    if family == "phase_budget":
-        return f"the budget of the {index[0]} phase"
     if family == "portfolio_payback":
         return f"the portfolio payback rule ({data.case.payback.portfolio_max_years.value:g} years)"
-    if family == "resource_limit":
-        return f"the {index[0]} available in {index[1]}"
-    if family == "group_share":
-        return f"the shared slice of group {index[0]} in {index[1]}"
-    if family == "source_floor":
-        return f"all emissions of {index[0]} already abated in {index[1]}"
-    if family == "activity_floor":
-        return f"all activity of {index[0]} already removed in {index[1]}"
-    return f"{family}{list(index)}"
+    template = DESCRIPTIONS.get(family)
+    return template.format(*index) if template else f"{family}{list(index)}"
 
 
 def binding_limits(m: pyo.ConcreteModel, data: ModelData) -> list[BindingLimit]:

@@ -75,16 +75,7 @@ def roadmap_chart(roadmap: pd.DataFrame, families: list[str], title: str) -> Cha
         ax.fill_between(years, base, top, facecolor=TOL_MUTED[k % 9], edgecolor="white", linewidth=0.4,
                         hatch=HATCHES[(k // 9) % len(HATCHES)], label=f"Abated: {_label(f)}", alpha=0.9)
         base = top
-    gap = np.maximum(opt - target, 0.0)
-    if (gap > 0).any():
-        ax.fill_between(years, target, opt, where=opt > target, interpolate=True, facecolor="none",
-                        edgecolor="#000000", hatch="\\\\\\", linewidth=0.0, label="Shortfall against target")
-    ax.plot(years, bau, color=BAU_COLOUR, linewidth=2.2, label="Business as usual (BAU)")
-    ax.plot(years, target, color=TARGET_COLOUR, linewidth=2.2, linestyle="--", label="Target pathway")
-    ax.plot(years, opt, color=OPT_COLOUR, linewidth=2.4, marker="o", markersize=3.5, label="Optimised plan")
-    ax.set_xlabel("Year")
-    ax.set_ylabel(f"Health-sector emissions ({unit}/yr)")
-    ax.set_title(title, fontsize=12)
+    _pathway_lines(ax, years, bau, target, opt, unit, title)
     ax.set_xticks(years)
     ax.tick_params(axis="x", rotation=45 if len(years) > 10 else 0)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
@@ -96,7 +87,7 @@ def roadmap_chart(roadmap: pd.DataFrame, families: list[str], title: str) -> Cha
     order = list(range(n))[::-1] + list(range(n, len(handles)))
     ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="upper left",
               bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
-    data = {"years": years, "bau": bau, "target": target, "optimised": opt, "wedges": wedges, "gap": gap,
+    data = {"years": years, "bau": bau, "target": target, "optimised": opt, "wedges": wedges, "gap": np.maximum(opt - target, 0.0),
             "scale": scale, "unit": unit}
     return Chart("roadmap", _png(fig), data)
 
@@ -178,15 +169,8 @@ def finance_chart(finance: pd.DataFrame, title: str) -> Chart:
     return Chart("finance", _png(fig), {"years": np.array(years), "spend": spend, "envelope": env, "scale": 1e6})
 
 
-def regional_chart(roadmap: pd.DataFrame, title: str, ex_prc: bool = False) -> Chart:
-    """CAREC total (or without the PRC) BAU, target and optimised, with the abatement shaded."""
-    suffix = "_ex_prc_tco2e" if ex_prc else "_tco2e"
-    years = roadmap["year"].to_numpy(int)
-    cols = {k: roadmap[f"{k}{suffix}"].to_numpy(float) for k in ("bau", "target", "optimised")}
-    scale, unit = emissions_scale(float(np.nanmax(np.r_[cols["bau"], cols["target"], [0.0]])))
-    bau, target, opt = (cols[k] / scale for k in ("bau", "target", "optimised"))
-    fig, ax = plt.subplots(figsize=(9, 5.2))
-    ax.fill_between(years, opt, bau, facecolor=TOL_MUTED[6], alpha=0.6, label="Abatement (optimised vs BAU)")
+def _pathway_lines(ax, years, bau, target, opt, unit: str, title: str) -> None:
+    """BAU, target and optimised lines, the shortfall hatched, axis labels and title (shared by both roadmaps)."""
     gap = np.maximum(opt - target, 0.0)
     if (gap > 0).any():
         ax.fill_between(years, target, opt, where=opt > target, interpolate=True, facecolor="none",
@@ -197,6 +181,18 @@ def regional_chart(roadmap: pd.DataFrame, title: str, ex_prc: bool = False) -> C
     ax.set_xlabel("Year")
     ax.set_ylabel(f"Health-sector emissions ({unit}/yr)")
     ax.set_title(title, fontsize=12)
+
+
+def regional_chart(roadmap: pd.DataFrame, title: str, ex_prc: bool = False) -> Chart:
+    """CAREC total (or without the PRC) BAU, target and optimised, with the abatement shaded."""
+    suffix = "_ex_prc_tco2e" if ex_prc else "_tco2e"
+    years = roadmap["year"].to_numpy(int)
+    cols = {k: roadmap[f"{k}{suffix}"].to_numpy(float) for k in ("bau", "target", "optimised")}
+    scale, unit = emissions_scale(float(np.nanmax(np.r_[cols["bau"], cols["target"], [0.0]])))
+    bau, target, opt = (cols[k] / scale for k in ("bau", "target", "optimised"))
+    fig, ax = plt.subplots(figsize=(9, 5.2))
+    ax.fill_between(years, opt, bau, facecolor=TOL_MUTED[6], alpha=0.6, label="Abatement (optimised vs BAU)")
+    _pathway_lines(ax, years, bau, target, opt, unit, title)
     if len(years):
         ax.set_xticks(years)
         ax.set_xlim(years[0], years[-1])
