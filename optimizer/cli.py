@@ -57,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--out", type=Path, help="also write alternatives.csv here")
 
     r = sub.add_parser("report", help="solve a case (or a manifest) and write a report: HTML, Markdown, Excel, IAMC CSV")
-    r.add_argument("input", type=Path, help="case YAML file, or a manifest YAML for the regional roll-up")
+    r.add_argument("input", type=Path, help="case YAML file, a manifest YAML for the regional roll-up, or a result "
+                                            "directory written by 'noregret solve'")
     r.add_argument("--variant", help="target variant (default: each case's default_variant)")
     r.add_argument("--format", default="html,md,xlsx,iamc",
                    help="comma-separated subset of html,md,xlsx,iamc (default: all four)")

@@ -303,7 +303,7 @@ def _summary(m, data: ModelData, outcome, portfolio: pd.DataFrame, pathway: pd.D
         "metadata": {
             "versions": _versions(),
             "input_sha256": data.loaded.digest,
-            "case_file": str(data.loaded.path),
+            "case_file": str(data.loaded.path.resolve() if data.loaded.path.is_file() else data.loaded.path),
             "library": str(data.loaded.library.root),
             "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         },

@@ -246,3 +246,19 @@ def test_cli_report_bad_input_exits_2(args, tmp_path, capsys):
     except SystemExit as e:
         code = e.code
     assert code == 2
+
+
+def test_report_from_a_result_directory(tmp_path):
+    import shutil
+
+    work = tmp_path / "w"
+    shutil.copytree(Path(__file__).parent / "fixtures", work)
+    case = work / "mini_case.yaml"
+    assert main(["solve", str(case), "--out", str(tmp_path / "res"), "--quiet"]) == 0
+    assert main(["report", str(tmp_path / "res"), "--format", "md", "--no-diagnosis", "--out", str(tmp_path / "rep")]) == 0
+    assert (tmp_path / "rep" / "report.md").is_file()
+    data = yaml.safe_load(case.read_text())
+    data["discount_rate"]["value"] = 0.05  # the inputs changed since the result was written
+    case.write_text(yaml.safe_dump(data))
+    assert main(["report", str(tmp_path / "res"), "--out", str(tmp_path / "rep2")]) == 2
+    assert not (tmp_path / "rep2").exists()

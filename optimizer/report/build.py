@@ -45,12 +45,44 @@ def is_manifest(path: Path) -> bool:
     return isinstance(data.get("cases"), list) and "country" not in data
 
 
+def _case_of_result_dir(directory: Path, variant: str | None) -> tuple[Path, str | None]:
+    """The case file and variant a result directory was solved from (read from its summary.json)."""
+    import json
+
+    summary_file = directory / "summary.json"
+    if not summary_file.is_file():
+        raise InputError([Problem(str(directory), "", "<no summary.json>", "a result directory written by "
+                                  "noregret solve")])
+    try:
+        summary = json.loads(summary_file.read_text())
+        case_file = Path(summary["metadata"]["case_file"])
+        recorded_variant = summary["variant"]
+    except (ValueError, KeyError, TypeError):
+        raise InputError([Problem(str(summary_file), "metadata.case_file", "<unreadable>",
+                                  "a summary.json written by noregret solve")]) from None
+    if variant is not None and variant != recorded_variant:
+        raise InputError([Problem("<command line>", "--variant", variant,
+                                  f"the result's own variant '{recorded_variant}' (or no --variant)")])
+    return case_file, recorded_variant
+
+
 def build_report(path: Path, variant: str | None = None, formats: list[str] | None = None,
-                 out: Path | None = None, diagnosis: bool = True) -> dict[str, Path]:
-    """Write the report of a case or a manifest; return {label: file written}."""
+                 out: Path | None = None, diagnosis: bool = True, expected_digest: str | None = None) -> dict[str, Path]:
+    """Write the report of a case, a manifest or a result directory; return {label: file written}.
+
+    A result directory is reported by re-solving the case and variant recorded in its summary.json (the
+    tables, charts and diagnosis need the model data, which the CSVs do not carry); the inputs must be
+    unchanged (same input hash), so the report shows the same plan."""
     path = Path(path)
+    if path.is_dir():
+        import json
+
+        expected_digest = json.loads((path / "summary.json").read_text())["metadata"]["input_sha256"] \
+            if (path / "summary.json").is_file() else None
+        path, variant = _case_of_result_dir(path, variant)
     if not path.is_file():
-        raise InputError([Problem(str(path), "", str(path), "an existing case or manifest YAML file")])
+        raise InputError([Problem(str(path), "", str(path), "an existing case or manifest YAML file, or a result "
+                                  "directory written by noregret solve")])
     formats = formats or list(FORMATS)
     out = Path(out) if out else Path("outputs") / f"report-{path.stem}"
     if is_manifest(path):
@@ -58,7 +90,11 @@ def build_report(path: Path, variant: str | None = None, formats: list[str] | No
     from ..loading import load_case
     from ..solve import solve
 
-    result = solve(load_case(path), variant=variant)
+    loaded = load_case(path)
+    if expected_digest is not None and loaded.digest != expected_digest:
+        raise InputError([Problem(str(path), "", "changed inputs", "the case and library the result was solved "
+                                  "from (their input hash differs from summary.json's): solve again")])
+    result = solve(loaded, variant=variant)
     tables = build_tables(result, diagnosis=diagnosis)
     return write_country(tables, out, formats)
 
