@@ -140,6 +140,9 @@ def _alternatives(args) -> int:
     table = alternatives(load_case(args.case), variant=args.variant, k=args.k, tolerance=args.tolerance)
     with_cols = ["rank", "objective_value", "extra_vs_optimum", "shortfall_tco2e", "n_interventions", "added",
                  "removed"]
+    if table.empty:
+        print("No feasible plan: no alternatives to list (noregret explain says why).")
+        return EXIT_SOLVER
     print(f"{len(table) - 1} distinct alternative(s) within {args.tolerance:.1%} of the optimum (rank 0):")
     print(table[with_cols].to_string(index=False))
     if args.out:

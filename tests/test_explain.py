@@ -165,3 +165,46 @@ def test_alternatives_api_table():
                          tolerance=1.0)
     assert list(table["rank"]) == list(range(len(table)))
     assert table.loc[0, "extra_vs_optimum"] == 0.0
+
+
+def test_alternatives_never_miss_the_target_by_more_than_the_optimum():
+    # 40 % below BAU (800 t) cannot be met: a (500 t) plus b or c (250 t each, competing for the same slice
+    # of s1) leaves 50 t short. {a, b} is optimal, {a, c} the alternative; {a} alone would be cheaper but
+    # 300 t short, so it must not be listed as near-optimal.
+    slice_ = dict(effects=[{"type": "share", "source": "s1", "fraction": q(0.25)}], group="slice", all_or_nothing=True)
+    items = [intervention("a", all_or_nothing=True, **BIG), intervention("b", capex_usd_per_unit=80, **slice_),
+             intervention("c", capex_usd_per_unit=90, **slice_)]
+    loaded = build(items, case_dict(variants={"main": {"targets": [{"type": "below_bau", "year": 2030,
+                                                                    "percent": q(40)}]}}),
+                   groups=[{"id": "slice", "name": "slice"}])
+    found = find_alternatives(prepare(loaded), k=5, tolerance=0.5)
+    assert found[0].shortfall_tco2e == pytest.approx(50.0)
+    assert [set(alt.interventions) for alt in found] == [{"a", "b"}, {"a", "c"}]
+    assert [alt.net_present_cost_usd for alt in found] == pytest.approx([180.0, 190.0])
+
+
+def test_explain_handles_infeasible_hard_targets():
+    loaded = build([intervention("a", **BIG)], case_dict(target_rules={"mode": "hard"}, variants={"main": {
+        "targets": [{"type": "below_bau", "year": 2030, "percent": q(40)}]}}))
+    e = explain(loaded, switching=False)
+    assert any("With hard targets no plan exists" in s for s in e.sentences)
+    assert "cannot be met even with unlimited money" in e.reach.loc[0, "statement"]
+
+
+def test_money_fix_keeps_other_missed_years_as_they_were():
+    # 2027 cannot be met at any budget (b acts from 2028), so the plan spends its 2026 budget on a for 2027.
+    # Closing 2030 (b: 0.8 units = 80 USD) must not be paid for by giving up a's help in 2027: +40 USD in
+    # 2026 (b's 80 USD, less the 40 the 2026 budget has left after a) is what closes 2030.
+    a = intervention("a", effects=[{"type": "share", "source": "s1", "fraction": q(0.1)}], capex_usd_per_unit=10,
+                     lifetime_years=2)
+    b = intervention("b", effects=[{"type": "share", "source": "s0", "fraction": q(0.5)}], capex_usd_per_unit=100,
+                     lead_time_years=2)
+    loaded = build([a, b], case_dict(variants={"main": {"targets": [
+        {"type": "absolute", "year": 2027, "cap_tco2e": q(1700)}, {"type": "below_bau", "year": 2030, "percent": q(20)}]}},
+        budget={"total_usd_by_year": series({2026: 50, 2027: 0, 2028: 0})}))
+    before = solve(loaded).summary["shortfall_tco2e_by_year"]
+    e = explain(loaded, switching=False)
+    fix = e.fixes[(e.fixes["kind"] == "annual_budget")].iloc[0]
+    assert fix["closes_gap"]
+    after = solve(edits.with_total_budget(loaded, 2026, fix["amount"])).summary["shortfall_tco2e_by_year"]
+    assert after[2030] == 0.0 and after[2027] <= before[2027] + 1e-6

@@ -12,7 +12,7 @@ from ..errors import SolverFailure
 from ..loading import LoadedCase
 from ..model import build_model
 from ..model.expressions import linear
-from ..model.objective import cost_terms
+from ..model.objective import add_cost_refinement_stage, cost_terms
 from ..prepare import ModelData, prepare
 from ..solve import make_solver, run_highs
 
@@ -50,29 +50,39 @@ def _within(value: float, best: float, tolerance: float, sense: int) -> bool:
 
 
 def find_alternatives(data: ModelData, k: int = 5, tolerance: float = 0.05) -> list[Alternative]:
-    """The optimum and up to ``k`` further distinct portfolios whose objective is within ``tolerance``
-    (relative) of the optimum, in objective order. One model; a cut is added after each solve."""
+    """The optimum and up to ``k`` further distinct portfolios, in order, within ``tolerance`` (relative) of
+    the optimum. One model; a no-good cut is added after each solve. For ``min_cost`` with a shortfall, the
+    alternatives may not miss the targets by more than the optimum does, and are ranked and compared by net
+    present cost (the shortfall penalty would otherwise swamp the tolerance)."""
     m = build_model(data)
-    m.objective_kind = "alternatives"  # single-stage solves: the objective (with penalties) ranks portfolios
+    m.objective_kind = "alternatives"  # single-stage solves
     sense = 1 if m.objective.sense == pyo.minimize else -1
     solver = make_solver(data)
     found: list[Alternative] = []
     best = None
+    by_cost = False
     for rank in range(k + 1):
         try:
             outcome = run_highs(m, data, solver)
         except SolverFailure:
             break
-        value = outcome.objective_value
-        if best is None:
-            best = value
-        elif not _within(value, best, tolerance, sense):
-            break
-        portfolio = _started(m)
-        cost = sum(coef * (var.value or 0.0) for coef, var in cost_terms(m, data))
         shortfall = sum(m.shortfall[t].value or 0.0 for t in m.target_years)
-        found.append(Alternative(rank, value, cost, shortfall, portfolio))
-        _exclude(m, portfolio, rank)
+        if rank == 0 and data.case.objective.kind == "min_cost" and shortfall > 1e-6:
+            add_cost_refinement_stage(m, data, shortfall)
+            m.objective_kind = "alternatives"
+            by_cost = True
+            outcome = run_highs(m, data, solver)
+            shortfall = sum(m.shortfall[t].value or 0.0 for t in m.target_years)
+        cost = sum(coef * (var.value or 0.0) for coef, var in cost_terms(m, data))
+        ranked = cost if by_cost else outcome.objective_value
+        if best is None:
+            best = ranked
+        elif not _within(ranked, best, tolerance, sense):
+            break
+        value = cost + data.case.target_rules.shortfall_penalty_usd_per_tco2e * shortfall if by_cost \
+            else outcome.objective_value
+        found.append(Alternative(rank, value, cost, shortfall, _started(m)))
+        _exclude(m, found[-1].interventions, rank)
     return found
 
 

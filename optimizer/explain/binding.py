@@ -54,8 +54,8 @@ def binding_limits(m: pyo.ConcreteModel, data: ModelData) -> list[BindingLimit]:
             if not row.active or row.upper is None:
                 continue
             body, bound = pyo.value(row.body), pyo.value(row.upper)
-            if bound == 0.0 and family == "financing_envelope":
-                continue  # a source that pays nothing that year is not a limit that binds
+            if bound == 0.0 and family in ("financing_envelope", "annual_budget"):
+                continue  # no money at all that year: a fact of the case, not a limit that binds
             if _slack_zero(body, bound):
                 key = index if isinstance(index, tuple) else (index,)
                 out.append(BindingLimit(family, key, body, bound, _describe(family, key, data)))

@@ -29,24 +29,41 @@ class Fix:
     closes_gap: bool
 
 
-def shortfall_in(loaded: LoadedCase, variant: str, years: list[int]) -> float:
-    """Total shortfall in ``years`` of a normal solve of the (changed) case."""
+@dataclass
+class Gap:
+    """The shortfall a fix must remove: ``years`` to meet in full, while every other missed year keeps at
+    most its current shortfall (``others``: year -> tCO2e)."""
+
+    years: list[int]
+    others: dict[int, float]
+
+
+def remaining_gap(loaded: LoadedCase, variant: str, gap: Gap) -> float:
+    """What is left of the gap after a normal (elastic) solve of the changed case: its total shortfall
+    beyond what the other missed years already had. Shortfalls may move between years in that solve, so
+    the total is what counts."""
     try:
         by_year = solve(loaded, variant=variant).summary["shortfall_tco2e_by_year"]
     except SolverFailure:
         return float("inf")
-    return float(sum(v for y, v in by_year.items() if int(y) in years))
+    return max(0.0, float(sum(by_year.values())) - sum(gap.others.values()))
 
 
-def least_extra_on_row(data: ModelData, family: str, index: tuple, years: list[int]) -> float | None:
-    """Least increase of one limit's right-hand side that meets the targets of ``years`` (hard; other
-    years stay elastic) — one MIP."""
+def _constrain_to_gap(m, gap: Gap) -> None:
+    make_targets_hard(m, gap.years)
+    for t, current in gap.others.items():
+        m.shortfall[t].setub(current * (1 + 1e-9) + 1e-7)
+
+
+def least_extra_on_row(data: ModelData, family: str, index: tuple, gap: Gap) -> float | None:
+    """Least increase of one limit's right-hand side that meets the targets of ``gap.years`` without
+    adding shortfall elsewhere — one MIP."""
     m = fresh_model(data)
     row = getattr(m, family)[index if len(index) > 1 else index[0]]
     m.extra = pyo.Var(domain=pyo.NonNegativeReals)
     row.deactivate()
     m.relaxed_row = pyo.Constraint(expr=row.body - m.extra <= row.upper)
-    make_targets_hard(m, years)
+    _constrain_to_gap(m, gap)
     replace_objective(m, [(1.0, m.extra)], pyo.minimize)
     return try_solve(m, data)
 
@@ -78,22 +95,22 @@ def _apply(loaded: LoadedCase, limit: BindingLimit, extra: float) -> LoadedCase:
     raise ValueError(family)
 
 
-def limit_fixes(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit], years: list[int]) -> list[Fix]:
-    """For each binding money or resource limit: the least increase that closes the gap in ``years``,
-    verified by a normal solve with the increase applied."""
+def limit_fixes(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit], gap: Gap) -> list[Fix]:
+    """For each binding money or resource limit: the least increase that closes the gap, verified by a
+    normal solve with the increase applied."""
     out = []
     for limit in binding:
         if limit.family not in ("annual_budget", "financing_envelope", "phase_budget", "resource_limit"):
             continue
-        extra = least_extra_on_row(data, limit.family, limit.index, years)
-        if extra is None:
+        extra = least_extra_on_row(data, limit.family, limit.index, gap)
+        if extra is None or extra <= 1e-9:  # zero: this limit does not block the target
             continue
         money = limit.family != "resource_limit"
         amount = _round_up_significant(extra * (1 - 1e-9))
-        after = shortfall_in(_apply(loaded, limit, amount), data.variant_name, years)
+        after = remaining_gap(_apply(loaded, limit, amount), data.variant_name, gap)
         if after > CLOSED:  # solver tolerances: one step more, verified again
             amount = _round_up_significant(amount * (1 + 10 ** (1 - SIGNIFICANT)))
-            after = shortfall_in(_apply(loaded, limit, amount), data.variant_name, years)
+            after = remaining_gap(_apply(loaded, limit, amount), data.variant_name, gap)
         unit = "USD" if money else _resource_unit(loaded, limit.index[0])
         shown = _money(amount) if money else f"+{amount:,.3g} {unit}"
         out.append(Fix(limit.family, f"{shown} for {limit.text}", amount, unit, after, after <= CLOSED))
@@ -103,7 +120,7 @@ def limit_fixes(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit]
 MONEY_ROWS = ("annual_budget", "financing_envelope", "phase_budget")
 
 
-def least_uniform_scaling(data: ModelData, families: tuple[str, ...], years: list[int]) -> float | None:
+def least_uniform_scaling(data: ModelData, families: tuple[str, ...], gap: Gap) -> float | None:
     """Least theta such that every limit of ``families`` raised by the share theta meets the targets of
     ``years`` (hard) — one MIP: each row body <= bound becomes body - bound * theta <= bound."""
     m = fresh_model(data)
@@ -119,7 +136,7 @@ def least_uniform_scaling(data: ModelData, families: tuple[str, ...], years: lis
             bound = pyo.value(row.upper)
             row.deactivate()
             m.scaled_rows.add(row.body - bound * m.theta <= bound)
-    make_targets_hard(m, years)
+    _constrain_to_gap(m, gap)
     replace_objective(m, [(1.0, m.theta)], pyo.minimize)
     return try_solve(m, data)
 
@@ -132,7 +149,8 @@ def _scale_case(loaded: LoadedCase, families: tuple[str, ...], factor: float) ->
             changed = edits.with_total_budget(changed, y, v * (factor - 1))
     if "financing_envelope" in families:
         sources = list(case.budget.financing) + [f for v in case.variants.values() for f in v.additional_financing]
-        for fin in sources:
+        unique = {fin.id: fin for fin in reversed(sources)}  # with_envelope raises every occurrence of an id
+        for fin in unique.values():
             for y, v in fin.envelope_usd_by_year.by_year.items():
                 changed = edits.with_envelope(changed, fin.id, y, v * (factor - 1))
     if "phase_budget" in families:
@@ -146,19 +164,19 @@ def _scale_case(loaded: LoadedCase, families: tuple[str, ...], factor: float) ->
     return changed
 
 
-def scaling_fixes(loaded: LoadedCase, data: ModelData, years: list[int]) -> list[Fix]:
+def scaling_fixes(loaded: LoadedCase, data: ModelData, gap: Gap) -> list[Fix]:
     """The least across-the-board increase of all money limits (and of money plus delivery resources)."""
     out = []
     for families, label in ((MONEY_ROWS, "every budget and financing envelope"),
                             (MONEY_ROWS + ("resource_limit",), "every budget, financing envelope and resource limit")):
-        theta = least_uniform_scaling(data, families, years)
-        if theta is None:
+        theta = least_uniform_scaling(data, families, gap)
+        if theta is None or theta <= 1e-9:  # zero: these limits do not block the target
             continue
-        share = _round_up_significant(theta * (1 - 1e-9)) if theta > 0 else 0.0
-        after = shortfall_in(_scale_case(loaded, families, 1 + share), data.variant_name, years)
+        share = _round_up_significant(theta * (1 - 1e-9))
+        after = remaining_gap(_scale_case(loaded, families, 1 + share), data.variant_name, gap)
         if after > CLOSED:
             share = _round_up_significant(share * (1 + 10 ** (1 - SIGNIFICANT)))
-            after = shortfall_in(_scale_case(loaded, families, 1 + share), data.variant_name, years)
+            after = remaining_gap(_scale_case(loaded, families, 1 + share), data.variant_name, gap)
         out.append(Fix("scale_limits", f"+{100 * share:,.3g}% on {label}", share, "share", after, after <= CLOSED))
     return out
 
@@ -172,15 +190,15 @@ def _resource_unit(loaded: LoadedCase, rid: str) -> str:
     return res.unit if res else rid
 
 
-def payback_fix(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit], years: list[int]) -> list[Fix]:
-    """The shortest payback limit that closes the gap in ``years`` (bisection over re-solves, to 0.5 year)."""
+def payback_fix(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit], gap: Gap) -> list[Fix]:
+    """The shortest payback limit that closes the gap (bisection over re-solves, to 0.5 year)."""
     if not any(b.family == "portfolio_payback" for b in binding):
         return []
     current = loaded.case.payback.portfolio_max_years.value
     variant = data.variant_name
 
     def short(limit):
-        return shortfall_in(edits.with_payback_limit(loaded, limit), variant, years)
+        return remaining_gap(edits.with_payback_limit(loaded, limit), variant, gap)
 
     without = short(None)
     if without > CLOSED:
@@ -198,13 +216,13 @@ def payback_fix(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit]
                 after, after <= CLOSED)]
 
 
-def timing_fixes(loaded: LoadedCase, data: ModelData, years: list[int]) -> list[Fix]:
+def timing_fixes(loaded: LoadedCase, data: ModelData, gap: Gap) -> list[Fix]:
     """Starting later phases one year earlier, and reaching the maturity path one year earlier."""
     out = []
     variant = data.variant_name
 
     def total_shortfall(changed):
-        return shortfall_in(changed, variant, years)
+        return remaining_gap(changed, variant, gap)
 
     first = loaded.case.decision_window.first_year
     used = {r.phase for r in data.screening}
@@ -221,11 +239,14 @@ def timing_fixes(loaded: LoadedCase, data: ModelData, years: list[int]) -> list[
 
 
 def gap_closing_fixes(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit],
-                      money_years: list[int], missed_years: list[int]) -> list[Fix]:
-    """Money and payback fixes for ``money_years`` (missed years that more money could close); timing fixes
-    (earlier phases, faster maturity) for all ``missed_years``."""
+                      money_years: list[int], ledger: dict[int, float]) -> list[Fix]:
+    """Money, resource and payback fixes for ``money_years`` (missed years that more money could close, the
+    other missed years keeping their shortfall); timing fixes (earlier phases, faster maturity) for every
+    missed year. ``ledger``: the current shortfall by year."""
+    missed = {t: v for t, v in ledger.items() if v > 0}
     fixes = []
     if money_years:
-        fixes += limit_fixes(loaded, data, binding, money_years) + scaling_fixes(loaded, data, money_years)
-        fixes += payback_fix(loaded, data, binding, money_years)
-    return fixes + timing_fixes(loaded, data, missed_years)
+        gap = Gap(list(money_years), {t: v for t, v in missed.items() if t not in money_years})
+        fixes += limit_fixes(loaded, data, binding, gap) + scaling_fixes(loaded, data, gap)
+        fixes += payback_fix(loaded, data, binding, gap)
+    return fixes + timing_fixes(loaded, data, Gap(sorted(missed), {}))

@@ -10,7 +10,7 @@ import pyomo.environ as pyo
 from ..model.expressions import abatement_terms
 from ..model.limits import required_abatement
 from ..prepare import ModelData
-from .resolve import drop_money_limits, fresh_model, make_targets_hard, replace_objective, try_solve
+from .resolve import fresh_model, make_targets_hard, replace_objective, try_solve
 
 
 @dataclass
@@ -23,19 +23,31 @@ class Reach:
     statement: str
 
 
-def money_available(data: ModelData) -> float | None:
-    """Capex plus programme money available over the window (the tighter of budget and envelopes)."""
+MONEY_ONLY = ("annual_budget", "financing_envelope", "phase_budget", "portfolio_payback")
+
+
+def money_available(data: ModelData, up_to: int) -> float | None:
+    """Capex plus programme money available from the first decision year to ``up_to`` (the tighter of the
+    budget and the financing envelopes); None when the case sets no money limit."""
     limits = []
     if data.case.budget.total_usd_by_year is not None:
-        limits.append(sum(data.case.budget.total_usd_by_year.by_year.values()))
+        limits.append(sum(v for y, v in data.case.budget.total_usd_by_year.by_year.items() if y <= up_to))
     if data.financing:
-        limits.append(sum(sum(f.envelope_usd_by_year.by_year.values()) for f in data.financing))
+        limits.append(sum(v for f in data.financing for y, v in f.envelope_usd_by_year.by_year.items() if y <= up_to))
     return min(limits) if limits else None
+
+
+def _drop_money_only(m) -> None:
+    """Budgets, envelopes and the payback rule go; delivery resources (staff) stay: money cannot buy them."""
+    for name in MONEY_ONLY:
+        component = getattr(m, name, None)
+        if component is not None:
+            component.deactivate()
 
 
 def technical_max(data: ModelData, year: int) -> float:
     m = fresh_model(data)
-    drop_money_limits(m)
+    _drop_money_only(m)
     m.target_pathway.deactivate()
     replace_objective(m, abatement_terms(m, data, year), pyo.maximize)
     return try_solve(m, data) or 0.0
@@ -43,7 +55,7 @@ def technical_max(data: ModelData, year: int) -> float:
 
 def least_spend(data: ModelData, year: int) -> float | None:
     m = fresh_model(data)
-    drop_money_limits(m)
+    _drop_money_only(m)
     for t in m.target_years:
         if t != year:
             m.target_pathway[t].deactivate()
@@ -54,8 +66,8 @@ def least_spend(data: ModelData, year: int) -> float | None:
 
 def reachability(data: ModelData) -> list[Reach]:
     out = []
-    available = money_available(data)
     for year in data.target_years:
+        available = money_available(data, min(year, data.decision_years[-1]))
         required = required_abatement(data, year)
         best = technical_max(data, year)
         spend = least_spend(data, year) if required > 0 else 0.0
@@ -76,11 +88,11 @@ def _statement(year, required, best, spend, available) -> str:
         return f"{year}: the target asks for no abatement (it lies at or above BAU)."
     if spend is None or best < required * (1 - 1e-9):
         return (f"{year}: the target cannot be met even with unlimited money: at most {_kt(best)} can be abated "
-                f"in {year} with every candidate's full potential, against {_kt(required)} needed "
-                f"({_kt(required - best)} short).")
+                f"in {year} with every candidate's full potential and the delivery resources available, against "
+                f"{_kt(required)} needed ({_kt(required - best)} short).")
     if available is not None and spend > available * (1 + 1e-9):
         return (f"{year}: the target cannot be met within the budget: it needs at least {_musd(spend)} of capex and "
-                f"programme costs, against {_musd(available)} available in the decision window.")
+                f"programme costs, against {_musd(available)} available up to {year}.")
     where = f", within the {_musd(available)} available" if available is not None else ""
     return (f"{year}: the target is reachable: {_kt(required)} needed, up to {_kt(best)} technically possible; "
             f"the least spend that reaches it is {_musd(spend)}{where}.")

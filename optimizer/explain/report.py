@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import SolverFailure
 from ..loading import LoadedCase
+from . import edits
 from ..model import build_model
 from ..prepare import prepare
 from ..solve import run_highs
@@ -51,8 +53,20 @@ def _frame(items, columns) -> pd.DataFrame:
 def explain(loaded: LoadedCase, variant: str | None = None, switching: bool = True) -> Explanation:
     data = prepare(loaded, variant)
     reach = reachability(data)
+    notes = []
     m = build_model(data)
-    outcome = run_highs(m, data)
+    try:
+        outcome = run_highs(m, data)
+    except SolverFailure:
+        if loaded.case.target_rules.mode != "hard":
+            raise
+        rules = loaded.case.target_rules.model_copy(update={"mode": "elastic"})
+        loaded = edits.with_case(loaded, loaded.case.model_copy(update={"target_rules": rules}))
+        data = prepare(loaded, variant)
+        m = build_model(data)
+        outcome = run_highs(m, data)
+        notes.append("With hard targets no plan exists; what follows explains the same case with elastic targets "
+                     "(shortfalls allowed and reported).")
     binding = binding_limits(m, data)
     starts = {key: round(m.start[key].value or 0.0) for key in m.start_index_set}
     selected = {i for (i, _), v in starts.items() if v}
@@ -63,11 +77,11 @@ def explain(loaded: LoadedCase, variant: str | None = None, switching: bool = Tr
     missed = [t for t, gap in ledger.items() if gap > 0]
     closable = [t for t in missed if t in reachable]
     unreachable = [t for t in missed if t not in reachable]
-    fixes = gap_closing_fixes(loaded, data, binding, closable, missed) if missed else []
+    fixes = gap_closing_fixes(loaded, data, binding, closable, ledger) if missed else []
     prices = shadow_prices(data, starts)
     switch = switching_values(data, selected) if switching else []
 
-    sentences = ["Before solving:"] + [f"  {r.statement}" for r in reach]
+    sentences = ["Before solving:"] + [f"  {r.statement}" for r in reach] + notes
     sentences.append(f"Solved ({outcome.status}).")
     for t, gap in ledger.items():
         if gap > 0:
@@ -78,7 +92,7 @@ def explain(loaded: LoadedCase, variant: str | None = None, switching: bool = Tr
     if unreachable:
         sentences.append(f"No amount of money closes the gap in {_years(unreachable)}: not enough can be deployed "
                          "and take effect by then under the current phases and maturity path.")
-    for label, years, kinds in (("money or the payback rule", closable, ("annual_budget", "financing_envelope",
+    for label, years, kinds in (("money, delivery resources or the payback rule", closable, ("annual_budget", "financing_envelope",
                                                                          "phase_budget", "resource_limit",
                                                                          "portfolio_payback", "scale_limits")),
                                 ("the timing rules", missed, ("phase_start", "maturity"))):

@@ -10,9 +10,6 @@ from ..model.expressions import linear
 from ..prepare import ModelData
 from ..solve import make_solver, run_highs
 
-MONEY_FAMILIES = ("annual_budget", "financing_envelope", "phase_budget", "portfolio_payback", "resource_limit")
-
-
 def fresh_model(data: ModelData, objective: str = "min_cost") -> pyo.ConcreteModel:
     return build_model(data, objective)
 
@@ -22,14 +19,6 @@ def make_targets_hard(m: pyo.ConcreteModel, years=None) -> None:
     for t in m.target_years:
         if years is None or t in years:
             m.shortfall[t].setub(0.0)
-
-
-def drop_money_limits(m: pyo.ConcreteModel) -> None:
-    """Deactivate budgets, financing envelopes, phase budgets, the payback rule and resource limits."""
-    for name in MONEY_FAMILIES:
-        component = getattr(m, name, None)
-        if component is not None:
-            component.deactivate()
 
 
 def replace_objective(m: pyo.ConcreteModel, terms, sense) -> None:

@@ -45,14 +45,16 @@ def shadow_prices(data: ModelData, starts: dict) -> list[ShadowPrice]:
         dual = float(duals.get(m.target_pathway[t], 0.0))
         short = (m.shortfall[t].value or 0.0) > 1e-6
         if short:
-            text = (f"{t}: the target is missed; no further tonne can be abated within the limits, so one more tonne "
-                    f"required costs the shortfall penalty (US${dual:,.0f}/tCO2e). See the fixes.")
+            text = (f"{t}: the target is missed: abating a further tonne is impossible within the limits, or costs "
+                    f"more than the shortfall penalty (US${dual:,.0f}/tCO2e), which is what one more tonne required "
+                    "adds to the objective. See the fixes.")
         elif dual > 1e-9:
             text = (f"{t}: one more tonne of abatement required in {t} would raise the plan's net present cost by "
                     f"US${dual:,.2f} (the marginal abatement cost of the target).")
         else:
             text = f"{t}: the target does not bind: the plan abates more than required in {t} because it pays."
         out.append(ShadowPrice("target_pathway", (t,), dual, "USD per tCO2e", text))
+    missed = sum(m.shortfall[t].value or 0.0 for t in m.target_years)
     for family, label in (("annual_budget", "budget"), ("financing_envelope", "envelope")):
         component = getattr(m, family)
         for index, row in component.items():
@@ -61,11 +63,12 @@ def shadow_prices(data: ModelData, starts: dict) -> list[ShadowPrice]:
             where = f"the {key[0]} budget" if family == "annual_budget" else f"the {key[0]} envelope in {key[1]}"
             if dual <= 1e-9:
                 text = f"{where}: not binding (one more dollar changes nothing)."
+            elif missed > 1e-6:
+                tonnes = min(dual / penalty * 1e3, missed)
+                text = (f"{where}: while the target is missed, each extra US$1,000 here avoids about {tonnes:,.2f} "
+                        f"tCO2e of shortfall (a marginal rate: it holds for small changes, up to the "
+                        f"{missed:,.0f} tCO2e missed in all).")
             else:
-                tonnes = dual / penalty * 1e6
-                extra = (f"; while the target is missed this is worth about {tonnes:,.1f} tCO2e of shortfall per "
-                         "extra US$1m") if any((m.shortfall[t].value or 0) > 1e-6 for t in m.target_years) else ""
-                text = (f"{where}: one more dollar lowers the plan's net present cost (including shortfall penalties) "
-                        f"by US${dual:,.3f}{extra}.")
+                text = f"{where}: one more dollar here lowers the plan's net present cost by US${dual:,.3f}."
             out.append(ShadowPrice(family, key, dual, "USD per USD", text))
     return out

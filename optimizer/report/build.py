@@ -110,7 +110,9 @@ def _manifest_report(path, variant, formats, out, diagnosis) -> dict[str, Path]:
         for label, f in write_country(reports[name], out / name, [f for f in formats if f != "iamc"]).items():
             written[f"{name}/{label}"] = f
     reg = regional_tables(batch, reports)
-    written.update(write_regional(reg, out, formats, scenario=variant or "default"))
+    variants = {r.summary["variant"] for r in batch.results.values()}
+    scenario = variant or (next(iter(variants)) if len(variants) == 1 else "default variants")
+    written.update(write_regional(reg, out, formats, scenario=scenario))
     return written
 
 
