@@ -208,3 +208,16 @@ def test_money_fix_keeps_other_missed_years_as_they_were():
     assert fix["closes_gap"]
     after = solve(edits.with_total_budget(loaded, 2026, fix["amount"])).summary["shortfall_tco2e_by_year"]
     assert after[2030] == 0.0 and after[2027] <= before[2027] + 1e-6
+
+
+def test_staff_shortfall_is_diagnosed_and_closed_with_more_staff():
+    # 2 staff-months per unit and 0.2 a year: 0.3 units (150 t) by 2028 against 200 t needed.
+    item = intervention("a", resource_use_per_unit={"staff": q(2)}, **BIG)
+    loaded = build([item], case_dict(resources=[{"id": "staff", "limit_by_year": series({2026: 0.2, 2027: 0.2,
+                                                                                          2028: 0.2})}]))
+    e = explain(loaded, switching=False)
+    assert "resource_limit" in set(e.binding["family"])
+    staff = e.fixes[e.fixes["kind"] == "resource_limit"]
+    assert len(staff) == 3 and staff["closes_gap"].all()
+    assert np.allclose(staff["amount"], 0.2) and (staff["unit"] == "staff-month").all()
+    assert _shortfall(edits.with_resource_limit(loaded, "staff", 2027, 0.2)) == 0.0

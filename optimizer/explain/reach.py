@@ -53,6 +53,20 @@ def technical_max(data: ModelData, year: int) -> float:
     return try_solve(m, data) or 0.0
 
 
+def reachable_without_limits(data: ModelData, year: int) -> bool:
+    """Whether the target of ``year`` can be met with unlimited money AND delivery resources (only the
+    physics, phases, maturity, ramps and potentials left): the years that money or staff fixes can close."""
+    m = fresh_model(data)
+    _drop_money_only(m)
+    component = getattr(m, "resource_limit", None)
+    if component is not None:
+        component.deactivate()
+    m.target_pathway.deactivate()
+    replace_objective(m, abatement_terms(m, data, year), pyo.maximize)
+    best = try_solve(m, data) or 0.0
+    return best >= required_abatement(data, year) * (1 - 1e-9)
+
+
 def least_spend(data: ModelData, year: int) -> float | None:
     m = fresh_model(data)
     _drop_money_only(m)

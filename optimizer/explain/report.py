@@ -15,7 +15,7 @@ from ..prepare import prepare
 from ..solve import run_highs
 from .binding import binding_limits
 from .fixes import gap_closing_fixes
-from .reach import reachability
+from .reach import reachability, reachable_without_limits
 from .shadow import shadow_prices
 from .switching import switching_values
 
@@ -73,8 +73,8 @@ def explain(loaded: LoadedCase, variant: str | None = None, switching: bool = Tr
     from ..model.limits import shortfall_ledger
 
     ledger = shortfall_ledger(m, data)
-    reachable = {r.year for r in reach if r.least_spend_usd is not None}
     missed = [t for t, gap in ledger.items() if gap > 0]
+    reachable = {t for t in missed if reachable_without_limits(data, t)}
     closable = [t for t in missed if t in reachable]
     unreachable = [t for t in missed if t not in reachable]
     fixes = gap_closing_fixes(loaded, data, binding, closable, ledger) if missed else []
@@ -90,8 +90,8 @@ def explain(loaded: LoadedCase, variant: str | None = None, switching: bool = Tr
         sentences.append("Limits that bind: " + "; ".join(b.text for b in binding[:12]) +
                          (f"; and {len(binding) - 12} more (binding.csv)" if len(binding) > 12 else "") + ".")
     if unreachable:
-        sentences.append(f"No amount of money closes the gap in {_years(unreachable)}: not enough can be deployed "
-                         "and take effect by then under the current phases and maturity path.")
+        sentences.append(f"No amount of money or delivery resources closes the gap in {_years(unreachable)}: not "
+                         "enough can be deployed and take effect by then under the current phases and maturity path.")
     for label, years, kinds in (("money, delivery resources or the payback rule", closable, ("annual_budget", "financing_envelope",
                                                                          "phase_budget", "resource_limit",
                                                                          "portfolio_payback", "scale_limits")),
