@@ -78,5 +78,16 @@ def switching_value(data: ModelData, iid: str, selected: bool) -> SwitchingValue
     return SwitchingValue(iid, False, lo, f"{iid}: enters the plan if its capex falls by about {100 * (1 - lo):,.0f}%")
 
 
-def switching_values(data: ModelData, selected: set[str], ids: list[str] | None = None) -> list[SwitchingValue]:
-    return [switching_value(data, i, i in selected) for i in (ids or list(data.candidates))]
+def switching_values(data: ModelData, selected: set[str], ids: list[str] | None = None,
+                     workers: int | None = None) -> list[SwitchingValue]:
+    """Switching values of ``ids`` (default: every kept candidate). The searches are independent, so they run
+    in ``workers`` processes (default: one per core; 1 runs them here)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    ids = ids or list(data.candidates)
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1 or len(ids) < 4:
+        return [switching_value(data, i, i in selected) for i in ids]
+    with ProcessPoolExecutor(max_workers=min(workers, len(ids))) as pool:
+        return list(pool.map(switching_value, [data] * len(ids), ids, [i in selected for i in ids]))
