@@ -221,3 +221,17 @@ def test_staff_shortfall_is_diagnosed_and_closed_with_more_staff():
     assert len(staff) == 3 and staff["closes_gap"].all()
     assert np.allclose(staff["amount"], 0.2) and (staff["unit"] == "staff-month").all()
     assert _shortfall(edits.with_resource_limit(loaded, "staff", 2027, 0.2)) == 0.0
+
+
+def test_switching_values_in_parallel_equal_sequential():
+    from optimizer.explain.switching import switching_values
+
+    items = [intervention(f"i{k}", capex_usd_per_unit=c, effects=[{"type": "share", "source": f"s{k % 2}",
+                                                                    "fraction": q(f)}])
+             for k, (c, f) in enumerate([(80, 0.25), (100, 0.3), (120, 0.2), (60, 0.1)])]
+    data = prepare(build(items, case_dict()))
+    selected = {"i0"}
+    sequential = switching_values(data, selected, workers=1)
+    parallel = switching_values(data, selected, workers=2)
+    assert [(v.intervention, v.factor, v.text) for v in parallel] == [(v.intervention, v.factor, v.text)
+                                                                      for v in sequential]
