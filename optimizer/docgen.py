@@ -16,13 +16,15 @@ from pydantic_core import PydanticUndefined
 from .schema import Case, FamilyFile, Vocabulary
 from .schema.library import GwpFile
 from .schema.manifest import Manifest
+from .sweep.spec import SweepSpec
 
 REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "reference.md"
 ROOTS = [("Country case file (`cases/*.yaml`)", Case),
          ("Library vocabulary (`intervention_library/vocabulary.yaml`)", Vocabulary),
          ("Library action-family file (`intervention_library/<family>.yaml`)", FamilyFile),
          ("Library global warming potentials (`intervention_library/gwp.yaml`)", GwpFile),
-         ("Case manifest (`cases/manifest.yaml`)", Manifest)]
+         ("Case manifest (`cases/manifest.yaml`)", Manifest),
+         ("Sweep specification (work in progress: scenarios are generated, not yet run)", SweepSpec)]
 
 
 def _constraint_text(metadata) -> str:
