@@ -65,6 +65,15 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, help="output directory (default: outputs/report-<input file name>)")
     r.add_argument("--no-diagnosis", action="store_true", help="skip the diagnosis section (no explain re-solve)")
 
+    w = sub.add_parser("sweep", help="solve every scenario of a sweep spec (grids, overrides, Monte Carlo)")
+    w.add_argument("spec", type=Path, help="sweep specification YAML")
+    w.add_argument("--out", type=Path, required=True, help="output directory (Parquet results stream here)")
+    w.add_argument("--workers", type=int, help="worker processes (default: one per core)")
+    w.add_argument("--resume", action="store_true", help="continue an interrupted sweep in --out")
+
+    rb = sub.add_parser("robust", help="how often each intervention is optimal across a sweep's scenarios")
+    rb.add_argument("sweep_dir", type=Path, help="directory written by noregret sweep")
+
     v = sub.add_parser("validate", help="check case files and library directories without solving")
     v.add_argument("paths", nargs="+", type=Path, help="case YAML files or intervention library directories")
     return p
@@ -77,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args.paths)
         if args.command == "batch":
             return _batch(args)
+        if args.command == "sweep":
+            return _sweep(args)
+        if args.command == "robust":
+            return _robust(args)
         if args.command == "explain":
             return _explain(args)
         if args.command == "alternatives":
@@ -115,6 +128,42 @@ def _validate(paths: list[Path]) -> int:
             print(f"FAIL {path}", file=sys.stderr)
     if problems:
         raise InputError(problems)
+    return EXIT_OK
+
+
+def _sweep(args) -> int:
+    from .sweep.run import run_sweep
+
+    if args.workers is not None and args.workers < 1:
+        raise InputError([Problem("<command line>", "--workers", args.workers, "1 or more")])
+    run = run_sweep(args.spec, args.out, workers=args.workers, resume=args.resume)
+    print(f"{run.done_before + run.solved_now} of {run.total} scenarios done ({run.solved_now} now, "
+          f"{run.failed_now} failed and recorded); results in {args.out}/")
+    if run.interrupted:
+        print("Interrupted: run again with --resume to finish.", file=sys.stderr)
+        return 130
+    return EXIT_OK
+
+
+def _robust(args) -> int:
+    import json
+
+    from .loading import load_case
+    from .prepare import prepare
+    from .sweep.robust import selection_frequency
+    from .sweep.run import load_sweep
+    from .sweep.spec import load_sweep_spec
+
+    summary, portfolio = load_sweep(args.sweep_dir)
+    spec_file = Path(json.loads((args.sweep_dir / "sweep.json").read_text())["spec_file"])
+    spec, case_path = load_sweep_spec(spec_file)
+    data = prepare(load_case(case_path), spec.variant)
+    table = selection_frequency(summary, portfolio, {i: c.family for i, c in data.candidates.items()})
+    table.to_csv(args.sweep_dir / "robustness.csv", index=False, float_format="%.10g")
+    failed = int((summary["status"] == "error").sum())
+    print(f"{len(summary)} scenarios ({failed} failed). Selection frequency of each intervention:")
+    print(table[["intervention", "family", "selected_share", "usual_start_year", "class"]].to_string(index=False))
+    print(f"Written to {args.sweep_dir}/robustness.csv")
     return EXIT_OK
 
 

@@ -1,0 +1,193 @@
+"""Run a sweep: every scenario solved (in worker processes), each result written to disk as soon as it is
+done, so an interrupted sweep resumes where it stopped, losing and duplicating nothing.
+
+Layout of the output directory::
+
+    sweep.json                 the spec, its scenario ids in order, and the input hash (checked on resume)
+    summary/<key>.parquet      one row per finished scenario: status, error, objective, cost, shortfall, ...
+    portfolio/<key>.parquet    the scenario's selected interventions (start year, units, capex, abatement)
+
+Each scenario's two files are written to temporary names and renamed, the summary last: a scenario counts
+as done exactly when its summary file exists. This version solves each scenario from scratch (the model is
+rebuilt); re-solving one persistent model is the next step (see issue 5)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError, Problem, SolverFailure
+from ..loading import load_case
+from .paths import apply_settings
+from .spec import Scenario, load_sweep_spec, scenarios
+
+SUMMARY_COLUMNS = ["scenario_id", "overrides", "settings", "status", "error", "objective_value",
+                   "net_present_cost_usd", "npv_usd", "total_shortfall_tco2e", "spend_usd", "selected",
+                   "final_year", "final_year_emissions_tco2e", "solve_seconds"]
+
+
+@dataclass
+class SweepRun:
+    out_dir: Path
+    total: int
+    done_before: int
+    solved_now: int
+    failed_now: int
+    interrupted: bool
+
+
+def _key(scenario_id: str) -> str:
+    return hashlib.sha256(scenario_id.encode()).hexdigest()[:24]
+
+
+@lru_cache(maxsize=4)
+def _base_case(case_path: str):
+    return load_case(Path(case_path))
+
+
+def solve_scenario(case_path: str, variant: str | None, scenario: Scenario) -> tuple[dict, list[dict]]:
+    """Solve one scenario; failures become a row with status 'error' (the sweep goes on)."""
+    started = time.perf_counter()
+    row = {"scenario_id": scenario.id, "overrides": "+".join(scenario.overrides),
+           "settings": json.dumps(scenario.settings, sort_keys=True)}
+    try:
+        result = solve(apply_settings(_base_case(case_path), scenario.settings), variant=variant)
+    except (InputError, SolverFailure) as err:
+        detail = "; ".join(str(p) for p in err.problems) if isinstance(err, InputError) else f"{err.status}: {err}"
+        row.update(status="error", error=f"{type(err).__name__}: {detail}"[:1000])
+        row["solve_seconds"] = time.perf_counter() - started
+        return row, []
+    s = result.summary
+    final = int(result.pathway["year"].iloc[-1]) if not s["target_years"] else max(s["target_years"])
+    at_final = result.pathway.set_index("year").loc[final]
+    cost = float(-result.portfolio["npv_usd"].sum()) if len(result.portfolio) else 0.0
+    row.update(status=s["status"], error="", objective_value=s["objective_value"], net_present_cost_usd=cost,
+               npv_usd=s["npv_usd"], total_shortfall_tco2e=s["total_shortfall_tco2e"],
+               spend_usd=float(sum(s["spend_usd_by_year"].values())), selected=len(result.portfolio),
+               final_year=final, final_year_emissions_tco2e=float(at_final["optimised_tco2e"]),
+               solve_seconds=time.perf_counter() - started)
+    picks = [{"scenario_id": scenario.id, "intervention": p.intervention, "family": p.family,
+              "start_year": int(p.start_year), "units": float(p.units), "capex_usd": float(p.capex_usd),
+              "abatement_target_year_tco2e": float(p.abatement_target_year_tco2e)}
+             for p in result.portfolio.itertuples()]
+    return row, picks
+
+
+def solve(loaded, variant):  # indirection so tests can count or fail solves
+    from ..solve import solve as _solve
+
+    return _solve(loaded, variant=variant)
+
+
+def _write_atomic(frame: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def _record(out: Path, row: dict, picks: list[dict]) -> None:
+    key = _key(row["scenario_id"])
+    portfolio = pd.DataFrame(picks, columns=["scenario_id", "intervention", "family", "start_year", "units",
+                                             "capex_usd", "abatement_target_year_tco2e"])
+    _write_atomic(portfolio, out / "portfolio" / f"{key}.parquet")
+    _write_atomic(pd.DataFrame([row], columns=SUMMARY_COLUMNS), out / "summary" / f"{key}.parquet")
+
+
+def _fingerprint(spec_file: Path, case_digest: str, ids: list[str]) -> dict:
+    return {"spec_file": str(spec_file), "spec_sha256": hashlib.sha256(spec_file.read_bytes()).hexdigest(),
+            "input_sha256": case_digest, "scenarios": ids}
+
+
+def _prepare_out(out: Path, fingerprint: dict, resume: bool) -> set[str]:
+    meta = out / "sweep.json"
+    if meta.exists():
+        if not resume:
+            raise InputError([Problem(str(out), "", "<existing sweep>", "an empty output directory, or --resume "
+                                      "to continue the sweep in it")])
+        recorded = json.loads(meta.read_text())
+        if {k: recorded.get(k) for k in fingerprint} != fingerprint:
+            raise InputError([Problem(str(meta), "", "<different sweep>", "the same spec and inputs as the sweep "
+                                      "being resumed (the spec or the case changed)")])
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        meta.write_text(json.dumps(fingerprint, indent=1))
+    for sub in ("summary", "portfolio"):
+        (out / sub).mkdir(exist_ok=True)
+    return {p.stem for p in (out / "summary").glob("*.parquet")}
+
+
+def _progress(done: int, total: int, started: float, failed: int) -> None:
+    elapsed = time.perf_counter() - started
+    rate = done / elapsed if elapsed > 0 else 0.0
+    left = (total - done) / rate if rate > 0 else float("inf")
+    eta = f"{left:,.0f} s" if left != float("inf") else "?"
+    sys.stderr.write(f"\r  {done}/{total} scenarios, {rate:,.1f}/s, about {eta} left, {failed} failed   ")
+    sys.stderr.flush()
+
+
+def run_sweep(spec_file: Path, out: Path, workers: int | None = None, resume: bool = False,
+              max_scenarios: int | None = None, progress: bool = True) -> SweepRun:
+    """Solve every scenario not yet done; ``max_scenarios`` stops after that many (a sweep run in slices)."""
+    spec, case_path = load_sweep_spec(Path(spec_file))
+    base = load_case(case_path)
+    todo_all = scenarios(spec, base, where=str(spec_file))
+    fingerprint = _fingerprint(Path(spec_file), base.digest, [s.id for s in todo_all])
+    done_keys = _prepare_out(Path(out), fingerprint, resume)
+    todo = [s for s in todo_all if _key(s.id) not in done_keys]
+    if max_scenarios is not None:
+        todo = todo[:max_scenarios]
+    workers = workers or os.cpu_count() or 1
+    solved = failed = 0
+    started = time.perf_counter()
+    interrupted = False
+    try:
+        if workers <= 1:
+            for scenario in todo:
+                row, picks = solve_scenario(str(case_path), spec.variant, scenario)
+                _record(Path(out), row, picks)
+                solved, failed = solved + 1, failed + (row["status"] == "error")
+                if progress:
+                    _progress(len(done_keys) + solved, len(todo_all), started, failed)
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                pending = {pool.submit(solve_scenario, str(case_path), spec.variant, s) for s in todo}
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        row, picks = future.result()
+                        _record(Path(out), row, picks)
+                        solved, failed = solved + 1, failed + (row["status"] == "error")
+                        if progress:
+                            _progress(len(done_keys) + solved, len(todo_all), started, failed)
+    except KeyboardInterrupt:
+        interrupted = True
+    if progress:
+        sys.stderr.write("\n")
+    return SweepRun(Path(out), len(todo_all), len(done_keys), solved, failed, interrupted)
+
+
+def load_sweep(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(summary, portfolio) of every finished scenario, in the spec's scenario order."""
+    out = Path(out)
+    meta = out / "sweep.json"
+    if not meta.is_file():
+        raise InputError([Problem(str(out), "", "<no sweep.json>", "a directory written by noregret sweep")])
+    order = {sid: k for k, sid in enumerate(json.loads(meta.read_text())["scenarios"])}
+    files = sorted((out / "summary").glob("*.parquet"))
+    summary = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True) if files else \
+        pd.DataFrame(columns=SUMMARY_COLUMNS)
+    summary = summary.sort_values("scenario_id", key=lambda s: s.map(order)).reset_index(drop=True)
+    done = set(summary["scenario_id"])
+    parts = [pd.read_parquet(f) for f in sorted((out / "portfolio").glob("*.parquet"))]
+    portfolio = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["scenario_id"])
+    portfolio = portfolio[portfolio["scenario_id"].isin(done)]  # a portfolio without its summary is unfinished
+    return summary, portfolio.reset_index(drop=True)
