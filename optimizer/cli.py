@@ -73,6 +73,11 @@ def _parser() -> argparse.ArgumentParser:
 
     rb = sub.add_parser("robust", help="how often each intervention is optimal across a sweep's scenarios")
     rb.add_argument("sweep_dir", type=Path, help="directory written by noregret sweep")
+    rb.add_argument("--regret", action="store_true",
+                    help="also the minimax-regret and expected-cost portfolios over the solved scenarios (one "
+                         "MILP each with the portfolio shared; sized for tens of scenarios)")
+    rb.add_argument("--max-scenarios", type=int, default=50,
+                    help="with --regret: refuse more scenarios than this (default 50)")
 
     v = sub.add_parser("validate", help="check case files and library directories without solving")
     v.add_argument("paths", nargs="+", type=Path, help="case YAML files or intervention library directories")
@@ -164,7 +169,34 @@ def _robust(args) -> int:
     print(f"{len(summary)} scenarios ({failed} failed). Selection frequency of each intervention:")
     print(table[["intervention", "family", "selected_share", "usual_start_year", "class"]].to_string(index=False))
     print(f"Written to {args.sweep_dir}/robustness.csv")
+    if args.regret:
+        _regret(args, summary, load_case(case_path), spec.variant)
     return EXIT_OK
+
+
+def _regret(args, summary, base, variant) -> None:
+    import json
+
+    import pandas as pd
+
+    from .sweep.paths import apply_settings
+    from .sweep.regret import expected_cost, minimax_regret, optimum, scenario_data
+
+    solved = summary[summary["status"] != "error"]
+    if len(solved) > args.max_scenarios:
+        raise InputError([Problem("<command line>", "--max-scenarios", args.max_scenarios,
+                                  f"at least the {len(solved)} solved scenarios (the regret MILP grows with them)")])
+    cases = {row.scenario_id: apply_settings(base, json.loads(row.settings)) for row in solved.itertuples()}
+    scenarios = scenario_data(cases, variant)
+    optima = {sid: optimum(d) for sid, d in scenarios.items()}
+    rows = []
+    for portfolio in (minimax_regret(scenarios, optima), expected_cost(scenarios, optima)):
+        print(f"{portfolio.kind}: {', '.join(sorted(portfolio.interventions)) or '(nothing)'}; "
+              f"largest regret US${max(portfolio.regret_by_scenario.values()):,.0f}")
+        rows += [{"portfolio": portfolio.kind, "scenario_id": sid, "regret": r}
+                 for sid, r in portfolio.regret_by_scenario.items()]
+    pd.DataFrame(rows).to_csv(args.sweep_dir / "regret.csv", index=False, float_format="%.10g")
+    print(f"Regret by scenario written to {args.sweep_dir}/regret.csv")
 
 
 def _explain(args) -> int:

@@ -56,8 +56,8 @@ def run_highs(m: pyo.ConcreteModel, data: ModelData, solver: Highs | None = None
     if kind == "max_abatement":
         add_least_cost_stage(m, data, first.objective_value)
         return _combine(first, _run_once(m, data, solver), first.objective_value)
-    shortfall = sum(shortfall_ledger(m, data).values())
-    if kind == "min_cost" and shortfall > 0:
+    shortfall = sum(shortfall_ledger(m, data).values()) if kind == "min_cost" else 0.0
+    if shortfall > 0:
         add_cost_refinement_stage(m, data, shortfall)
         second = _run_once(m, data, solver)
         penalty = data.case.target_rules.shortfall_penalty_usd_per_tco2e

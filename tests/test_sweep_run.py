@@ -106,9 +106,12 @@ def test_selection_frequency_classes():
 def test_sweep_and_robust_commands(spec_file, tmp_path, capsys):
     out = tmp_path / "cli"
     assert main(["sweep", str(spec_file), "--out", str(out), "--workers", "1"]) == 0
-    assert main(["robust", str(out)]) == 0
+    assert main(["robust", str(out), "--regret"]) == 0
     printed = capsys.readouterr().out
-    assert "12 of 12 scenarios done" in printed and "led_retrofit" in printed
+    assert "12 of 12 scenarios done" in printed and "led_retrofit" in printed and "minimax_regret:" in printed
     assert (out / "robustness.csv").is_file()
+    regret = pd.read_csv(out / "regret.csv")
+    assert set(regret["portfolio"]) == {"minimax_regret", "expected_cost"} and (regret["regret"] >= -1e-6).all()
+    assert main(["robust", str(out), "--regret", "--max-scenarios", "2"]) == 2
     assert main(["sweep", str(spec_file), "--out", str(out)]) == 2  # exists: needs --resume
     assert main(["sweep", str(spec_file), "--out", str(out), "--workers", "0"]) == 2

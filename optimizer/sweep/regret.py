@@ -1,0 +1,135 @@
+"""Regret over scenarios: the regret of a portfolio in each scenario, the portfolio that minimises the
+largest regret (one MILP: the portfolio decisions are shared, each scenario keeps its own costs, limits and
+emissions), and the portfolio with the least expected cost.
+
+Regret of portfolio x in scenario s = objective_s(x) - objective_s(x*_s), with x*_s the scenario's own
+optimum; objectives are the ``min_cost`` objective (net present cost plus shortfall penalties)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyomo.environ as pyo
+
+from ..errors import InputError, Problem, SolverFailure
+from ..loading import LoadedCase
+from ..model import build_model
+from ..model.expressions import linear
+from ..prepare import ModelData, prepare
+from ..solve import make_solver, run_highs
+
+
+@dataclass
+class RobustPortfolio:
+    kind: str  # minimax_regret | expected_cost
+    value: float  # the largest regret, or the expected objective
+    builds: dict  # (intervention, year) -> units
+    starts: dict  # (intervention, year) -> 0/1
+    regret_by_scenario: dict[str, float]
+
+    @property
+    def interventions(self) -> set[str]:
+        return {i for (i, _), u in self.builds.items() if u > 1e-9}
+
+
+def scenario_data(cases: dict[str, LoadedCase], variant: str | None = None) -> dict[str, ModelData]:
+    data = {sid: prepare(lc, variant) for sid, lc in cases.items()}
+    shapes = {sid: (sorted(d.candidates), [sorted(c.build_years) for c in d.candidates.values()],
+                    [sorted(c.start_years) for c in d.candidates.values()]) for sid, d in data.items()}
+    first = next(iter(shapes.values()))
+    differing = [sid for sid, shape in shapes.items() if shape != first]
+    if differing:
+        raise InputError([Problem("<sweep>", "scenarios", differing[:5], "scenarios with the same candidates and "
+                                  "start years (a shared portfolio needs the same decisions in every scenario)")])
+    return data
+
+
+def optimum(data: ModelData) -> float:
+    m = build_model(data, "min_cost")
+    m.objective_kind = "regret"  # single stage: the objective itself is what regret compares
+    return run_highs(m, data, make_solver(data)).objective_value
+
+
+def portfolio_objective(data: ModelData, builds: dict, starts: dict) -> float | None:
+    """The min_cost objective of a fixed portfolio in one scenario; None when it breaks that scenario's limits."""
+    m = build_model(data, "min_cost")
+    m.objective_kind = "regret"
+    for key, v in builds.items():
+        m.build[key].fix(v)
+    for key, v in starts.items():
+        m.start[key].fix(v)
+    try:
+        return run_highs(m, data, make_solver(data)).objective_value
+    except SolverFailure:
+        return None
+
+
+def regret_table(scenarios: dict[str, ModelData], builds: dict, starts: dict,
+                 optima: dict[str, float]) -> dict[str, float]:
+    """Regret of one portfolio in each scenario (inf where it breaks the scenario's limits)."""
+    out = {}
+    for sid, data in scenarios.items():
+        value = portfolio_objective(data, builds, starts)
+        out[sid] = float("inf") if value is None else value - optima[sid]
+    return out
+
+
+def _shared_model(scenarios: dict[str, ModelData]) -> tuple[pyo.ConcreteModel, dict]:
+    """One block per scenario (its own constraints and objective expression), with the build and start
+    decisions tied to shared variables."""
+    first = next(iter(scenarios.values()))
+    m = pyo.ConcreteModel(name="noregret:robust")
+    template = build_model(first, "min_cost")
+    m.build = pyo.Var(list(template.build_index_set), domain=pyo.NonNegativeReals)
+    m.start = pyo.Var(list(template.start_index_set), domain=pyo.Binary)
+    for (i, y) in template.build_index_set:
+        if first.candidates[i].integer:
+            m.build[i, y].domain = pyo.NonNegativeIntegers
+    m.link = pyo.ConstraintList()
+    objectives = {}
+    for k, (sid, data) in enumerate(scenarios.items()):
+        block = build_model(data, "min_cost")
+        block.objective.deactivate()
+        m.add_component(f"scenario_{k}", block)
+        for key in block.build_index_set:
+            m.link.add(block.build[key] == m.build[key])
+        for key in block.start_index_set:
+            m.link.add(block.start[key] == m.start[key])
+        objectives[sid] = block.objective.expr
+    return m, objectives
+
+
+def _solve_shared(m, first: ModelData) -> None:
+    m.objective_kind = "regret"
+    solver = make_solver(first)
+    run_highs(m, first, solver)
+
+
+def minimax_regret(scenarios: dict[str, ModelData], optima: dict[str, float]) -> RobustPortfolio:
+    """min R subject to objective_s(x) - optimum_s <= R for every scenario s, x shared."""
+    m, objectives = _shared_model(scenarios)
+    m.worst_regret = pyo.Var(domain=pyo.Reals)
+    m.regret_rows = pyo.ConstraintList()
+    for sid, expr in objectives.items():
+        m.regret_rows.add(expr - optima[sid] <= m.worst_regret)
+    m.objective = pyo.Objective(expr=m.worst_regret, sense=pyo.minimize)
+    _solve_shared(m, next(iter(scenarios.values())))
+    return _portfolio_of(m, "minimax_regret", pyo.value(m.worst_regret), scenarios, optima)
+
+
+def expected_cost(scenarios: dict[str, ModelData], optima: dict[str, float]) -> RobustPortfolio:
+    """The shared portfolio with the least mean objective over the scenarios (equal weights)."""
+    m, objectives = _shared_model(scenarios)
+    m.objective = pyo.Objective(expr=sum(objectives.values()) / len(objectives), sense=pyo.minimize)
+    _solve_shared(m, next(iter(scenarios.values())))
+    return _portfolio_of(m, "expected_cost", pyo.value(m.objective), scenarios, optima)
+
+
+def _portfolio_of(m, kind: str, value: float, scenarios, optima) -> RobustPortfolio:
+    first = next(iter(scenarios.values()))
+    builds = {key: (float(round(m.build[key].value or 0.0)) if first.candidates[key[0]].integer
+                    else max(0.0, m.build[key].value or 0.0)) for key in m.build}
+    starts = {key: int(round(m.start[key].value or 0.0)) for key in m.start}
+    # evaluated afresh per scenario: in the shared model a scenario's shortfall variables may sit above
+    # the real gap wherever its regret row has slack
+    return RobustPortfolio(kind, value, builds, starts, regret_table(scenarios, builds, starts, optima))
