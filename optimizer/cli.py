@@ -79,6 +79,15 @@ def _parser() -> argparse.ArgumentParser:
     rb.add_argument("--max-scenarios", type=int, default=50,
                     help="with --regret: refuse more scenarios than this (default 50)")
 
+    tn = sub.add_parser("tornado", help="which uncertain parameters move cost and final-year emissions most")
+    tn.add_argument("case", type=Path, help="case YAML file")
+    tn.add_argument("--variant", help="target variant (default: the case's default_variant)")
+    tn.add_argument("--parameters", nargs="+", help="parameter paths (default: every ranged price, growth, "
+                                                    "discount rate, capex and running cost of the candidates)")
+    tn.add_argument("--workers", type=int, help="worker processes (default: one per core)")
+    tn.add_argument("--top", type=int, default=15, help="parameters shown (default 15)")
+    tn.add_argument("--out", type=Path, help="also write tornado.csv and tornado.png here")
+
     v = sub.add_parser("validate", help="check case files and library directories without solving")
     v.add_argument("paths", nargs="+", type=Path, help="case YAML files or intervention library directories")
     return p
@@ -95,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
             return _sweep(args)
         if args.command == "robust":
             return _robust(args)
+        if args.command == "tornado":
+            return _tornado(args)
         if args.command == "explain":
             return _explain(args)
         if args.command == "alternatives":
@@ -197,6 +208,26 @@ def _regret(args, summary, base, variant) -> None:
                  for sid, r in portfolio.regret_by_scenario.items()]
     pd.DataFrame(rows).to_csv(args.sweep_dir / "regret.csv", index=False, float_format="%.10g")
     print(f"Regret by scenario written to {args.sweep_dir}/regret.csv")
+
+
+def _tornado(args) -> int:
+    from .loading import load_case
+    from .sweep.tornado import tornado, tornado_chart
+
+    if args.top < 1 or (args.workers is not None and args.workers < 1):
+        raise InputError([Problem("<command line>", "--top / --workers", (args.top, args.workers), "1 or more")])
+    t = tornado(load_case(args.case), variant=args.variant, parameters=args.parameters, workers=args.workers)
+    shown = t.table.head(args.top)
+    print(f"Central plan: net present cost US${t.base['net_present_cost_usd'] / 1e6:,.2f}m, final-year emissions "
+          f"{t.base['final_year_emissions_tco2e'] / 1e3:,.1f} ktCO2e. Largest swings ({len(t.table)} parameters):")
+    print(shown[["parameter", "low", "high", "net_present_cost_usd_swing", "final_year_emissions_tco2e_swing"]]
+          .to_string(index=False))
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        t.table.to_csv(args.out / "tornado.csv", index=False, float_format="%.10g")
+        tornado_chart(t, args.out / "tornado.png", args.top)
+        print(f"Written to {args.out}/tornado.csv and tornado.png")
+    return EXIT_OK
 
 
 def _explain(args) -> int:

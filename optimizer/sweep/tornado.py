@@ -1,0 +1,107 @@
+"""Tornado: which uncertain parameters move the plan's cost and final-year emissions most. Each parameter
+is set to its low and its high value in turn (all others central) and the case is re-solved."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..errors import InputError, Problem, SolverFailure
+from ..loading import LoadedCase
+from ..prepare import prepare
+from ..solve import solve
+from .paths import apply_settings, value_at
+
+OUTCOMES = ("net_present_cost_usd", "final_year_emissions_tco2e")
+
+
+def ranged_parameters(loaded: LoadedCase, variant: str | None = None) -> list[str]:
+    """Default parameters: the discount rate, source prices, driver growth and the capex and running costs
+    of the kept candidates, wherever the data give a low-high range."""
+    candidates = prepare(loaded, variant).candidates
+    paths = ["discount_rate"]
+    paths += [f"sources.{s.id}.price_usd_per_unit" for s in loaded.case.sources if s.price_usd_per_unit]
+    paths += [f"drivers.{name}.annual_change" for name, p in loaded.case.drivers.items() if p.annual_change]
+    paths += [f"interventions.{i}.{f}" for i in candidates for f in ("capex_usd_per_unit", "om_change_usd_per_unit_year")]
+    out = []
+    for path in paths:
+        q = value_at(loaded, path)
+        if q["low"] is not None and q["high"] is not None and q["low"] < q["high"]:
+            out.append(path)
+    return out
+
+
+def _outcomes(loaded: LoadedCase, variant: str | None, settings: dict) -> dict:
+    try:
+        result = solve(apply_settings(loaded, settings), variant=variant)
+    except (InputError, SolverFailure):
+        return {k: float("nan") for k in OUTCOMES}
+    year = max(result.summary["target_years"]) if result.summary["target_years"] else int(result.pathway["year"].iloc[-1])
+    return {"net_present_cost_usd": float(-result.portfolio["npv_usd"].sum()) if len(result.portfolio) else 0.0,
+            "final_year_emissions_tco2e": float(result.pathway.set_index("year").loc[year, "optimised_tco2e"])}
+
+
+@dataclass
+class Tornado:
+    table: pd.DataFrame  # one row per parameter: low/high values and outcomes, swings
+    base: dict
+
+
+def tornado(loaded: LoadedCase, variant: str | None = None, parameters: list[str] | None = None,
+            workers: int | None = None) -> Tornado:
+    parameters = parameters or ranged_parameters(loaded, variant)
+    ranges = {p: value_at(loaded, p) for p in parameters}
+    for p, q in ranges.items():
+        if q["low"] is None or q["high"] is None:
+            raise InputError([Problem("<tornado>", p, p, "a parameter with a low-high range in the data")])
+    runs = [{}] + [{p: ranges[p][end]} for p in parameters for end in ("low", "high")]
+    workers = workers or os.cpu_count() or 1
+    if workers > 1 and len(runs) > 2:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            outcomes = list(pool.map(_outcomes, [loaded] * len(runs), [variant] * len(runs), runs))
+    else:
+        outcomes = [_outcomes(loaded, variant, r) for r in runs]
+    base = outcomes[0]
+    rows = []
+    for k, p in enumerate(parameters):
+        low, high = outcomes[1 + 2 * k], outcomes[2 + 2 * k]
+        row = {"parameter": p, "central": ranges[p]["value"], "low": ranges[p]["low"], "high": ranges[p]["high"]}
+        for name in OUTCOMES:
+            row[f"{name}_at_low"] = low[name]
+            row[f"{name}_at_high"] = high[name]
+            row[f"{name}_swing"] = abs(high[name] - low[name])
+        rows.append(row)
+    table = pd.DataFrame(rows).sort_values("net_present_cost_usd_swing", ascending=False).reset_index(drop=True)
+    return Tornado(table, base)
+
+
+def tornado_chart(t: Tornado, path, top: int = 15) -> None:
+    """Two panels: change of net present cost and of final-year emissions from the central case, at each
+    parameter's low and high value (the ``top`` parameters by cost swing)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = t.table.head(top).iloc[::-1]
+    fig, axes = plt.subplots(1, 2, figsize=(12, 0.45 * len(rows) + 1.8), sharey=True)
+    labels = [p.replace("interventions.", "").replace("sources.", "") for p in rows["parameter"]]
+    for ax, name, scale, unit in ((axes[0], "net_present_cost_usd", 1e6, "US$m"),
+                                  (axes[1], "final_year_emissions_tco2e", 1e3, "ktCO2e")):
+        base = t.base[name]
+        low = (rows[f"{name}_at_low"] - base) / scale
+        high = (rows[f"{name}_at_high"] - base) / scale
+        ax.barh(labels, low, color="#88CCEE", label="parameter at its low value")
+        ax.barh(labels, high, color="#CC6677", label="parameter at its high value")
+        ax.axvline(0, color="#000000", linewidth=0.8)
+        ax.set_xlabel(f"change from the central plan ({unit})")
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    axes[0].set_title("Net present cost of the plan")
+    axes[1].set_title("Emissions in the final target year")
+    axes[1].legend(loc="lower right", fontsize=8, frameon=False)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
