@@ -53,6 +53,17 @@ def test_workers_give_identical_results_and_failures_are_recorded(spec_file, tmp
     assert s1["total_shortfall_tco2e"].nunique() > 1
 
 
+def test_dask_local_cluster_gives_identical_results(spec_file, tmp_path):
+    run_sweep(spec_file, tmp_path / "local", workers=1, progress=False)
+    run = run_sweep(spec_file, tmp_path / "dask", workers=2, scheduler="local", progress=False)
+    assert run.solved_now == 12 and run.failed_now == 4
+    s1, p1 = load_sweep(tmp_path / "local")
+    s2, p2 = load_sweep(tmp_path / "dask")
+    pd.testing.assert_frame_equal(_comparable(s1), _comparable(s2))
+    key = ["scenario_id", "intervention"]
+    pd.testing.assert_frame_equal(p1.sort_values(key).reset_index(drop=True), p2.sort_values(key).reset_index(drop=True))
+
+
 def test_resume_after_interruption_loses_and_duplicates_nothing(spec_file, tmp_path):
     out = tmp_path / "out"
     first = run_sweep(spec_file, out, workers=1, max_scenarios=5, progress=False)
@@ -115,3 +126,31 @@ def test_sweep_and_robust_commands(spec_file, tmp_path, capsys):
     assert main(["robust", str(out), "--regret", "--max-scenarios", "2"]) == 2
     assert main(["sweep", str(spec_file), "--out", str(out)]) == 2  # exists: needs --resume
     assert main(["sweep", str(spec_file), "--out", str(out), "--workers", "0"]) == 2
+
+
+def test_resume_after_the_process_is_killed(spec_file, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    bigger = dict(SPEC, grid=SPEC["grid"] + [{"path": "discount_rate", "values": [0.0, 0.02, 0.04, 0.06, 0.08]}])
+    spec_file.write_text(yaml.safe_dump(bigger))
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, "-m", "optimizer", "sweep", str(spec_file), "--out", str(out),
+                             "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if (out / "summary").exists() and len(list((out / "summary").glob("*.parquet"))) >= 5:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    done = len(list((out / "summary").glob("*.parquet")))
+    assert 0 < done < 60, done  # killed part-way
+    assert main(["sweep", str(spec_file), "--out", str(out), "--workers", "2", "--resume"]) == 0
+    summary, portfolio = load_sweep(out)
+    reference, _ = load_sweep(_fresh(spec_file, tmp_path / "ref"))
+    assert summary["scenario_id"].tolist() == reference["scenario_id"].tolist()
+    pd.testing.assert_frame_equal(_comparable(summary), _comparable(reference))
+    assert not portfolio.duplicated(["scenario_id", "intervention"]).any()

@@ -19,6 +19,7 @@ import os
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -134,9 +135,28 @@ def _progress(done: int, total: int, started: float, failed: int) -> None:
     sys.stderr.flush()
 
 
+def _run_dask(address: str, workers: int, case_path: str, variant, todo, on_result) -> None:
+    """Solve on a Dask cluster: ``address`` is a scheduler (``tcp://host:port``) or ``local`` for a
+    LocalCluster of ``workers`` single-threaded processes. Results come back here and are written here."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) \
+        if address == "local" else None
+    client = Client(cluster if cluster is not None else address)
+    try:
+        futures = [client.submit(solve_scenario, case_path, variant, s, pure=False) for s in todo]
+        for future in as_completed(futures):
+            on_result(*future.result())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
 def run_sweep(spec_file: Path, out: Path, workers: int | None = None, resume: bool = False,
-              max_scenarios: int | None = None, progress: bool = True) -> SweepRun:
-    """Solve every scenario not yet done; ``max_scenarios`` stops after that many (a sweep run in slices)."""
+              max_scenarios: int | None = None, progress: bool = True, scheduler: str | None = None) -> SweepRun:
+    """Solve every scenario not yet done; ``max_scenarios`` stops after that many (a sweep run in slices).
+    ``scheduler``: None for local processes, ``local`` for a Dask LocalCluster, or a Dask scheduler address."""
     spec, case_path = load_sweep_spec(Path(spec_file))
     base = load_case(case_path)
     todo_all = scenarios(spec, base, where=str(spec_file))
@@ -146,33 +166,35 @@ def run_sweep(spec_file: Path, out: Path, workers: int | None = None, resume: bo
     if max_scenarios is not None:
         todo = todo[:max_scenarios]
     workers = workers or os.cpu_count() or 1
-    solved = failed = 0
     started = time.perf_counter()
     interrupted = False
+    counts = {"solved": 0, "failed": 0}
+
+    def on_result(row: dict, picks: list[dict]) -> None:
+        _record(Path(out), row, picks)
+        counts["solved"] += 1
+        counts["failed"] += row["status"] == "error"
+        if progress:
+            _progress(len(done_keys) + counts["solved"], len(todo_all), started, counts["failed"])
+
     try:
-        if workers <= 1:
+        if scheduler is not None:
+            _run_dask(scheduler, workers, str(case_path), spec.variant, todo, on_result)
+        elif workers <= 1:
             for scenario in todo:
-                row, picks = solve_scenario(str(case_path), spec.variant, scenario)
-                _record(Path(out), row, picks)
-                solved, failed = solved + 1, failed + (row["status"] == "error")
-                if progress:
-                    _progress(len(done_keys) + solved, len(todo_all), started, failed)
+                on_result(*solve_scenario(str(case_path), spec.variant, scenario))
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 pending = {pool.submit(solve_scenario, str(case_path), spec.variant, s) for s in todo}
                 while pending:
                     finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for future in finished:
-                        row, picks = future.result()
-                        _record(Path(out), row, picks)
-                        solved, failed = solved + 1, failed + (row["status"] == "error")
-                        if progress:
-                            _progress(len(done_keys) + solved, len(todo_all), started, failed)
-    except KeyboardInterrupt:
+                        on_result(*future.result())
+    except (KeyboardInterrupt, BrokenProcessPool):  # Ctrl-C, or a worker process killed
         interrupted = True
     if progress:
         sys.stderr.write("\n")
-    return SweepRun(Path(out), len(todo_all), len(done_keys), solved, failed, interrupted)
+    return SweepRun(Path(out), len(todo_all), len(done_keys), counts["solved"], counts["failed"], interrupted)
 
 
 def load_sweep(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
