@@ -64,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="comma-separated subset of html,md,xlsx,iamc (default: all four)")
     r.add_argument("--out", type=Path, help="output directory (default: outputs/report-<input file name>)")
     r.add_argument("--no-diagnosis", action="store_true", help="skip the diagnosis section (no explain re-solve)")
+    r.add_argument("--sweep", type=Path, help="a sweep of the same case (noregret sweep): adds a robustness section")
 
     w = sub.add_parser("sweep", help="solve every scenario of a sweep spec (grids, overrides, Monte Carlo)")
     w.add_argument("spec", type=Path, help="sweep specification YAML")
@@ -271,7 +272,7 @@ def _report(args) -> int:
 
     formats = parse_formats(args.format)
     written = build_report(args.input, variant=args.variant, formats=formats, out=args.out,
-                           diagnosis=not args.no_diagnosis)
+                           diagnosis=not args.no_diagnosis, sweep_dir=args.sweep)
     for label, path in written.items():
         print(f"{label:<28} {path}")
     return EXIT_OK

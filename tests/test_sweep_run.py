@@ -154,3 +154,25 @@ def test_resume_after_the_process_is_killed(spec_file, tmp_path):
     assert summary["scenario_id"].tolist() == reference["scenario_id"].tolist()
     pd.testing.assert_frame_equal(_comparable(summary), _comparable(reference))
     assert not portfolio.duplicated(["scenario_id", "intervention"]).any()
+
+
+def test_report_gains_a_robustness_section(spec_file, tmp_path):
+    from optimizer.sweep.robust import selection_frequency
+
+    out = tmp_path / "sw"
+    run_sweep(spec_file, out, workers=1, progress=False)
+    case = spec_file.parent / "mini_case.yaml"
+    assert main(["report", str(case), "--sweep", str(out), "--format", "html,md,xlsx", "--no-diagnosis",
+                 "--out", str(tmp_path / "rep")]) == 0
+    html = (tmp_path / "rep" / "report.html").read_text()
+    assert "Robustness over the sweep" in html and "led_retrofit" in html
+    assert "## Robustness over the sweep" in (tmp_path / "rep" / "report.md").read_text()
+    sheet = pd.read_excel(tmp_path / "rep" / "report.xlsx", sheet_name="robustness")
+    summary, portfolio = load_sweep(out)
+    expected = selection_frequency(summary, portfolio)
+    share = dict(zip(sheet.iloc[:, 0], sheet.iloc[:, 2]))
+    assert share["led_retrofit"] == pytest.approx(expected.set_index("intervention").loc["led_retrofit",
+                                                                                           "selected_share"])
+    other = tmp_path / "other.yaml"
+    other.write_text(case.read_text())  # a sweep of another case file is refused
+    assert main(["report", str(other), "--sweep", str(out), "--format", "md", "--out", str(tmp_path / "x")]) == 2

@@ -14,6 +14,8 @@ from .iamc import country_rows, regional_rows, write_iamc
 from .tables import ReportTables, RegionalTables, build_tables, regional_tables
 
 FORMATS = ("html", "md", "xlsx", "iamc")
+ROBUSTNESS_NOTE = ("How often each intervention is in the optimal portfolio across the sweep's scenarios: core "
+                   "when selected in at least 95 % of them, exterior when in at most 5 %, borderline otherwise.")
 CAPTIONS = {
     "roadmap": "Emissions roadmap: BAU, target pathway and optimised plan; the coloured wedges are the abatement "
                "of each action family (they fill the gap between BAU and the optimised line); hatching marks a "
@@ -66,8 +68,29 @@ def _case_of_result_dir(directory: Path, variant: str | None) -> tuple[Path, str
     return case_file, recorded_variant
 
 
+def robustness_for(result, sweep_dir: Path):
+    """Selection frequency over a sweep of the same case (``noregret sweep``), for the report."""
+    import json
+
+    from ..sweep.robust import selection_frequency
+    from ..sweep.run import load_sweep
+    from ..sweep.spec import load_sweep_spec
+
+    meta = json.loads((Path(sweep_dir) / "sweep.json").read_text()) if (Path(sweep_dir) / "sweep.json").is_file() \
+        else None
+    if meta is None:
+        raise InputError([Problem(str(sweep_dir), "", "<no sweep.json>", "a directory written by noregret sweep")])
+    _, case_path = load_sweep_spec(Path(meta["spec_file"]))
+    if case_path.resolve() != Path(result.data.loaded.path).resolve():
+        raise InputError([Problem(str(sweep_dir), "spec_file", str(case_path),
+                                  f"a sweep over the reported case {result.data.loaded.path}")])
+    summary, portfolio = load_sweep(sweep_dir)
+    return selection_frequency(summary, portfolio, {i: c.family for i, c in result.data.candidates.items()})
+
+
 def build_report(path: Path, variant: str | None = None, formats: list[str] | None = None,
-                 out: Path | None = None, diagnosis: bool = True, expected_digest: str | None = None) -> dict[str, Path]:
+                 out: Path | None = None, diagnosis: bool = True, expected_digest: str | None = None,
+                 sweep_dir: Path | None = None) -> dict[str, Path]:
     """Write the report of a case, a manifest or a result directory; return {label: file written}.
 
     A result directory is reported by re-solving the case and variant recorded in its summary.json (the
@@ -96,6 +119,8 @@ def build_report(path: Path, variant: str | None = None, formats: list[str] | No
                                   "from (their input hash differs from summary.json's): solve again")])
     result = solve(loaded, variant=variant)
     tables = build_tables(result, diagnosis=diagnosis)
+    if sweep_dir is not None:
+        tables.robustness = robustness_for(result, sweep_dir)
     return write_country(tables, out, formats)
 
 
@@ -158,6 +183,8 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
                     ("Finance", H.img(charts["finance"], CAPTIONS["finance"]) + H.table(t.finance)),
                     ("Screening: every candidate and why", H.table(t.screening)),
                     ("Diagnosis", H.sentences(list(t.diagnosis["sentence"]))),
+                    *([("Robustness over the sweep", H.paragraph(ROBUSTNESS_NOTE) + H.table(t.robustness))]
+                      if t.robustness is not None else []),
                     ("Appendix: assumptions and provenance", H.paragraph(
                         "Every number of the case file and of the interventions assessed in this case, with its "
                         "range, unit, status and source.") + H.table(t.provenance))]
@@ -175,6 +202,8 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
                   "\n## Finance\n", M.image("finance.png", CAPTIONS["finance"]), M.table(t.finance),
                   "\n## Screening: every candidate and why\n", M.table(t.screening),
                   "\n## Diagnosis\n", "".join(f"- {s.strip()}\n" for s in t.diagnosis["sentence"] if s.strip()),
+                  *(["\n## Robustness over the sweep\n", ROBUSTNESS_NOTE + "\n\n", M.table(t.robustness)]
+                    if t.robustness is not None else []),
                   "\n## Appendix: assumptions and provenance\n", M.table(t.provenance)]
         p = out / "report.md"
         p.write_text("\n".join(parts), encoding="utf-8")

@@ -42,11 +42,12 @@ class ReportTables:
     screening: pd.DataFrame
     diagnosis: pd.DataFrame
     provenance: pd.DataFrame
+    robustness: pd.DataFrame | None = None  # selection frequency over a sweep, when one is given
 
-    SHEETS = ("roadmap", "actions", "macc", "finance", "screening", "diagnosis", "provenance")
+    SHEETS = ("roadmap", "actions", "macc", "finance", "screening", "diagnosis", "provenance", "robustness")
 
     def named(self) -> dict[str, pd.DataFrame]:
-        return {name: getattr(self, name) for name in self.SHEETS}
+        return {name: getattr(self, name) for name in self.SHEETS if getattr(self, name) is not None}
 
 
 @dataclass
