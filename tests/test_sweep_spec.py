@@ -147,3 +147,14 @@ def test_spec_file_errors(tmp_path):
     with pytest.raises(InputError) as err:
         load_sweep_spec(spec)
     assert "unknown overrides ['b']" in str(err.value)
+
+
+def test_example_sweep_spec(tmp_path):
+    from optimizer.sweep.run import load_sweep, run_sweep
+
+    example = Path(__file__).parent.parent / "docs" / "examples" / "sweep-georgia.yaml"
+    spec, case_path = load_sweep_spec(example)
+    assert len(scenarios(spec, load_case(case_path))) == 3 * 2 * 20
+    run = run_sweep(example, tmp_path / "slice", workers=1, max_scenarios=2, progress=False)
+    summary, _ = load_sweep(tmp_path / "slice")
+    assert run.solved_now == 2 and (summary["status"] == "optimal").all()
