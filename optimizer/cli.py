@@ -98,24 +98,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    commands = {"validate": lambda a: _validate(a.paths), "batch": _batch, "sweep": _sweep, "robust": _robust,
+                "tornado": _tornado, "explain": _explain, "alternatives": _alternatives, "report": _report,
+                "solve": _solve}
     try:
-        if args.command == "validate":
-            return _validate(args.paths)
-        if args.command == "batch":
-            return _batch(args)
-        if args.command == "sweep":
-            return _sweep(args)
-        if args.command == "robust":
-            return _robust(args)
-        if args.command == "tornado":
-            return _tornado(args)
-        if args.command == "explain":
-            return _explain(args)
-        if args.command == "alternatives":
-            return _alternatives(args)
-        if args.command == "report":
-            return _report(args)
-        return _solve(args)
+        return commands[args.command](args)
     except InputError as err:
         print(err.render(), file=sys.stderr)
         return EXIT_INPUT

@@ -5,23 +5,8 @@ from __future__ import annotations
 import math
 
 from .results import Result
-
-
-def _money(x: float) -> str:
-    if x != x:
-        return "n/a"
-    sign = "-" if x < 0 else ""
-    x = abs(x)
-    for unit, div in (("bn", 1e9), ("m", 1e6), ("k", 1e3)):
-        if x >= div:
-            return f"{sign}US${x / div:,.2f}{unit}"
-    return f"{sign}US${x:,.0f}"
-
-
-def _tonnes(x: float) -> str:
-    if x != x:
-        return "n/a"
-    return f"{x / 1e3:,.1f} ktCO2e" if abs(x) >= 1e3 else f"{x:,.1f} tCO2e"
+from .units import money
+from .units import tonnes
 
 
 def render_summary(result: Result) -> str:
@@ -33,12 +18,12 @@ def render_summary(result: Result) -> str:
     lines.append(f"{'year':>6} {'BAU':>14} {'target':>14} {'optimised':>14} {'shortfall':>14}")
     for y in years:
         row = pw[pw["year"] == y].iloc[0]
-        lines.append(f"{y:>6} {_tonnes(row.bau_tco2e):>14} {_tonnes(row.target_tco2e):>14} "
-                     f"{_tonnes(row.optimised_tco2e):>14} {_tonnes(row.shortfall_tco2e):>14}")
+        lines.append(f"{y:>6} {tonnes(row.bau_tco2e):>14} {tonnes(row.target_tco2e):>14} "
+                     f"{tonnes(row.optimised_tco2e):>14} {tonnes(row.shortfall_tco2e):>14}")
     spend = sum(s["spend_usd_by_year"].values())
     window = f"{min(s['spend_usd_by_year'])}-{max(s['spend_usd_by_year'])}"
     lines.append("")
-    lines.append(f"Spend {window}: {_money(spend)} (capex + programme costs); portfolio NPV {_money(s['npv_usd'])} "
+    lines.append(f"Spend {window}: {money(spend)} (capex + programme costs); portfolio NPV {money(s['npv_usd'])} "
                  "(positive = net saving)")
     lines.append(f"Selected {len(s['selected_interventions'])} of {s['candidates_kept']} candidates "
                  f"({s['candidates_excluded']} excluded by screening; see screening.csv)")
@@ -46,8 +31,8 @@ def render_summary(result: Result) -> str:
         lines.append("")
         lines.append(f"{'intervention':<34} {'start':>5} {'units':>10} {'capex':>12} {'NPV':>12} {'abated ' + str(years[-1]):>16}")
         for r in result.portfolio.itertuples():
-            lines.append(f"{r.intervention[:34]:<34} {r.start_year!s:>5} {r.units:>10,.1f} {_money(r.capex_usd):>12} "
-                         f"{_money(r.npv_usd):>12} {_tonnes(r.abatement_target_year_tco2e):>16}")
+            lines.append(f"{r.intervention[:34]:<34} {r.start_year!s:>5} {r.units:>10,.1f} {money(r.capex_usd):>12} "
+                         f"{money(r.npv_usd):>12} {tonnes(r.abatement_target_year_tco2e):>16}")
     t = result.timings
     if t:
         lines.append("")

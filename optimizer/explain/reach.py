@@ -10,6 +10,8 @@ import pyomo.environ as pyo
 from ..model.expressions import abatement_terms
 from ..model.limits import required_abatement
 from ..prepare import ModelData
+from ..units import money
+from ..units import tonnes
 from .resolve import fresh_model, make_targets_hard, replace_objective, try_solve
 
 
@@ -89,24 +91,16 @@ def reachability(data: ModelData) -> list[Reach]:
     return out
 
 
-def _kt(x: float) -> str:
-    return f"{x / 1e3:,.1f} ktCO2e" if abs(x) >= 1e3 else f"{x:,.1f} tCO2e"
-
-
-def _musd(x: float) -> str:
-    return f"US${x / 1e6:,.2f}m" if abs(x) >= 1e5 else f"US${x:,.0f}"
-
-
 def _statement(year, required, best, spend, available) -> str:
     if required <= 0:
         return f"{year}: the target asks for no abatement (it lies at or above BAU)."
     if spend is None or best < required * (1 - 1e-9):
-        return (f"{year}: the target cannot be met even with unlimited money: at most {_kt(best)} can be abated "
+        return (f"{year}: the target cannot be met even with unlimited money: at most {tonnes(best)} can be abated "
                 f"in {year} with every candidate's full potential and the delivery resources available, against "
-                f"{_kt(required)} needed ({_kt(required - best)} short).")
+                f"{tonnes(required)} needed ({tonnes(required - best)} short).")
     if available is not None and spend > available * (1 + 1e-9):
-        return (f"{year}: the target cannot be met within the budget: it needs at least {_musd(spend)} of capex and "
-                f"programme costs, against {_musd(available)} available up to {year}.")
-    where = f", within the {_musd(available)} available" if available is not None else ""
-    return (f"{year}: the target is reachable: {_kt(required)} needed, up to {_kt(best)} technically possible; "
-            f"the least spend that reaches it is {_musd(spend)}{where}.")
+        return (f"{year}: the target cannot be met within the budget: it needs at least {money(spend)} of capex and "
+                f"programme costs, against {money(available)} available up to {year}.")
+    where = f", within the {money(available)} available" if available is not None else ""
+    return (f"{year}: the target is reachable: {tonnes(required)} needed, up to {tonnes(best)} technically possible; "
+            f"the least spend that reaches it is {money(spend)}{where}.")

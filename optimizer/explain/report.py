@@ -13,6 +13,7 @@ from . import edits
 from ..model import build_model
 from ..prepare import prepare
 from ..solve import run_highs
+from ..units import tonnes
 from .binding import binding_limits
 from .fixes import gap_closing_fixes
 from .reach import reachability, reachable_without_limits
@@ -36,10 +37,6 @@ class Explanation:
         for name in self.TABLES:
             getattr(self, name).to_csv(out_dir / f"{name}.csv", index=False, float_format="%.10g")
         (out_dir / "explanation.txt").write_text("\n".join(self.sentences) + "\n")
-
-
-def _tonnes(x: float) -> str:
-    return f"{x / 1e3:,.1f} ktCO2e" if abs(x) >= 1e3 else f"{x:,.1f} tCO2e"
 
 
 def _years(years: list[int]) -> str:
@@ -85,7 +82,7 @@ def explain(loaded: LoadedCase, variant: str | None = None, switching: bool = Tr
     sentences.append(f"Solved ({outcome.status}).")
     for t, gap in ledger.items():
         if gap > 0:
-            sentences.append(f"  The {t} target is missed by {_tonnes(gap)}.")
+            sentences.append(f"  The {t} target is missed by {tonnes(gap)}.")
     if binding:
         sentences.append("Limits that bind: " + "; ".join(b.text for b in binding[:12]) +
                          (f"; and {len(binding) - 12} more (binding.csv)" if len(binding) > 12 else "") + ".")
@@ -102,7 +99,7 @@ def explain(loaded: LoadedCase, variant: str | None = None, switching: bool = Tr
         group = [f for f in fixes if f.kind in kinds]
         closing = [f.description for f in group if f.closes_gap]
         partial = [f for f in group if not f.closes_gap and f.shortfall_after_tco2e < gap - 1e-3]
-        where = f"the {_tonnes(gap)} missed in {_years(years)}"
+        where = f"the {tonnes(gap)} missed in {_years(years)}"
         if closing:
             sentences.append(f"Closing {where} through {label} needs (each verified by a re-solve): "
                              + ", or ".join(closing) + ".")
@@ -110,7 +107,7 @@ def explain(loaded: LoadedCase, variant: str | None = None, switching: bool = Tr
             sentences.append(f"No single change of {label} closes {where} (see fixes.csv).")
         for f in partial:
             sentences.append(f"  {f.description[0].upper() + f.description[1:]} narrows it to "
-                             f"{_tonnes(f.shortfall_after_tco2e)}.")
+                             f"{tonnes(f.shortfall_after_tco2e)}.")
     sentences.append("Shadow prices (LP with the start decisions fixed):")
     sentences += [f"  {p.text}" for p in prices if p.value > 1e-9 or p.family == "target_pathway"]
     if switch:
