@@ -10,7 +10,6 @@ import itertools
 import math
 
 import numpy as np
-import pyomo.environ as pyo
 import pytest
 
 from optimizer.explain import alternatives, explain

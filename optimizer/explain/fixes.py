@@ -8,8 +8,7 @@ import pyomo.environ as pyo
 
 from ..errors import SolverFailure
 from ..loading import LoadedCase
-from ..model.expressions import linear
-from ..prepare import ModelData, prepare
+from ..prepare import ModelData
 from ..solve import solve
 from . import edits
 from .binding import BindingLimit

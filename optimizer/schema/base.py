@@ -121,9 +121,7 @@ def quantity_in(low=None, high=None, *, low_open=False, whole=False):
     return Annotated[Quantity, AfterValidator(bounded(low, high, low_open=low_open, whole=whole))]
 
 
-Fraction = quantity_in(0.0, 1.0)
 PositiveFraction = quantity_in(0.0, 1.0, low_open=True)
 NonNegative = quantity_in(0.0)
 Positive = quantity_in(0.0, low_open=True)
 Score = quantity_in(0.0, 3.0)
-Signed = Quantity

@@ -11,7 +11,6 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 from .base import (
-    Fraction,
     Identifier,
     NonNegative,
     Positive,

@@ -14,7 +14,6 @@ import pyomo.environ as pyo
 from ..errors import InputError, Problem, SolverFailure
 from ..loading import LoadedCase
 from ..model import build_model
-from ..model.expressions import linear
 from ..prepare import ModelData, prepare
 from ..solve import make_solver, run_highs
 
