@@ -29,6 +29,14 @@ class BatchResult:
     failures: dict[str, str]
 
 
+def is_manifest(path: Path) -> bool:
+    """A YAML file listing cases (not a case file itself)."""
+    if not (path.is_file() and path.suffix in (".yaml", ".yml")):
+        return False
+    data = read_yaml_mapping(path)
+    return isinstance(data.get("cases"), list) and "country" not in data
+
+
 def load_manifest(path: Path) -> tuple[Manifest, list[LoadedCase]]:
     """Read the manifest and load every case; all input problems are reported together."""
     manifest = parse_model(Manifest, read_yaml_mapping(path), str(path))

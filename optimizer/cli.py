@@ -112,12 +112,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _validate(paths: list[Path]) -> int:
+    from .batch import is_manifest
     from .loading import load_case, load_library
 
     problems = []
     for path in paths:
         try:
-            if _is_manifest(path):
+            if is_manifest(path):
                 from .batch import load_manifest
 
                 _, cases = load_manifest(path)
@@ -274,12 +275,6 @@ def _batch(args) -> int:
         print(f"{name}: solver failure ({message})", file=sys.stderr)
     print(f"Outputs written to {args.out}/ (one folder per case; comparison.csv)")
     return EXIT_SOLVER if batch.failures else EXIT_OK
-
-
-def _is_manifest(path: Path) -> bool:
-    from .yaml_io import read_yaml_mapping
-
-    return path.is_file() and path.suffix in (".yaml", ".yml") and "cases" in read_yaml_mapping(path)
 
 
 def _is_library_file(path: Path) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..batch import is_manifest
 from ..errors import InputError, Problem
 from . import html as H
 from . import markdown as M
@@ -38,13 +39,6 @@ def parse_formats(text: str | None) -> list[str]:
     if bad or not chosen:
         raise InputError([Problem("<command line>", "--format", text, f"a comma-separated subset of {','.join(FORMATS)}")])
     return list(dict.fromkeys(chosen))
-
-
-def is_manifest(path: Path) -> bool:
-    from ..yaml_io import read_yaml_mapping
-
-    data = read_yaml_mapping(path)
-    return isinstance(data.get("cases"), list) and "country" not in data
 
 
 def _case_of_result_dir(directory: Path, variant: str | None) -> tuple[Path, str | None]:
