@@ -24,7 +24,28 @@ from .money import (
     add_spend_definition,
 )
 from .objective import add_objective
+from .rows import RowModel
 from .variables import add_variables
+
+CONSTRAINT_FAMILIES = (
+    add_start_once,
+    add_deployment_link,
+    add_start_deploys,
+    add_all_or_nothing,
+    add_group_share,
+    add_prerequisites,
+    add_spend_definition,
+    add_annual_budget,
+    add_financing_split,
+    add_financing_envelope,
+    add_phase_budget,
+    add_portfolio_payback,
+    add_resource_limit,
+    add_target_pathway,
+    add_source_floor,
+    add_activity_floor,
+)
+"""Every constraint family, in the order rows are written (docs/formulation.md)."""
 
 
 def build_model(data: ModelData, objective: str | None = None) -> pyo.ConcreteModel:
@@ -32,21 +53,18 @@ def build_model(data: ModelData, objective: str | None = None) -> pyo.ConcreteMo
     with PauseGC():
         m = pyo.ConcreteModel(name=f"noregret:{data.case.country.iso3}:{data.variant_name}")
         add_variables(m, data)
-        add_start_once(m, data)
-        add_deployment_link(m, data)
-        add_start_deploys(m, data)
-        add_all_or_nothing(m, data)
-        add_group_share(m, data)
-        add_prerequisites(m, data)
-        add_spend_definition(m, data)
-        add_annual_budget(m, data)
-        add_financing_split(m, data)
-        add_financing_envelope(m, data)
-        add_phase_budget(m, data)
-        add_portfolio_payback(m, data)
-        add_resource_limit(m, data)
-        add_target_pathway(m, data)
-        add_source_floor(m, data)
-        add_activity_floor(m, data)
+        for add_family in CONSTRAINT_FAMILIES:
+            add_family(m, data)
         add_objective(m, data, objective)
     return m
+
+
+def build_row_model(data: ModelData, objective: str | None = None) -> RowModel:
+    """The same model as plain rows and columns (no Pyomo): the variables of ``add_variables`` and every
+    family of :data:`CONSTRAINT_FAMILIES` run on a :class:`~optimizer.model.rows.RowModel`."""
+    with PauseGC():
+        rm = RowModel(data)
+        for add_family in CONSTRAINT_FAMILIES:
+            add_family(rm, data)
+        add_objective(rm, data, objective)
+    return rm

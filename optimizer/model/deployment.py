@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from ..prepare import ModelData
-from .expressions import linear
+from .expressions import at_least, at_most, constraint_family, equal
 from .indices import cohorts_active_in, group_members, prerequisite_pairs
 
 
@@ -15,9 +15,9 @@ def add_start_once(m: pyo.ConcreteModel, data: ModelData) -> None:
     ids = [i for i, c in data.candidates.items() if c.start_years]
 
     def rule(m, i):
-        return linear([(1.0, m.start[i, y]) for y in data.candidates[i].start_years]) <= 1.0
+        return at_most([(1.0, m.start[i, y]) for y in data.candidates[i].start_years], 1.0)
 
-    m.start_once = pyo.Constraint(ids, rule=rule)
+    m.start_once = constraint_family(m, ids, rule)
 
 
 def add_deployment_link(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -31,9 +31,9 @@ def add_deployment_link(m: pyo.ConcreteModel, data: ModelData) -> None:
         c = data.candidates[i]
         built = [(1.0, m.build[i, tau]) for tau in c.build_years if tau <= y]
         allowed = [(-min(c.potential, c.ramp * (y - tau + 1)), m.start[i, tau]) for tau in c.start_years if tau <= y]
-        return linear(built + allowed) <= 0.0
+        return at_most(built + allowed, 0.0)
 
-    m.deployment_link = pyo.Constraint(index, rule=rule)
+    m.deployment_link = constraint_family(m, index, rule)
 
 
 MIN_START_SHARE = 0.01
@@ -52,9 +52,9 @@ def add_start_deploys(m: pyo.ConcreteModel, data: ModelData) -> None:
     index = [(i, y) for (i, y) in m.start_index_set if not data.candidates[i].all_or_nothing]
 
     def rule(m, i, y):
-        return linear([(1.0, m.build[i, y]), (-min_start_units(data.candidates[i]), m.start[i, y])]) >= 0.0
+        return at_least([(1.0, m.build[i, y]), (-min_start_units(data.candidates[i]), m.start[i, y])], 0.0)
 
-    m.start_deploys = pyo.Constraint(index, rule=rule)
+    m.start_deploys = constraint_family(m, index, rule)
 
 
 def add_all_or_nothing(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -66,9 +66,9 @@ def add_all_or_nothing(m: pyo.ConcreteModel, data: ModelData) -> None:
         terms = [(1.0, m.build[i, y])]
         if (i, y) in m.start_index_set:
             terms.append((-c.potential, m.start[i, y]))
-        return linear(terms) == 0.0
+        return equal(terms, 0.0)
 
-    m.all_or_nothing = pyo.Constraint(index, rule=rule)
+    m.all_or_nothing = constraint_family(m, index, rule)
 
 
 def add_group_share(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -86,9 +86,9 @@ def add_group_share(m: pyo.ConcreteModel, data: ModelData) -> None:
     library = data.loaded.library
 
     def rule(m, g, t):
-        return linear(rows[g, t]) <= library.groups[g].max_combined_share
+        return at_most(rows[g, t], library.groups[g].max_combined_share)
 
-    m.group_share = pyo.Constraint(list(rows), rule=rule)
+    m.group_share = constraint_family(m, list(rows), rule)
 
 
 def add_prerequisites(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -98,6 +98,6 @@ def add_prerequisites(m: pyo.ConcreteModel, data: ModelData) -> None:
     def rule(m, j, p, y):
         dependent = [(1.0, m.start[j, tau]) for tau in data.candidates[j].start_years if tau <= y]
         prerequisite = [(-1.0, m.start[p, tau]) for tau in data.candidates[p].start_years if tau <= y]
-        return linear(dependent + prerequisite) <= 0.0
+        return at_most(dependent + prerequisite, 0.0)
 
-    m.prerequisite = pyo.Constraint(prerequisite_pairs(data), rule=rule)
+    m.prerequisite = constraint_family(m, prerequisite_pairs(data), rule)

@@ -1,18 +1,78 @@
-"""Small helpers that build Pyomo linear expressions from plain floats (fast, no Param lookups)."""
+"""Small helpers that build linear rows from plain floats (fast, no Param lookups).
+
+Every constraint rule returns a :class:`Row` (terms, lower, upper). :func:`constraint_family` turns the rule
+into a Pyomo ``Constraint`` on a Pyomo model, or into plain rows on a :class:`~optimizer.model.rows.RowModel`
+(the matrix a sweep updates in place): one formulation, two consumers."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 
+@dataclass(frozen=True, slots=True)
+class Row:
+    """lower <= sum(coef * var) <= upper (None: no bound on that side)."""
+
+    terms: list
+    lower: float | None
+    upper: float | None
+
+
+def _kept(terms) -> list:
+    return [(float(c), v) for c, v in terms if c != 0.0]
+
+
+def at_most(terms, rhs: float) -> Row:
+    return Row(_kept(terms), None, float(rhs))
+
+
+def at_least(terms, rhs: float) -> Row:
+    return Row(_kept(terms), float(rhs), None)
+
+
+def equal(terms, rhs: float) -> Row:
+    return Row(_kept(terms), float(rhs), float(rhs))
+
+
 def linear(terms: list[tuple[float, object]], constant: float = 0.0) -> LinearExpression:
-    """sum(coef * var) + constant, dropping zero coefficients."""
-    kept = [(c, v) for c, v in terms if c != 0.0]
+    """sum(coef * var) + constant as a Pyomo expression, dropping zero coefficients."""
+    kept = _kept(terms)
     return LinearExpression(
         constant=constant,
-        linear_coefs=[float(c) for c, _ in kept],
+        linear_coefs=[c for c, _ in kept],
         linear_vars=[v for _, v in kept],
     )
+
+
+def pyomo_relation(row: Row):
+    """The Pyomo relational expression of a row (``body <= upper``, ``body >= lower`` or ``body == rhs``)."""
+    body = linear(row.terms)
+    if row.lower is not None and row.lower == row.upper:
+        return body == row.lower
+    if row.lower is None:
+        return body <= row.upper
+    if row.upper is None:
+        return body >= row.lower
+    return pyo.inequality(row.lower, body, row.upper)
+
+
+def constraint_family(m, index, rule):
+    """Constraint family ``rule(m, *key) -> Row`` over ``index`` (None: a single row, ``rule(m)``)."""
+    if getattr(m, "is_row_model", False):
+        return m.rows_of(index, rule)
+    if index is None:
+        return pyo.Constraint(rule=lambda mm: pyomo_relation(rule(mm)))
+    return pyo.Constraint(index, rule=lambda mm, *key: pyomo_relation(rule(mm, *key)))
+
+
+def objective(m, terms, sense: str):
+    """Objective ``sum(coef * var)``, ``sense`` 'minimize' or 'maximize'."""
+    if getattr(m, "is_row_model", False):
+        return m.objective_of(terms, sense)
+    return pyo.Objective(expr=linear(terms), sense=pyo.minimize if sense == "minimize" else pyo.maximize)
 
 
 def spend_terms(m, data, i: str, y: int) -> list[tuple[float, object]]:

@@ -6,7 +6,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from ..prepare import ModelData
-from .expressions import abatement_terms, linear
+from .expressions import abatement_terms, at_least, at_most, constraint_family
 
 
 def add_resource_limit(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -27,9 +27,9 @@ def add_resource_limit(m: pyo.ConcreteModel, data: ModelData) -> None:
                 rows[r, y] = terms
 
     def rule(m, r, y):
-        return linear(rows[r, y]) <= limits[r][y]
+        return at_most(rows[r, y], limits[r][y])
 
-    m.resource_limit = pyo.Constraint(list(rows), rule=rule)
+    m.resource_limit = constraint_family(m, list(rows), rule)
 
 
 def required_abatement(data: ModelData, t: int) -> float:
@@ -53,9 +53,9 @@ def add_target_pathway(m: pyo.ConcreteModel, data: ModelData) -> None:
     (emissions at or below the pathway; shortfall is fixed to 0 in hard mode)."""
 
     def rule(m, t):
-        return linear(abatement_terms(m, data, t) + [(1.0, m.shortfall[t])]) >= required_abatement(data, t)
+        return at_least(abatement_terms(m, data, t) + [(1.0, m.shortfall[t])], required_abatement(data, t))
 
-    m.target_pathway = pyo.Constraint(m.target_years, rule=rule)
+    m.target_pathway = constraint_family(m, m.target_years, rule)
 
 
 def floor_years(data: ModelData) -> list[int]:
@@ -92,9 +92,9 @@ def add_source_floor(m: pyo.ConcreteModel, data: ModelData) -> None:
 
     def rule(m, source, t):
         s = data.bau.row(source)
-        return linear(abatement_terms(m, data, t, source_row=s)) <= float(data.bau.emissions[s, data.year_index(t)])
+        return at_most(abatement_terms(m, data, t, source_row=s), float(data.bau.emissions[s, data.year_index(t)]))
 
-    m.source_floor = pyo.Constraint(index, rule=rule)
+    m.source_floor = constraint_family(m, index, rule)
 
 
 def add_activity_floor(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -106,6 +106,6 @@ def add_activity_floor(m: pyo.ConcreteModel, data: ModelData) -> None:
     def rule(m, source, t):
         s, k = data.bau.row(source), data.year_index(t)
         terms = [(float(data.candidates[i].activity_removed[y][s, k]), m.build[i, y]) for (i, y) in m.build_index_set]
-        return linear(terms) <= float(data.bau.activity[s, k])
+        return at_most(terms, float(data.bau.activity[s, k]))
 
-    m.activity_floor = pyo.Constraint(index, rule=rule)
+    m.activity_floor = constraint_family(m, index, rule)

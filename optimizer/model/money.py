@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from ..prepare import ModelData
-from .expressions import linear, spend_terms
+from .expressions import at_most, constraint_family, equal, spend_terms
 
 
 def add_spend_definition(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -13,9 +13,9 @@ def add_spend_definition(m: pyo.ConcreteModel, data: ModelData) -> None:
 
     def rule(m, y):
         terms = [term for (i, yy) in m.build_index_set if yy == y for term in spend_terms(m, data, i, y)]
-        return linear([(-c, v) for c, v in terms] + [(1.0, m.spend[y])]) == 0.0
+        return equal([(-c, v) for c, v in terms] + [(1.0, m.spend[y])], 0.0)
 
-    m.spend_definition = pyo.Constraint(m.decision_years, rule=rule)
+    m.spend_definition = constraint_family(m, m.decision_years, rule)
 
 
 def add_annual_budget(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -24,9 +24,9 @@ def add_annual_budget(m: pyo.ConcreteModel, data: ModelData) -> None:
     years = [y for y in data.decision_years] if series is not None else []
 
     def rule(m, y):
-        return m.spend[y] <= series.by_year[y]
+        return at_most([(1.0, m.spend[y])], series.by_year[y])
 
-    m.annual_budget = pyo.Constraint(years, rule=rule)
+    m.annual_budget = constraint_family(m, years, rule)
 
 
 def add_financing_split(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -36,9 +36,9 @@ def add_financing_split(m: pyo.ConcreteModel, data: ModelData) -> None:
 
     def rule(m, i, y):
         paid = [(1.0, m.pay[i, y, f]) for f in data.candidates[i].financing]
-        return linear(paid + [(-c, v) for c, v in spend_terms(m, data, i, y)]) == 0.0
+        return equal(paid + [(-c, v) for c, v in spend_terms(m, data, i, y)], 0.0)
 
-    m.financing_split = pyo.Constraint(index, rule=rule)
+    m.financing_split = constraint_family(m, index, rule)
 
 
 def add_financing_envelope(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -50,9 +50,9 @@ def add_financing_envelope(m: pyo.ConcreteModel, data: ModelData) -> None:
     index = [key for key, terms in by_source.items() if terms]
 
     def rule(m, f, y):
-        return linear(by_source[f, y]) <= envelope[f].get(y, 0.0)
+        return at_most(by_source[f, y], envelope[f].get(y, 0.0))
 
-    m.financing_envelope = pyo.Constraint(index, rule=rule)
+    m.financing_envelope = constraint_family(m, index, rule)
 
 
 def add_phase_budget(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -62,9 +62,9 @@ def add_phase_budget(m: pyo.ConcreteModel, data: ModelData) -> None:
 
     def rule(m, p):
         terms = [t for i in members[p] for y in data.candidates[i].build_years for t in spend_terms(m, data, i, y)]
-        return linear(terms) <= phases[p]
+        return at_most(terms, phases[p])
 
-    m.phase_budget = pyo.Constraint([p for p in phases if members[p]], rule=rule)
+    m.phase_budget = constraint_family(m, [p for p in phases if members[p]], rule)
 
 
 def add_portfolio_payback(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -76,4 +76,4 @@ def add_portfolio_payback(m: pyo.ConcreteModel, data: ModelData) -> None:
     limit = rule_years.value
     savings = [(-limit * data.candidates[i].saving_per_unit[y], m.build[i, y]) for (i, y) in m.build_index_set]
     outlay = [(1.0, m.spend[y]) for y in data.decision_years]
-    m.portfolio_payback = pyo.Constraint(expr=linear(outlay + savings) <= 0.0)
+    m.portfolio_payback = constraint_family(m, None, lambda m: at_most(outlay + savings, 0.0))

@@ -6,7 +6,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from ..prepare import ModelData
-from .expressions import linear
+from .expressions import linear, objective
 
 LEXICOGRAPHIC_TOLERANCE = 1e-9
 """Second stage of ``max_abatement``: abatement may fall this much (relative) below the first-stage optimum."""
@@ -52,12 +52,11 @@ def add_objective(m: pyo.ConcreteModel, data: ModelData, kind: str | None = None
     penalty = data.case.target_rules.shortfall_penalty_usd_per_tco2e
     shortfall = [(1.0, m.shortfall[t]) for t in m.target_years]
     if kind == "min_cost":
-        expr = linear(cost_terms(m, data) + [(penalty, v) for _, v in shortfall])
-        m.objective = pyo.Objective(expr=expr, sense=pyo.minimize)
+        m.objective = objective(m, cost_terms(m, data) + [(penalty, v) for _, v in shortfall], "minimize")
     elif kind == "max_abatement":
-        m.objective = pyo.Objective(expr=linear(abatement_objective_terms(m, data)), sense=pyo.maximize)
+        m.objective = objective(m, abatement_objective_terms(m, data), "maximize")
     elif kind == "weighted":
-        m.objective = pyo.Objective(expr=linear(weighted_terms(m, data)), sense=pyo.maximize)
+        m.objective = objective(m, weighted_terms(m, data), "maximize")
     else:
         raise ValueError(f"unknown objective {kind!r}")
     m.objective_kind = kind

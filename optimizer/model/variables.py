@@ -1,33 +1,74 @@
-"""Decision variables."""
+"""Decision variables: one description (:func:`variable_families`) read by the Pyomo model and the row model."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
 
 import pyomo.environ as pyo
 
 from ..prepare import ModelData
 from .indices import build_index, financing_index, start_index
 
+INF = float("inf")
+
+
+@dataclass(frozen=True)
+class VariableFamily:
+    """An indexed variable: its index, and per key its kind (binary, integer, continuous) and bounds."""
+
+    name: str
+    index: list
+    kind: Callable[[object], str]
+    bounds: Callable[[object], tuple[float, float]]
+
+
+def index_sets(data: ModelData) -> dict[str, list]:
+    """The sparse index sets the constraint families iterate over."""
+    return {
+        "build_index_set": build_index(data),
+        "start_index_set": start_index(data),
+        "financing_index_set": financing_index(data) if data.financing else [],
+        "decision_years": list(data.decision_years),
+        "target_years": list(data.target_years),
+    }
+
+
+def variable_families(data: ModelData, sets: dict[str, list]) -> list[VariableFamily]:
+    """build[i,y] units built (integer where lumpy, bounded by the ramp), start[i,y] binary launch,
+    spend[y] USD, pay[i,y,f] USD by financing source, shortfall[t] tCO2e (fixed to 0 in hard mode)."""
+    c = data.candidates
+    elastic = data.case.target_rules.mode == "elastic"
+    continuous = lambda key: "continuous"  # noqa: E731
+    non_negative = lambda key: (0.0, INF)  # noqa: E731
+    return [
+        VariableFamily("build", sets["build_index_set"],
+                       lambda key: "integer" if c[key[0]].integer else "continuous",
+                       lambda key: (0.0, c[key[0]].ramp)),
+        VariableFamily("start", sets["start_index_set"], lambda key: "binary", lambda key: (0.0, 1.0)),
+        VariableFamily("spend", sets["decision_years"], continuous, non_negative),
+        VariableFamily("pay", sets["financing_index_set"], continuous, non_negative),
+        VariableFamily("shortfall", sets["target_years"], continuous,
+                       non_negative if elastic else (lambda key: (0.0, 0.0))),
+    ]
+
+
+DOMAINS = {"binary": pyo.Binary, "integer": pyo.NonNegativeIntegers, "continuous": pyo.NonNegativeReals}
+
 
 def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """build[i,y] units built (integer where lumpy, bounded by the ramp), start[i,y] binary launch,
-    spend[y] USD, pay[i,y,f] USD by financing source, shortfall[t] tCO2e."""
-    m.build_index_set = pyo.Set(initialize=build_index(data), dimen=2, ordered=True)
-    m.start_index_set = pyo.Set(initialize=start_index(data), dimen=2, ordered=True)
-    m.financing_index_set = pyo.Set(initialize=financing_index(data) if data.financing else [], dimen=3,
-                                    ordered=True)
-    m.decision_years = pyo.Set(initialize=data.decision_years, ordered=True)
-    m.target_years = pyo.Set(initialize=data.target_years, ordered=True)
+    """The index sets and variables of :func:`variable_families` as Pyomo components."""
+    sets = index_sets(data)
+    dims = {"build_index_set": 2, "start_index_set": 2, "financing_index_set": 3}
+    for name, index in sets.items():
+        setattr(m, name, pyo.Set(initialize=index, dimen=dims.get(name, 1), ordered=True))
+    for family in variable_families(data, sets):
+        def domain(_, *key, family=family):
+            return DOMAINS[family.kind(key if len(key) > 1 else key[0])]
 
-    def build_domain(_, i, y):
-        return pyo.NonNegativeIntegers if data.candidates[i].integer else pyo.NonNegativeReals
+        def bounds(_, *key, family=family):
+            lo, hi = family.bounds(key if len(key) > 1 else key[0])
+            return (lo, None if hi == INF else hi)
 
-    def build_bounds(_, i, y):
-        return (0.0, data.candidates[i].ramp)
-
-    m.build = pyo.Var(m.build_index_set, domain=build_domain, bounds=build_bounds)
-    m.start = pyo.Var(m.start_index_set, domain=pyo.Binary)
-    m.spend = pyo.Var(m.decision_years, domain=pyo.NonNegativeReals)
-    m.pay = pyo.Var(m.financing_index_set, domain=pyo.NonNegativeReals)
-    elastic = data.case.target_rules.mode == "elastic"
-    m.shortfall = pyo.Var(m.target_years, domain=pyo.NonNegativeReals,
-                          bounds=(0.0, None) if elastic else (0.0, 0.0))
+        index = getattr(m, next(n for n, v in sets.items() if v is family.index))
+        setattr(m, family.name, pyo.Var(index, domain=domain, bounds=bounds))

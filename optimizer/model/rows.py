@@ -1,0 +1,172 @@
+"""The model as plain rows and columns, without Pyomo: what a sweep re-solves in place.
+
+:class:`RowModel` stands in for the Pyomo model when the same ``add_*`` family functions run on it
+(``build.build_row_model``): variables become :class:`Col` objects and every constraint family a dict of
+:class:`~optimizer.model.expressions.Row`. :func:`standard_form` turns it into the arrays HiGHS takes
+(column-wise matrix, bounds, costs, integrality), with a name for every row and column so that two
+scenarios' forms can be compared entry by entry."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..prepare import ModelData
+from .variables import INF, index_sets, variable_families
+
+
+class Col:
+    """One column: its family and key, its position, and its value once solved."""
+
+    __slots__ = ("family", "key", "position", "value")
+
+    def __init__(self, family: str, key, position: int):
+        self.family, self.key, self.position, self.value = family, key, position, None
+
+    def __repr__(self) -> str:
+        return f"{self.family}[{self.key}]"
+
+
+class IndexList(list):
+    """An ordered index with constant-time membership tests."""
+
+    def __init__(self, items):
+        super().__init__(items)
+        self._members = set(self)
+
+    def __contains__(self, item) -> bool:
+        return item in self._members
+
+
+class RowFamily(dict):
+    """The rows of one constraint family by key."""
+
+
+@dataclass
+class ObjectiveSpec:
+    terms: list
+    sense: str  # minimize | maximize
+
+
+class RowModel:
+    """Columns, index sets and constraint families of one case variant, built by the same family functions
+    as the Pyomo model."""
+
+    is_row_model = True
+
+    def __init__(self, data: ModelData):
+        sets = index_sets(data)
+        for name, index in sets.items():
+            object.__setattr__(self, name, IndexList(index))
+        self.columns: list[Col] = []
+        self.kinds: list[str] = []
+        self.bounds: list[tuple[float, float]] = []
+        for family in variable_families(data, sets):
+            cols = {}
+            for key in family.index:
+                cols[key] = Col(family.name, key, len(self.columns))
+                self.columns.append(cols[key])
+                self.kinds.append(family.kind(key))
+                self.bounds.append(family.bounds(key))
+            object.__setattr__(self, family.name, cols)
+        self.families: dict[str, RowFamily] = {}
+        self.objective_kind = None
+
+    def __setattr__(self, name, value):
+        if isinstance(value, RowFamily):
+            self.families[name] = value
+        object.__setattr__(self, name, value)
+
+    def rows_of(self, index, rule) -> RowFamily:
+        if index is None:
+            return RowFamily({None: rule(self)})
+        return RowFamily({key: rule(self, *key) if isinstance(key, tuple) else rule(self, key) for key in index})
+
+    def objective_of(self, terms, sense: str) -> ObjectiveSpec:
+        return ObjectiveSpec([(float(c), v) for c, v in terms if c != 0.0], sense)
+
+    def nvariables(self) -> int:
+        return len(self.columns)
+
+    def nconstraints(self) -> int:
+        return sum(1 for rows in self.families.values() for row in rows.values()
+                   if row.lower is not None or row.upper is not None)
+
+    def load_values(self, values) -> None:
+        for col, v in zip(self.columns, values):
+            col.value = float(v)
+
+
+@dataclass
+class StandardForm:
+    """min/max c'x s.t. row_lower <= A x <= row_upper, col_lower <= x <= col_upper, x_j integer where flagged;
+    A column-wise (HiGHS's format: start, index, value)."""
+
+    col_names: list[tuple]
+    row_names: list[tuple]
+    cost: np.ndarray
+    maximize: bool
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    integrality: np.ndarray  # 0 continuous, 1 integer (binaries are integers in [0, 1])
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    a_start: np.ndarray
+    a_index: np.ndarray
+    a_value: np.ndarray
+
+    @property
+    def pattern(self) -> str:
+        """Digest of everything but the numbers: names, integrality and where the nonzeros are. Two forms
+        with the same pattern differ only in costs, bounds and coefficient values (updated in place)."""
+        h = hashlib.sha256()
+        h.update(repr((self.col_names, self.row_names, self.maximize)).encode())
+        for array in (self.integrality, self.a_start, self.a_index):
+            h.update(np.ascontiguousarray(array).tobytes())
+        return h.hexdigest()
+
+
+def _bound(x) -> float:
+    return -INF if x is None else float(x)
+
+
+def standard_form(rm: RowModel, objective: ObjectiveSpec | None = None) -> StandardForm:
+    """The arrays of ``rm``: rows in family order, duplicate (row, column) terms summed, zeros dropped."""
+    objective = objective or rm.objective
+    n = len(rm.columns)
+    cost = np.zeros(n)
+    for coef, col in objective.terms:
+        cost[col.position] += coef
+    row_names, lower, upper, rows_idx, cols_idx, values = [], [], [], [], [], []
+    for name, family in rm.families.items():
+        for key, row in family.items():
+            r = len(row_names)
+            row_names.append((name, key))
+            lower.append(_bound(row.lower))
+            upper.append(INF if row.upper is None else float(row.upper))
+            for coef, col in row.terms:
+                rows_idx.append(r)
+                cols_idx.append(col.position)
+                values.append(coef)
+    rows_idx, cols_idx, values = np.array(rows_idx, dtype=np.int64), np.array(cols_idx, dtype=np.int64), \
+        np.array(values, dtype=float)
+    order = np.lexsort((rows_idx, cols_idx))
+    rows_idx, cols_idx, values = rows_idx[order], cols_idx[order], values[order]
+    if len(values):  # sum duplicates
+        new = np.ones(len(values), dtype=bool)
+        new[1:] = (rows_idx[1:] != rows_idx[:-1]) | (cols_idx[1:] != cols_idx[:-1])
+        starts = np.flatnonzero(new)
+        values = np.add.reduceat(values, starts)
+        rows_idx, cols_idx = rows_idx[starts], cols_idx[starts]
+        keep = values != 0.0
+        rows_idx, cols_idx, values = rows_idx[keep], cols_idx[keep], values[keep]
+    a_start = np.searchsorted(cols_idx, np.arange(n + 1)).astype(np.int32)
+    bounds = np.array(rm.bounds, dtype=float).reshape(n, 2)
+    return StandardForm(
+        col_names=[(c.family, c.key) for c in rm.columns], row_names=row_names, cost=cost,
+        maximize=objective.sense == "maximize", col_lower=bounds[:, 0].copy(), col_upper=bounds[:, 1].copy(),
+        integrality=np.array([k != "continuous" for k in rm.kinds], dtype=np.uint8),
+        row_lower=np.array(lower, dtype=float), row_upper=np.array(upper, dtype=float),
+        a_start=a_start, a_index=rows_idx.astype(np.int32), a_value=values)
