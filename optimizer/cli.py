@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--resume", action="store_true", help="continue an interrupted sweep in --out")
     w.add_argument("--scheduler", help="run on Dask: a scheduler address (tcp://host:port) or 'local' for a "
                                        "LocalCluster of --workers processes")
+    w.add_argument("--rebuild", action="store_true",
+                   help="build the model anew for every scenario (default: each worker changes one HiGHS model "
+                        "in place; same results, slower)")
 
     rb = sub.add_parser("robust", help="how often each intervention is optimal across a sweep's scenarios")
     rb.add_argument("sweep_dir", type=Path, help="directory written by noregret sweep")
@@ -143,7 +146,8 @@ def _sweep(args) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise InputError([Problem("<command line>", "--workers", args.workers, "1 or more")])
-    run = run_sweep(args.spec, args.out, workers=args.workers, resume=args.resume, scheduler=args.scheduler)
+    run = run_sweep(args.spec, args.out, workers=args.workers, resume=args.resume, scheduler=args.scheduler,
+                    rebuild=args.rebuild)
     print(f"{run.done_before + run.solved_now} of {run.total} scenarios done ({run.solved_now} now, "
           f"{run.failed_now} failed and recorded); results in {args.out}/")
     if run.interrupted:

@@ -8,8 +8,11 @@ Layout of the output directory::
     portfolio/<key>.parquet    the scenario's selected interventions (start year, units, capex, abatement)
 
 Each scenario's two files are written to temporary names and renamed, the summary last: a scenario counts
-as done exactly when its summary file exists. This version solves each scenario from scratch (the model is
-rebuilt); re-solving one persistent model is the next step (see issue 5)."""
+as done exactly when its summary file exists.
+
+Each worker process keeps one HiGHS model and changes it in place from scenario to scenario
+(:mod:`optimizer.persistent`); ``rebuild=True`` builds and loads a Pyomo model for every scenario instead
+(the reference path, and the benchmark's baseline). Both give the same results."""
 
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem, SolverFailure
 from ..loading import load_case
+from ..persistent import PersistentHighs, solve_in_place
 from .paths import apply_settings
 from .spec import Scenario, load_sweep_spec, scenarios
 
@@ -55,13 +59,26 @@ def _base_case(case_path: str):
     return load_case(Path(case_path))
 
 
-def solve_scenario(case_path: str, variant: str | None, scenario: Scenario) -> tuple[dict, list[dict]]:
+_SOLVERS: dict[str, PersistentHighs] = {}
+
+
+def persistent_solver(case_path: str) -> PersistentHighs:
+    """This process's HiGHS model for a case (created on first use, then changed in place)."""
+    if case_path not in _SOLVERS:
+        _SOLVERS[case_path] = PersistentHighs()
+    return _SOLVERS[case_path]
+
+
+def solve_scenario(case_path: str, variant: str | None, scenario: Scenario,
+                   rebuild: bool = False) -> tuple[dict, list[dict]]:
     """Solve one scenario; failures become a row with status 'error' (the sweep goes on)."""
     started = time.perf_counter()
     row = {"scenario_id": scenario.id, "overrides": "+".join(scenario.overrides),
            "settings": json.dumps(scenario.settings, sort_keys=True)}
     try:
-        result = solve(apply_settings(_base_case(case_path), scenario.settings), variant=variant)
+        loaded = apply_settings(_base_case(case_path), scenario.settings)
+        result = solve(loaded, variant=variant) if rebuild else \
+            solve_in_place(loaded, persistent_solver(case_path), variant=variant)
     except (InputError, SolverFailure) as err:
         detail = "; ".join(str(p) for p in err.problems) if isinstance(err, InputError) else f"{err.status}: {err}"
         row.update(status="error", error=f"{type(err).__name__}: {detail}"[:1000])
@@ -135,7 +152,7 @@ def _progress(done: int, total: int, started: float, failed: int) -> None:
     sys.stderr.flush()
 
 
-def _run_dask(address: str, workers: int, case_path: str, variant, todo, on_result) -> None:
+def _run_dask(address: str, workers: int, case_path: str, variant, todo, on_result, rebuild: bool) -> None:
     """Solve on a Dask cluster: ``address`` is a scheduler (``tcp://host:port``) or ``local`` for a
     LocalCluster of ``workers`` single-threaded processes. Results come back here and are written here."""
     from dask.distributed import Client, LocalCluster, as_completed
@@ -144,7 +161,7 @@ def _run_dask(address: str, workers: int, case_path: str, variant, todo, on_resu
         if address == "local" else None
     client = Client(cluster if cluster is not None else address)
     try:
-        futures = [client.submit(solve_scenario, case_path, variant, s, pure=False) for s in todo]
+        futures = [client.submit(solve_scenario, case_path, variant, s, rebuild, pure=False) for s in todo]
         for future in as_completed(futures):
             on_result(*future.result())
     finally:
@@ -154,9 +171,11 @@ def _run_dask(address: str, workers: int, case_path: str, variant, todo, on_resu
 
 
 def run_sweep(spec_file: Path, out: Path, workers: int | None = None, resume: bool = False,
-              max_scenarios: int | None = None, progress: bool = True, scheduler: str | None = None) -> SweepRun:
+              max_scenarios: int | None = None, progress: bool = True, scheduler: str | None = None,
+              rebuild: bool = False) -> SweepRun:
     """Solve every scenario not yet done; ``max_scenarios`` stops after that many (a sweep run in slices).
-    ``scheduler``: None for local processes, ``local`` for a Dask LocalCluster, or a Dask scheduler address."""
+    ``scheduler``: None for local processes, ``local`` for a Dask LocalCluster, or a Dask scheduler address.
+    ``rebuild``: build a Pyomo model per scenario instead of changing one HiGHS model in place."""
     spec, case_path = load_sweep_spec(Path(spec_file))
     base = load_case(case_path)
     todo_all = scenarios(spec, base, where=str(spec_file))
@@ -179,13 +198,13 @@ def run_sweep(spec_file: Path, out: Path, workers: int | None = None, resume: bo
 
     try:
         if scheduler is not None:
-            _run_dask(scheduler, workers, str(case_path), spec.variant, todo, on_result)
+            _run_dask(scheduler, workers, str(case_path), spec.variant, todo, on_result, rebuild)
         elif workers <= 1:
             for scenario in todo:
-                on_result(*solve_scenario(str(case_path), spec.variant, scenario))
+                on_result(*solve_scenario(str(case_path), spec.variant, scenario, rebuild))
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                pending = {pool.submit(solve_scenario, str(case_path), spec.variant, s) for s in todo}
+                pending = {pool.submit(solve_scenario, str(case_path), spec.variant, s, rebuild) for s in todo}
                 while pending:
                     finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for future in finished:
