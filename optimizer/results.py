@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -138,14 +139,19 @@ def _pathway(data: ModelData, abated: np.ndarray, shortfall: dict) -> pd.DataFra
 def _schedule(data: ModelData, build: dict, start: dict, n_years: int) -> pd.DataFrame:
     rows = []
     selected = {i for (i, _), u in build.items() if u} | {i for (i, _), s in start.items() if s}
+    cohorts: dict[str, list[tuple[int, float]]] = {i: [] for i in selected}
+    for (i, y), u in build.items():
+        if i in cohorts and u:
+            cohorts[i].append((y, u))
     for i in sorted(selected):
         c = data.candidates[i]
+        abated = sum((c.abatement[y][:, :n_years].sum(axis=0) * u for y, u in cohorts[i]), np.zeros(n_years))
         for k, t in enumerate(data.roadmap_years):
             t = int(t)
             built = build.get((i, t), 0.0)
             started = start.get((i, t), 0)
-            active = sum(u for (ii, y), u in build.items() if ii == i and t in c.active_years(y))
-            abatement = sum(float(c.abatement[y][:, k].sum()) * u for (ii, y), u in build.items() if ii == i and u)
+            active = sum(u for y, u in cohorts[i] if t in c.active_years(y))
+            abatement = float(abated[k])
             if built or started or active or abatement:
                 rows.append((i, t, bool(started), built, active, built * c.capex, started * c.fixed_cost,
                              built * c.capex + started * c.fixed_cost, abatement))
@@ -258,6 +264,11 @@ def _screening(data: ModelData, portfolio: pd.DataFrame, shortfall: float, objec
 
 
 def _versions() -> dict:
+    return dict(_installed_versions())
+
+
+@functools.lru_cache(maxsize=1)
+def _installed_versions() -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": platform.python_version()}
@@ -292,8 +303,8 @@ def _summary(m, data: ModelData, outcome, portfolio: pd.DataFrame, pathway: pd.D
         "spend_usd_by_year": {int(p): float(v) for p, v in zip(spend_rows["period"], spend_rows["spend_usd"])},
         "emissions_tco2e_by_year": {"bau": by_year("bau_tco2e"), "target": by_year("target_tco2e"),
                                     "optimised": by_year("optimised_tco2e")},
-        "shortfall_tco2e_by_year": {int(y): float(v) for y, v in zip(pathway["year"], pathway["shortfall_tco2e"])
-                                    if bool(pathway.loc[pathway["year"] == y, "enforced"].iloc[0])},
+        "shortfall_tco2e_by_year": {int(y): float(v) for y, v, enforced in
+                                    zip(pathway["year"], pathway["shortfall_tco2e"], pathway["enforced"]) if enforced},
         "target_years": list(data.target_years),
         "selected_interventions": list(portfolio["intervention"]),
         "candidates_kept": len(data.candidates),

@@ -63,25 +63,23 @@ def floor_years(data: ModelData) -> list[int]:
     return [int(t) for t in data.years if int(t) >= data.decision_years[0]]
 
 
-def _positive_reach(data: ModelData, per_unit_rows) -> np.ndarray:
-    """Most a source could lose per year if every candidate's whole potential were active."""
-    reach = np.zeros(len(data.years))
+def _positive_reach(data: ModelData, per_unit: str) -> np.ndarray:
+    """(source, year): most a source could lose if every candidate's whole potential were active, taking for
+    each candidate its largest positive per-unit effect over its build years."""
+    reach = np.zeros((len(data.bau.source_ids), len(data.years)))
     for c in data.candidates.values():
-        rows = [per_unit_rows(c, y) for y in c.build_years]
-        if rows:
-            reach += np.max([np.clip(r, 0.0, None) for r in rows], axis=0) * c.potential
+        if c.build_years:
+            effects = np.stack([getattr(c, per_unit)[y] for y in c.build_years])
+            reach += np.clip(effects, 0.0, None).max(axis=0) * c.potential
     return reach
 
 
 def _floor_index(data: ModelData, per_unit: str, level: np.ndarray) -> list[tuple[str, int]]:
     """(source, year) pairs where the candidates' whole potential could take ``per_unit`` (an attribute of
     Candidate: ``abatement`` or ``activity_removed``) below zero, i.e. beyond ``level`` (BAU by source, year)."""
-    index = []
-    for s, source in enumerate(data.bau.source_ids):
-        reach = _positive_reach(data, lambda c, y, s=s: getattr(c, per_unit)[y][s])
-        index += [(source, t) for t in floor_years(data)
-                  if reach[data.year_index(t)] > level[s, data.year_index(t)] * (1 + 1e-9)]
-    return index
+    reach = _positive_reach(data, per_unit)
+    return [(source, t) for s, source in enumerate(data.bau.source_ids) for t in floor_years(data)
+            if reach[s, data.year_index(t)] > level[s, data.year_index(t)] * (1 + 1e-9)]
 
 
 def add_source_floor(m: pyo.ConcreteModel, data: ModelData) -> None:
