@@ -8,6 +8,7 @@ first-year net saving, and abatement by source and year. The MILP only ever sees
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -100,6 +101,11 @@ class ModelData:
 
     def year_index(self, year: int) -> int:
         return int(year - self.years[0])
+
+    @cached_property
+    def abatement_all_sources(self) -> dict[tuple[str, int], np.ndarray]:
+        """(i, y) -> tCO2e abated per unit built in y, by year of the extended axis, summed over sources."""
+        return {(i, y): a.sum(axis=0) for i, c in self.candidates.items() for y, a in c.abatement.items()}
 
 
 def _effective(item: Intervention, override, name: str):

@@ -82,12 +82,17 @@ def _clean(x: float) -> float:
 
 
 def read_solution(m, data: ModelData):
-    """Variable values as plain dicts, with integrality noise removed."""
+    """Variable values as plain dicts, with integrality noise removed: starts rounded, and units built without a
+    start (allowed only by a start within HiGHS's integrality tolerance, e.g. 1e-7) are zero."""
+    start = {(i, y): int(round(m.start[i, y].value or 0.0)) for (i, y) in m.start_index_set}
+    first_start = {}
+    for (i, y), s in start.items():
+        if s and y < first_start.get(i, y + 1):
+            first_start[i] = y
     build = {}
     for (i, y) in m.build_index_set:
-        v = m.build[i, y].value or 0.0
+        v = m.build[i, y].value or 0.0 if y >= first_start.get(i, y + 1) else 0.0
         build[i, y] = float(round(v)) if data.candidates[i].integer else _clean(round(v, UNIT_DECIMALS))
-    start = {(i, y): int(round(m.start[i, y].value or 0.0)) for (i, y) in m.start_index_set}
     pay = {(i, y, f): _clean(m.pay[i, y, f].value or 0.0) for (i, y, f) in m.financing_index_set}
     shortfall = {t: _clean(v) for t, v in shortfall_ledger(m, data).items()}
     return build, start, pay, shortfall

@@ -88,9 +88,12 @@ def abatement_terms(m, data, t: int, source_row: int | None = None) -> list[tupl
     """Abatement in year t (tCO2e), over all sources or one source row, as (coef, build var) terms."""
     k = data.year_index(t)
     terms = []
-    for (i, y) in m.build_index_set:
-        per_unit = data.candidates[i].abatement[y]
-        coef = per_unit[:, k].sum() if source_row is None else per_unit[source_row, k]
+    if source_row is None:
+        totals = data.abatement_all_sources
+        coefs = ((i, y, totals[i, y][k]) for (i, y) in m.build_index_set)
+    else:
+        coefs = ((i, y, data.candidates[i].abatement[y][source_row, k]) for (i, y) in m.build_index_set)
+    for i, y, coef in coefs:
         if coef != 0.0:
             terms.append((float(coef), m.build[i, y]))
     return terms
