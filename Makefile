@@ -25,6 +25,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_solve.py
+	$(BIN)/python bench/bench_sweep.py
 
 docs: $(STAMP)
 	$(BIN)/python -m optimizer.docgen

@@ -64,23 +64,23 @@ class UpdateCounts:
 
 
 class PersistentHighs:
-    """A ``highspy.Highs`` holding one model, and a mirror of its arrays to diff the next scenario against."""
+    """A ``highspy.Highs`` holding one model, and a mirror of its arrays to diff the next scenario against.
+    ``warm_start``: start a second stage from the first stage's plan (feasible for it by construction); off by
+    default, as it helped on some country cases and slowed others (docs/performance.md)."""
 
-    def __init__(self):
+    def __init__(self, warm_start: bool = False):
+        self.warm_start = warm_start
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.highs.setOptionValue("threads", 1)
         self.held: StandardForm | None = None
-        self.pattern: str | None = None
         self.counts = UpdateCounts()
 
     # -- bringing HiGHS to a form -------------------------------------------------------------------------
     def load(self, form: StandardForm) -> None:
         """Make HiGHS hold ``form``: in place when the structure matches, else a new model."""
-        pattern = form.pattern
-        if self.held is None or pattern != self.pattern:
+        if self.held is None or not form.same_structure(self.held):
             self._pass(form)
-            self.pattern = pattern
             self.counts.passed += 1
         else:
             self._update(form)
@@ -189,8 +189,7 @@ def _cost_vector(rm: RowModel, data: ModelData) -> np.ndarray:
 def solve_in_place(loaded: LoadedCase, solver: PersistentHighs, variant: str | None = None,
                    objective: str | None = None):
     """Like :func:`optimizer.solve.solve`, on ``solver``'s HiGHS model changed in place; the same stages
-    (lexicographic ``max_abatement``; a money-only second stage when elastic ``min_cost`` leaves a shortfall),
-    the second warm-started from the first. Returns a :class:`~optimizer.results.Result`."""
+    (lexicographic ``max_abatement``; a money-only second stage when elastic ``min_cost`` leaves a shortfall). Returns a :class:`~optimizer.results.Result`."""
     from .results import extract_result
 
     t0 = time.perf_counter()
@@ -220,7 +219,7 @@ def solve_in_place(loaded: LoadedCase, solver: PersistentHighs, variant: str | N
         rm.stage_bound[None] = Row(stage_terms, None if second_stage[0] == -float("inf") else second_stage[0],
                                    None if second_stage[1] == float("inf") else second_stage[1])
         solver.set_objective(_cost_vector(rm, data), maximize=False)
-        second = solver.run(data.case.solver, data, start=first.x)
+        second = solver.run(data.case.solver, data, start=first.x if solver.warm_start else None)
         rm.load_values(second.x)
         if rm.objective_kind == "max_abatement":
             outcome = _combine(first.outcome, second.outcome, first.outcome.objective_value)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .model.limits import shortfall_ledger
-from .prepare import ModelData
+from .prepare import ModelData, ScreeningRow
 
 ROUND = 1e-6
 CSV_FLOAT_FORMAT = "%.10g"
@@ -169,21 +169,31 @@ def _portfolio(data: ModelData, build, start, pay, schedule: pd.DataFrame) -> pd
     last = data.year_index(int(data.roadmap_years[-1]))
     final_target = data.target_years[-1] if data.target_years else int(data.roadmap_years[-1])
     rows = []
+    cohorts: dict[str, list[tuple[int, float]]] = {}
+    for (i, y), u in build.items():
+        cohorts.setdefault(i, []).append((y, u))
+    starts: dict[str, list[int]] = {}
+    for (i, y), s in start.items():
+        if s:
+            starts.setdefault(i, []).append(y)
+    paid_by: dict[str, set] = {}
+    for (i, _, f), v in pay.items():
+        if v > 0:
+            paid_by.setdefault(i, set()).add(f)
+    k = data.year_index(final_target)
     for i in schedule["intervention"].unique() if len(schedule) else []:
         c = data.candidates[i]
-        units = sum(u for (ii, _), u in build.items() if ii == i)
-        started = [y for (ii, y), s in start.items() if ii == i and s]
+        built = cohorts.get(i, [])
+        units = sum(u for _, u in built)
+        started = starts.get(i, [])
         capex = units * c.capex
         fixed = c.fixed_cost if started else 0.0
-        npc = sum(c.npv_cost_per_unit[y] * u for (ii, y), u in build.items() if ii == i) + \
-            sum(c.fixed_cost_pv[y] for y in started)
-        saving = sum(c.saving_per_unit[y] * u for (ii, y), u in build.items() if ii == i)
-        lifetime_abatement = sum(float(c.abatement[y].sum()) * u for (ii, y), u in build.items() if ii == i)
-        horizon_abatement = sum(float(c.abatement[y][:, first: last + 1].sum()) * u
-                                for (ii, y), u in build.items() if ii == i)
-        k = data.year_index(final_target)
-        target_year_abatement = sum(float(c.abatement[y][:, k].sum()) * u for (ii, y), u in build.items() if ii == i)
-        sources = sorted({f for (ii, _, f), v in pay.items() if ii == i and v > 0})
+        npc = sum(c.npv_cost_per_unit[y] * u for y, u in built) + sum(c.fixed_cost_pv[y] for y in started)
+        saving = sum(c.saving_per_unit[y] * u for y, u in built)
+        lifetime_abatement = sum(float(c.abatement[y].sum()) * u for y, u in built)
+        horizon_abatement = sum(float(c.abatement[y][:, first: last + 1].sum()) * u for y, u in built)
+        target_year_abatement = sum(float(c.abatement[y][:, k].sum()) * u for y, u in built)
+        sources = sorted(paid_by.get(i, set()))
         rows.append({
             "intervention": i, "name": c.name, "family": c.family, "phase": c.phase, "complexity": c.complexity,
             "start_year": min(started) if started else None, "units": units, "unit": c.unit,
@@ -217,10 +227,13 @@ def _finance(data: ModelData, build, start, pay) -> pd.DataFrame:
         spend[y] += s * data.candidates[i].fixed_cost
     total = data.case.budget.total_usd_by_year
     rows = [("year", str(y), "all", spend[y], total.by_year[y] if total else float("nan")) for y in data.decision_years]
+    paid: dict[tuple[str, int], list[float]] = {}
+    for (_, y, f), v in pay.items():
+        paid.setdefault((f, y), []).append(v)
     for fin in data.financing:
         for y in data.decision_years:
-            paid = sum(v for (_, yy, f), v in pay.items() if f == fin.id and yy == y)
-            rows.append(("year", str(y), fin.id, paid, fin.envelope_usd_by_year.by_year.get(y, 0.0)))
+            rows.append(("year", str(y), fin.id, sum(paid.get((fin.id, y), [])),
+                         fin.envelope_usd_by_year.by_year.get(y, 0.0)))
     for ph in data.case.phases:
         members = {i for i, c in data.candidates.items() if c.phase == ph.id}
         used = sum(u * data.candidates[i].capex for (i, _), u in build.items() if i in members) + \
@@ -256,16 +269,20 @@ def _not_selected_reason(cost_per_t: float, objective: str, shortfall: float) ->
 
 def _screening(data: ModelData, portfolio: pd.DataFrame, shortfall: float, objective: str) -> pd.DataFrame:
     chosen = set(portfolio["intervention"])
-    frame = pd.DataFrame([row.__dict__ for row in data.screening])
-    frame = frame.rename(columns={"id": "intervention"})
-    frame["cost_per_tco2e_usd"] = [unit_cost_per_tonne(data.candidates[i]) if i in data.candidates else np.nan
-                                   for i in frame["intervention"]]
-    frame["selected"] = frame["intervention"].isin(chosen)
-    kept_not_chosen = (frame["status"] == "kept") & ~frame["selected"]
-    frame.loc[kept_not_chosen, "reason"] = [_not_selected_reason(c, objective, shortfall)
-                                            for c in frame.loc[kept_not_chosen, "cost_per_tco2e_usd"]]
-    frame.loc[frame["selected"], "reason"] = "passes all screens; selected"
-    return frame
+    rows = []
+    for row in data.screening:
+        record = dict(row.__dict__)
+        record["intervention"] = record.pop("id")
+        cost = unit_cost_per_tonne(data.candidates[row.id]) if row.id in data.candidates else np.nan
+        selected = row.id in chosen
+        if selected:
+            record["reason"] = "passes all screens; selected"
+        elif row.status == "kept":
+            record["reason"] = _not_selected_reason(cost, objective, shortfall)
+        rows.append({**record, "cost_per_tco2e_usd": cost, "selected": selected})
+    columns = ["intervention"] + [k for k in ScreeningRow.__dataclass_fields__ if k != "id"] + \
+        ["cost_per_tco2e_usd", "selected"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _versions() -> dict:

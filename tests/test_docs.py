@@ -34,6 +34,15 @@ def test_formulation_lists_every_constraint_and_variable():
 
 def test_formulation_functions_exist():
     text = (DOCS / "formulation.md").read_text()
-    for module, func in re.findall(r"`(\w+)\.(add_\w+|\w+_terms|\w+_index)`", text):
-        mod = importlib.import_module(f"optimizer.model.{module}")
-        assert hasattr(mod, func), f"docs/formulation.md names {module}.{func}, which does not exist"
+    named = re.findall(r"`(\w+)\.(\w+)`", text)
+    checked = 0
+    for module, func in named:
+        for package in ("optimizer.model", "optimizer"):
+            try:
+                mod = importlib.import_module(f"{package}.{module}")
+            except ModuleNotFoundError:
+                continue
+            assert hasattr(mod, func), f"docs/formulation.md names {module}.{func}, which does not exist"
+            checked += 1
+            break
+    assert checked >= 40, f"only {checked} module.function names found in docs/formulation.md"

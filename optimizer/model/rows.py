@@ -8,7 +8,6 @@ scenarios' forms can be compared entry by entry."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -117,15 +116,12 @@ class StandardForm:
     a_index: np.ndarray
     a_value: np.ndarray
 
-    @property
-    def pattern(self) -> str:
-        """Digest of everything but the numbers: names, integrality and where the nonzeros are. Two forms
-        with the same pattern differ only in costs, bounds and coefficient values (updated in place)."""
-        h = hashlib.sha256()
-        h.update(repr((self.col_names, self.row_names, self.maximize)).encode())
-        for array in (self.integrality, self.a_start, self.a_index):
-            h.update(np.ascontiguousarray(array).tobytes())
-        return h.hexdigest()
+    def same_structure(self, other: "StandardForm") -> bool:
+        """Everything but the numbers is equal: names, sense, integrality and where the nonzeros are. Two
+        such forms differ only in costs, bounds and coefficient values (which can be changed in place)."""
+        return (self.maximize == other.maximize and self.col_names == other.col_names
+                and self.row_names == other.row_names and np.array_equal(self.integrality, other.integrality)
+                and np.array_equal(self.a_start, other.a_start) and np.array_equal(self.a_index, other.a_index))
 
 
 def _bound(x) -> float:

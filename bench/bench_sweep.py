@@ -1,0 +1,213 @@
+"""Sweep throughput: scenarios per second, rebuilding each scenario's model against changing one HiGHS model in
+place, against the floor of re-solving the same matrices with highspy alone; and scaling with workers.
+
+One Monte Carlo sweep per case (every source price and every ranged capex of a kept candidate drawn from the
+data's low/high ranges; energy prices correlated), the same scenarios for every method, measured in one run:
+
+- *rebuild*: ``optimizer.solve.solve`` per scenario (prepare, Pyomo model, APPSI load, HiGHS, results);
+- *in place*: ``optimizer.persistent.solve_in_place`` on one ``PersistentHighs`` (prepare, rows, push the
+  changed numbers, HiGHS, results) - what ``noregret sweep`` does in each worker;
+- *direct highspy*: the scenarios' standard forms computed beforehand (untimed); the timed loop only pushes
+  each scenario's changed numbers into one ``highspy.Highs`` and runs the same stages (a money-only second
+  stage when the first leaves a shortfall). This is the ceiling an in-place re-solve can reach;
+- *sweep, N workers*: ``noregret sweep`` end to end (``run_sweep``: scenario set-up, worker processes,
+  Parquet output) with 1 and with N workers, in place and rebuilt.
+
+Usage: python bench/bench_sweep.py [--cases cases/georgia.yaml ...] [--scenarios 24] [--sweep-scenarios 48]
+                                  [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import highspy
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from optimizer.errors import InputError  # noqa: E402
+from optimizer.loading import load_case  # noqa: E402
+from optimizer.model.build import build_row_model  # noqa: E402
+from optimizer.model.expressions import Row  # noqa: E402
+from optimizer.model.objective import cost_terms  # noqa: E402
+from optimizer.model.rows import standard_form  # noqa: E402
+from optimizer.persistent import PersistentHighs, solve_in_place  # noqa: E402
+from optimizer.prepare import prepare  # noqa: E402
+from optimizer.solve import solve  # noqa: E402
+from optimizer.sweep.paths import apply_settings, value_at  # noqa: E402
+from optimizer.sweep.run import run_sweep  # noqa: E402
+from optimizer.sweep.spec import load_sweep_spec, scenarios  # noqa: E402
+
+
+def ranged(loaded, path: str) -> bool:
+    try:
+        q = value_at(loaded, path)
+    except InputError:
+        return False
+    return q["low"] is not None and q["high"] is not None and q["high"] > q["low"]
+
+
+def monte_carlo_spec(case_path: Path, samples: int, seed: int) -> dict:
+    """Every ranged source price (correlated) and every ranged capex of a kept candidate."""
+    loaded = load_case(case_path)
+    prices = [p for p in (f"sources.{s.id}.price_usd_per_unit" for s in loaded.case.sources) if ranged(loaded, p)]
+    kept = prepare(loaded).candidates
+    capex = [p for p in (f"interventions.{i}.capex_usd_per_unit" for i in kept) if ranged(loaded, p)]
+    spec = {"case": str(case_path.resolve()), "monte_carlo": {
+        "samples": samples, "seed": seed, "distribution": "triangular", "parameters": prices + capex}}
+    if len(prices) > 1:
+        spec["monte_carlo"]["correlated"] = {"energy_prices": prices}
+    return spec
+
+
+def stage_form(loaded):
+    """The standard form ``solve_in_place`` gives HiGHS (with the free stage row last), its second-stage cost
+    vector and the shortfall columns (min_cost cases)."""
+    data = prepare(loaded)
+    rm = build_row_model(data)
+    if rm.objective_kind != "min_cost":
+        raise SystemExit("the direct-highspy baseline covers min_cost cases")
+    terms = [(1.0, rm.shortfall[t]) for t in rm.target_years]
+    if terms:
+        rm.stage_bound = rm.rows_of(None, lambda m: Row(terms, None, None))
+    form = standard_form(rm)
+    cost2 = np.zeros(len(form.col_names))
+    for coef, col in cost_terms(rm, data):
+        cost2[col.position] += coef
+    shortfall_cols = np.array([col.position for _, col in terms], dtype=int)
+    return form, cost2, shortfall_cols, data.case.solver
+
+
+def direct_highspy(prepared) -> tuple[float, float, list[float]]:
+    """Push each form's changed numbers into one Highs and solve (both stages); nothing else is timed."""
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    first, *_ = prepared[0]
+    n = len(first.col_names)
+    idx = np.arange(n, dtype=np.int32)
+    started = time.perf_counter()
+    h.passModel(n, len(first.row_names), len(first.a_value), 1, 1, 0.0, first.cost, first.col_lower,
+                first.col_upper, first.row_lower, first.row_upper, first.a_start, first.a_index, first.a_value,
+                first.integrality.astype(np.int32))
+    held_cost, held_lo, held_up, held_a = first.cost.copy(), first.row_lower.copy(), first.row_upper.copy(), \
+        first.a_value.copy()
+    objectives = []
+    for f, cost2, shortfall_cols, opts in prepared:
+        h.setOptionValue("time_limit", float(opts.time_limit_seconds))
+        h.setOptionValue("mip_rel_gap", float(opts.mip_rel_gap))
+        h.setOptionValue("random_seed", int(opts.random_seed))
+        changed = np.flatnonzero(f.cost != held_cost)
+        h.changeColsCost(len(changed), changed.astype(np.int32), f.cost[changed])
+        changed = np.flatnonzero((f.row_lower != held_lo) | (f.row_upper != held_up))
+        h.changeRowsBounds(len(changed), changed.astype(np.int32), f.row_lower[changed], f.row_upper[changed])
+        changed = np.flatnonzero(f.a_value != held_a)
+        cols = np.searchsorted(f.a_start, changed, side="right") - 1
+        for k, j in zip(changed.tolist(), cols.tolist()):
+            h.changeCoeff(int(f.a_index[k]), j, float(f.a_value[k]))
+        held_cost, held_lo, held_up, held_a = f.cost, f.row_lower.copy(), f.row_upper.copy(), f.a_value
+        h.clearSolver()
+        h.run()
+        x = np.array(h.getSolution().col_value)
+        objective = h.getInfo().objective_function_value
+        shortfall = float(x[shortfall_cols].sum()) if len(shortfall_cols) else 0.0
+        if shortfall > 1e-6:
+            row = len(f.row_names) - 1
+            cap = shortfall * (1 + 1e-9) + 1e-7
+            h.changeRowsBounds(1, np.array([row], dtype=np.int32), np.array([-np.inf]), np.array([cap]))
+            h.changeColsCost(n, idx, cost2)
+            h.clearSolver()
+            h.run()
+            held_cost, held_up = cost2, held_up.copy()
+            held_up[row] = cap
+        objectives.append(objective)
+    return time.perf_counter() - started, h.getRunTime(), objectives
+
+
+def timed_loop(solve_one, loaded_list) -> tuple[float, float, list[float]]:
+    started = time.perf_counter()
+    results = [solve_one(lc) for lc in loaded_list]
+    return time.perf_counter() - started, sum(r.timings["highs_seconds"] for r in results), \
+        [r.summary["objective_value"] for r in results]
+
+
+def sweep_rate(spec_file: Path, workers: int, rebuild: bool) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        run = run_sweep(spec_file, Path(tmp) / "out", workers=workers, progress=False, rebuild=rebuild)
+        seconds = time.perf_counter() - started
+    return run.solved_now / seconds
+
+
+def bench_case(case_path: Path, samples: int, sweep_samples: int, workers: int, seed: int) -> list[str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        spec_file = Path(tmp) / "spec.yaml"
+        spec_file.write_text(yaml.safe_dump(monte_carlo_spec(case_path, samples, seed)))
+        sweep_file = Path(tmp) / "sweep.yaml"  # longer, so that starting the worker processes is amortised
+        sweep_file.write_text(yaml.safe_dump(monte_carlo_spec(case_path, sweep_samples, seed)))
+        spec, _ = load_sweep_spec(spec_file)
+        base = load_case(case_path)
+        t0 = time.perf_counter()
+        loaded_list = [apply_settings(base, s.settings) for s in scenarios(spec, base)]
+        setup = (time.perf_counter() - t0) / samples
+        solve(loaded_list[0])  # warm-up: imports and first-call caches
+        rebuild = timed_loop(solve, loaded_list)
+        solver = PersistentHighs()
+        in_place = timed_loop(lambda lc: solve_in_place(lc, solver), loaded_list)
+        warm_solver = PersistentHighs(warm_start=True)
+        warm = timed_loop(lambda lc: solve_in_place(lc, warm_solver), loaded_list)
+        direct = direct_highspy([stage_form(lc) for lc in loaded_list])
+        rates = {w: {"in place": sweep_rate(sweep_file, w, False), "rebuild": sweep_rate(sweep_file, w, True)}
+                 for w in sorted({1, workers})}
+    agree = max(abs(a - b) / max(abs(a), 1.0) for a, b in zip(rebuild[2], in_place[2]))
+    rate = {name: samples / seconds for name, (seconds, _, _) in
+            {"rebuild": rebuild, "in place": in_place, "in place, stage 2 from stage 1's plan": warm,
+             "direct highspy": direct}.items()}
+    lines = [f"### {case_path.stem}: {samples} scenarios, {len(spec.monte_carlo.parameters)} parameters drawn",
+             "",
+             f"In place: {solver.counts.passed} model(s) passed to HiGHS, {solver.counts.in_place} scenarios changed in "
+             f"place ({solver.counts.changed_numbers / max(solver.counts.in_place, 1):.0f} numbers each on average: "
+             f"{solver.counts.by_kind}). Objective values, in place vs rebuilt: largest relative difference "
+             f"{agree:.1e}. Scenario set-up (apply the settings, validate the case): {setup * 1000:.1f} ms each, "
+             "not in the timings below.",
+             "",
+             "| method, 1 process | wall s | HiGHS s | scenarios / s | / direct highspy |",
+             "|---|---|---|---|---|"]
+    for name, (seconds, highs_s, _) in {"direct highspy": direct, "in place": in_place,
+                                        "in place, stage 2 from stage 1's plan": warm,
+                                        "rebuild": rebuild}.items():
+        lines.append(f"| {name} | {seconds:.2f} | {highs_s:.2f} | {rate[name]:.2f} | "
+                     f"{rate[name] / rate['direct highspy']:.2f} |")
+    lines += ["", f"noregret sweep end to end, {sweep_samples} scenarios:", "",
+              "| method | " + " | ".join(f"{w} worker(s), scenarios / s" for w in rates)
+              + f" | {workers} / 1 |", "|---" * (len(rates) + 2) + "|"]
+    for method in ("in place", "rebuild"):
+        cells = " | ".join(f"{rates[w][method]:.2f}" for w in rates)
+        lines.append(f"| {method} | {cells} | {rates[workers][method] / rates[1][method]:.2f} |")
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", nargs="*", type=Path,
+                        default=[ROOT / "cases" / "georgia.yaml", ROOT / "cases" / "tajikistan.yaml"])
+    parser.add_argument("--scenarios", type=int, default=24)
+    parser.add_argument("--sweep-scenarios", type=int, default=48)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    for case_path in args.cases:
+        print("\n".join(bench_case(case_path.resolve(), args.scenarios, args.sweep_scenarios, args.workers, args.seed)), flush=True)
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
