@@ -166,6 +166,17 @@ class PersistentHighs:
         return RunReport(outcome, np.array(h.getSolution().col_value))
 
 
+_PROCESS_SOLVERS: dict[str, PersistentHighs] = {}
+
+
+def process_solver(key: str) -> PersistentHighs:
+    """This process's HiGHS model for ``key`` (a case file): created on first use, then changed in place by
+    every scenario of that case the process solves (sweep and tornado workers)."""
+    if key not in _PROCESS_SOLVERS:
+        _PROCESS_SOLVERS[key] = PersistentHighs()
+    return _PROCESS_SOLVERS[key]
+
+
 def _copy(f: StandardForm) -> StandardForm:
     return StandardForm(f.col_names, f.row_names, f.cost.copy(), f.maximize, f.col_lower.copy(), f.col_upper.copy(),
                         f.integrality, f.row_lower.copy(), f.row_upper.copy(), f.a_start, f.a_index, f.a_value.copy())

@@ -7,9 +7,10 @@ import copy
 from dataclasses import dataclass
 
 from ..errors import SolverFailure
-from ..model import build_model
+from ..model.build import build_row_model
+from ..model.rows import standard_form
+from ..persistent import process_solver
 from ..prepare import ModelData
-from ..solve import make_solver, run_highs
 
 MAX_FACTOR = 10.0  # search capex up to 10x for selected interventions
 PRECISION = 0.03  # relative precision of the switching factor
@@ -41,16 +42,20 @@ SEARCH_MIP_GAP = 1e-4
 
 
 def _selected(data: ModelData, iid: str) -> bool | None:
-    m = build_model(data)
-    m.objective_kind = "switching"  # one stage: only whether iid is built matters
-    solver = make_solver(data)
-    solver.config.mip_gap = max(SEARCH_MIP_GAP, data.case.solver.mip_rel_gap)
-    solver.config.time_limit = min(SEARCH_TIME_LIMIT, data.case.solver.time_limit_seconds)
+    """Whether the optimum builds ``iid`` (one stage: only the selection matters), re-solved on this process's
+    HiGHS model changed in place: between two points of the search only ``iid``'s capex coefficients move."""
+    rm = build_row_model(data)
+    solver = process_solver("switching values")
+    solver.load(standard_form(rm))
+    options = data.case.solver.model_copy(update={
+        "mip_rel_gap": max(SEARCH_MIP_GAP, data.case.solver.mip_rel_gap),
+        "time_limit_seconds": min(SEARCH_TIME_LIMIT, data.case.solver.time_limit_seconds)})
     try:
-        run_highs(m, data, solver)
+        report = solver.run(options, data)
     except SolverFailure:
         return None
-    return any((m.build[iid, y].value or 0.0) > 1e-6 for y in data.candidates[iid].build_years)
+    rm.load_values(report.x)
+    return any((rm.build[iid, y].value or 0.0) > 1e-6 for y in data.candidates[iid].build_years)
 
 
 def switching_value(data: ModelData, iid: str, selected: bool) -> SwitchingValue:

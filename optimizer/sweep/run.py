@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem, SolverFailure
 from ..loading import load_case
-from ..persistent import PersistentHighs, solve_in_place
+from ..persistent import process_solver, solve_in_place
 from .paths import apply_settings
 from .spec import Scenario, load_sweep_spec, scenarios
 
@@ -59,16 +59,6 @@ def _base_case(case_path: str):
     return load_case(Path(case_path))
 
 
-_SOLVERS: dict[str, PersistentHighs] = {}
-
-
-def persistent_solver(case_path: str) -> PersistentHighs:
-    """This process's HiGHS model for a case (created on first use, then changed in place)."""
-    if case_path not in _SOLVERS:
-        _SOLVERS[case_path] = PersistentHighs()
-    return _SOLVERS[case_path]
-
-
 def solve_scenario(case_path: str, variant: str | None, scenario: Scenario,
                    rebuild: bool = False) -> tuple[dict, list[dict]]:
     """Solve one scenario; failures become a row with status 'error' (the sweep goes on)."""
@@ -78,7 +68,7 @@ def solve_scenario(case_path: str, variant: str | None, scenario: Scenario,
     try:
         loaded = apply_settings(_base_case(case_path), scenario.settings)
         result = solve(loaded, variant=variant) if rebuild else \
-            solve_in_place(loaded, persistent_solver(case_path), variant=variant)
+            solve_in_place(loaded, process_solver(case_path), variant=variant)
     except (InputError, SolverFailure) as err:
         detail = "; ".join(str(p) for p in err.problems) if isinstance(err, InputError) else f"{err.status}: {err}"
         row.update(status="error", error=f"{type(err).__name__}: {detail}"[:1000])

@@ -1,5 +1,6 @@
 """Tornado: which uncertain parameters move the plan's cost and final-year emissions most. Each parameter
-is set to its low and its high value in turn (all others central) and the case is re-solved."""
+is set to its low and its high value in turn (all others central) and the case is re-solved, on one HiGHS
+model per worker process changed in place (see :mod:`optimizer.persistent`)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import pandas as pd
 
 from ..errors import InputError, Problem, SolverFailure
 from ..loading import LoadedCase
+from ..persistent import process_solver, solve_in_place
 from ..prepare import prepare
-from ..solve import solve
 from .paths import apply_settings, value_at
 
 OUTCOMES = ("net_present_cost_usd", "final_year_emissions_tco2e")
@@ -36,7 +37,7 @@ def ranged_parameters(loaded: LoadedCase, variant: str | None = None) -> list[st
 
 def _outcomes(loaded: LoadedCase, variant: str | None, settings: dict) -> dict:
     try:
-        result = solve(apply_settings(loaded, settings), variant=variant)
+        result = solve_in_place(apply_settings(loaded, settings), process_solver(str(loaded.path)), variant=variant)
     except (InputError, SolverFailure):
         return {k: float("nan") for k in OUTCOMES}
     year = max(result.summary["target_years"]) if result.summary["target_years"] else int(result.pathway["year"].iloc[-1])
