@@ -32,7 +32,7 @@ from .model.objective import (
 from .model.rows import RowModel, StandardForm, standard_form
 from .prepare import ModelData, prepare
 from .schema.case import SolverOptions
-from .solve import SolveOutcome, _combine, _infeasible_message
+from .solve import SolveOutcome, combine_stages, infeasible_message
 
 STAGE_ROW = "stage_bound"
 """A row that is free in the first stage and bounds the second (the shortfall cap, or the abatement floor)."""
@@ -151,7 +151,7 @@ class PersistentHighs:
         model_status, info = h.getModelStatus(), h.getInfo()
         has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible
         if model_status in INFEASIBLE:
-            raise SolverFailure("infeasible", _infeasible_message(data))
+            raise SolverFailure("infeasible", infeasible_message(data))
         status = STATUS.get(model_status)
         if status is None or not has_plan:
             name = status or str(model_status).split(".")[-1]
@@ -233,11 +233,11 @@ def solve_in_place(loaded: LoadedCase, solver: PersistentHighs, variant: str | N
         second = solver.run(data.case.solver, data, start=first.x if solver.warm_start else None)
         rm.load_values(second.x)
         if rm.objective_kind == "max_abatement":
-            outcome = _combine(first.outcome, second.outcome, first.outcome.objective_value)
+            outcome = combine_stages(first.outcome, second.outcome, first.outcome.objective_value)
         else:
             penalty = data.case.target_rules.shortfall_penalty_usd_per_tco2e
             refined = second.outcome.objective_value + penalty * sum(shortfall_ledger(rm, data).values())
-            outcome = _combine(first.outcome, second.outcome, refined)
+            outcome = combine_stages(first.outcome, second.outcome, refined)
     t3 = time.perf_counter()
     result = extract_result(rm, data, outcome)
     t4 = time.perf_counter()

@@ -55,18 +55,18 @@ def run_highs(m: pyo.ConcreteModel, data: ModelData, solver: Highs | None = None
     kind = getattr(m, "objective_kind", None)
     if kind == "max_abatement":
         add_least_cost_stage(m, data, first.objective_value)
-        return _combine(first, _run_once(m, data, solver), first.objective_value)
+        return combine_stages(first, _run_once(m, data, solver), first.objective_value)
     shortfall = sum(shortfall_ledger(m, data).values()) if kind == "min_cost" else 0.0
     if shortfall > 0:
         add_cost_refinement_stage(m, data, shortfall)
         second = _run_once(m, data, solver)
         penalty = data.case.target_rules.shortfall_penalty_usd_per_tco2e
         refined = second.objective_value + penalty * sum(shortfall_ledger(m, data).values())
-        return _combine(first, second, refined)
+        return combine_stages(first, second, refined)
     return first
 
 
-def _combine(first: SolveOutcome, second: SolveOutcome, objective_value: float) -> SolveOutcome:
+def combine_stages(first: SolveOutcome, second: SolveOutcome, objective_value: float) -> SolveOutcome:
     """One outcome for a two-stage solve: the reported gap of the second stage measures what it refined."""
     return SolveOutcome(
         status=first.status if second.status == "optimal" else second.status,
@@ -92,7 +92,7 @@ def _run_once(m: pyo.ConcreteModel, data: ModelData, solver: Highs) -> SolveOutc
     elif tc in FEASIBLE_STOPS and has_plan:
         status = FEASIBLE_STOPS[tc]
     elif tc in (TerminationCondition.infeasible, TerminationCondition.infeasibleOrUnbounded):
-        raise SolverFailure("infeasible", _infeasible_message(data))
+        raise SolverFailure("infeasible", infeasible_message(data))
     elif tc in FEASIBLE_STOPS:
         raise SolverFailure(FEASIBLE_STOPS[tc],
                             f"HiGHS stopped ({FEASIBLE_STOPS[tc]}) after {solve_seconds:.1f} s without a feasible "
@@ -114,7 +114,7 @@ def _run_once(m: pyo.ConcreteModel, data: ModelData, solver: Highs) -> SolveOutc
     )
 
 
-def _infeasible_message(data: ModelData) -> str:
+def infeasible_message(data: ModelData) -> str:
     if data.case.target_rules.mode == "hard":
         return ("No plan meets the hard target pathway within the budgets and limits. Set "
                 "target_rules.mode: elastic to get the best plan and its shortfall by year.")

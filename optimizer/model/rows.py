@@ -62,9 +62,9 @@ class RowModel:
         self.columns: list[Col] = []
         self.kinds: list[str] = []
         self.bounds: list[tuple[float, float]] = []
-        for family in variable_families(data, sets):
+        for family in variable_families(data):
             cols = {}
-            for key in family.index:
+            for key in sets[family.index_set]:
                 cols[key] = Col(family.name, key, len(self.columns))
                 self.columns.append(cols[key])
                 self.kinds.append(family.kind(key))

@@ -15,10 +15,11 @@ INF = float("inf")
 
 @dataclass(frozen=True)
 class VariableFamily:
-    """An indexed variable: its index, and per key its kind (binary, integer, continuous) and bounds."""
+    """An indexed variable: the name of its index set, and per key its kind (binary, integer, continuous)
+    and bounds."""
 
     name: str
-    index: list
+    index_set: str
     kind: Callable[[object], str]
     bounds: Callable[[object], tuple[float, float]]
 
@@ -34,7 +35,7 @@ def index_sets(data: ModelData) -> dict[str, list]:
     }
 
 
-def variable_families(data: ModelData, sets: dict[str, list]) -> list[VariableFamily]:
+def variable_families(data: ModelData) -> list[VariableFamily]:
     """build[i,y] units built (integer where lumpy, bounded by the ramp), start[i,y] binary launch,
     spend[y] USD, pay[i,y,f] USD by financing source, shortfall[t] tCO2e (fixed to 0 in hard mode)."""
     c = data.candidates
@@ -42,13 +43,13 @@ def variable_families(data: ModelData, sets: dict[str, list]) -> list[VariableFa
     continuous = lambda key: "continuous"  # noqa: E731
     non_negative = lambda key: (0.0, INF)  # noqa: E731
     return [
-        VariableFamily("build", sets["build_index_set"],
+        VariableFamily("build", "build_index_set",
                        lambda key: "integer" if c[key[0]].integer else "continuous",
                        lambda key: (0.0, c[key[0]].ramp)),
-        VariableFamily("start", sets["start_index_set"], lambda key: "binary", lambda key: (0.0, 1.0)),
-        VariableFamily("spend", sets["decision_years"], continuous, non_negative),
-        VariableFamily("pay", sets["financing_index_set"], continuous, non_negative),
-        VariableFamily("shortfall", sets["target_years"], continuous,
+        VariableFamily("start", "start_index_set", lambda key: "binary", lambda key: (0.0, 1.0)),
+        VariableFamily("spend", "decision_years", continuous, non_negative),
+        VariableFamily("pay", "financing_index_set", continuous, non_negative),
+        VariableFamily("shortfall", "target_years", continuous,
                        non_negative if elastic else (lambda key: (0.0, 0.0))),
     ]
 
@@ -62,7 +63,7 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
     dims = {"build_index_set": 2, "start_index_set": 2, "financing_index_set": 3}
     for name, index in sets.items():
         setattr(m, name, pyo.Set(initialize=index, dimen=dims.get(name, 1), ordered=True))
-    for family in variable_families(data, sets):
+    for family in variable_families(data):
         def domain(_, *key, family=family):
             return DOMAINS[family.kind(key if len(key) > 1 else key[0])]
 
@@ -70,5 +71,4 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
             lo, hi = family.bounds(key if len(key) > 1 else key[0])
             return (lo, None if hi == INF else hi)
 
-        index = getattr(m, next(n for n, v in sets.items() if v is family.index))
-        setattr(m, family.name, pyo.Var(index, domain=domain, bounds=bounds))
+        setattr(m, family.name, pyo.Var(getattr(m, family.index_set), domain=domain, bounds=bounds))
