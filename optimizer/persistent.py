@@ -98,6 +98,8 @@ class PersistentHighs:
 
     def _update(self, f: StandardForm) -> None:
         held, h, by_kind = self.held, self.highs, self.counts.by_kind
+        if f.maximize != held.maximize:
+            h.changeObjectiveSense(highspy.ObjSense.kMaximize if f.maximize else highspy.ObjSense.kMinimize)
         changed = np.flatnonzero(f.cost != held.cost)
         if len(changed):
             h.changeColsCost(len(changed), changed.astype(np.int32), f.cost[changed])
@@ -190,6 +192,30 @@ def _stage_terms(rm: RowModel, data: ModelData) -> list:
     return []
 
 
+def scenario_form(data: ModelData, objective: str | None = None) -> tuple[RowModel, StandardForm]:
+    """The row model of one scenario and the first-stage form HiGHS is given: every family, the objective,
+    and last the stage row (free until a second stage bounds it)."""
+    rm = build_row_model(data, objective)
+    stage_terms = _stage_terms(rm, data)
+    if stage_terms:
+        setattr(rm, STAGE_ROW, rm.rows_of(None, lambda m: Row(stage_terms, None, None)))
+    return rm, standard_form(rm)
+
+
+def _second_stage_bounds(rm: RowModel, data: ModelData, first_objective: float) -> tuple[float, float] | None:
+    """Bounds of the stage row in the second stage (as ``abatement_floor`` / ``shortfall_cap`` in
+    ``model.objective``), or None when there is no second stage."""
+    if STAGE_ROW not in rm.families:  # nothing to bound: no target years, nothing to abate
+        return None
+    if rm.objective_kind == "max_abatement":
+        return first_objective - LEXICOGRAPHIC_TOLERANCE * max(abs(first_objective), 1.0), np.inf
+    if rm.objective_kind == "min_cost":
+        shortfall = sum(shortfall_ledger(rm, data).values())
+        if shortfall > 0:
+            return -np.inf, shortfall * (1 + SHORTFALL_TOLERANCE) + 1e-7
+    return None
+
+
 def _cost_vector(rm: RowModel, data: ModelData) -> np.ndarray:
     cost = np.zeros(rm.nvariables())
     for coef, col in cost_terms(rm, data):
@@ -206,29 +232,18 @@ def solve_in_place(loaded: LoadedCase, solver: PersistentHighs, variant: str | N
     t0 = time.perf_counter()
     data = prepare(loaded, variant)
     t1 = time.perf_counter()
-    rm = build_row_model(data, objective)
-    stage_terms = _stage_terms(rm, data)
-    if stage_terms:
-        rm.stage_bound = rm.rows_of(None, lambda m: Row(stage_terms, None, None))
-    form = standard_form(rm)
+    rm, form = scenario_form(data, objective)
     t2 = time.perf_counter()
     solver.load(form)
     first = solver.run(data.case.solver, data)
     rm.load_values(first.x)
     outcome = first.outcome
-    second_stage = None
-    if rm.objective_kind == "max_abatement":
-        best = first.outcome.objective_value
-        second_stage = (best - LEXICOGRAPHIC_TOLERANCE * max(abs(best), 1.0), float("inf"))
-    elif rm.objective_kind == "min_cost":
-        shortfall = sum(shortfall_ledger(rm, data).values())
-        if shortfall > 0:
-            second_stage = (-float("inf"), shortfall * (1 + SHORTFALL_TOLERANCE) + 1e-7)
+    second_stage = _second_stage_bounds(rm, data, first.outcome.objective_value)
     if second_stage is not None:
-        row = len(form.row_names) - 1
-        solver.set_row_bounds(row, *second_stage)
-        rm.stage_bound[None] = Row(stage_terms, None if second_stage[0] == -float("inf") else second_stage[0],
-                                   None if second_stage[1] == float("inf") else second_stage[1])
+        solver.set_row_bounds(len(form.row_names) - 1, *second_stage)  # the stage row is the last row
+        lower, upper = second_stage
+        rm.families[STAGE_ROW][None] = Row(rm.families[STAGE_ROW][None].terms, None if lower == -np.inf else lower,
+                                           None if upper == np.inf else upper)
         solver.set_objective(_cost_vector(rm, data), maximize=False)
         second = solver.run(data.case.solver, data, start=first.x if solver.warm_start else None)
         rm.load_values(second.x)

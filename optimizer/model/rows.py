@@ -117,9 +117,9 @@ class StandardForm:
     a_value: np.ndarray
 
     def same_structure(self, other: "StandardForm") -> bool:
-        """Everything but the numbers is equal: names, sense, integrality and where the nonzeros are. Two
-        such forms differ only in costs, bounds and coefficient values (which can be changed in place)."""
-        return (self.maximize == other.maximize and self.col_names == other.col_names
+        """Everything but the numbers is equal: names, integrality and where the nonzeros are. Two such forms
+        differ only in costs, bounds, coefficient values and the sense (all changed in place)."""
+        return (self.col_names == other.col_names
                 and self.row_names == other.row_names and np.array_equal(self.integrality, other.integrality)
                 and np.array_equal(self.a_start, other.a_start) and np.array_equal(self.a_index, other.a_index))
 
