@@ -12,6 +12,7 @@ run, and a model changed in place holds exactly the arrays a freshly passed one 
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ from .model.objective import (
     SHORTFALL_TOLERANCE,
     abatement_objective_terms,
     cost_terms,
+    stage_row_scale,
 )
 from .model.rows import RowModel, StandardForm, standard_form
 from .prepare import ModelData, prepare
@@ -37,14 +39,14 @@ from .solve import SolveOutcome, combine_stages, infeasible_message
 STAGE_ROW = "stage_bound"
 """A row that is free in the first stage and bounds the second (the shortfall cap, or the abatement floor)."""
 
-STATUS = {
-    highspy.HighsModelStatus.kOptimal: "optimal",
+FEASIBLE_STOPS = {  # the names optimizer.solve reports for the same stops
     highspy.HighsModelStatus.kTimeLimit: "time_limit",
     highspy.HighsModelStatus.kIterationLimit: "iteration_limit",
+    highspy.HighsModelStatus.kSolutionLimit: "iteration_limit",
     highspy.HighsModelStatus.kInterrupt: "interrupted",
-    highspy.HighsModelStatus.kSolutionLimit: "solution_limit",
 }
 INFEASIBLE = {highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible}
+OTHER_ENDS = {highspy.HighsModelStatus.kUnbounded: "unbounded"}  # anything else: "unknown"
 
 
 @dataclass
@@ -80,6 +82,7 @@ class PersistentHighs:
     def load(self, form: StandardForm) -> None:
         """Make HiGHS hold ``form``: in place when the structure matches, else a new model."""
         if self.held is None or not form.same_structure(self.held):
+            self.held = None  # if HiGHS refuses the new model, the next scenario passes its own anew
             self._pass(form)
             self.counts.passed += 1
         else:
@@ -134,6 +137,17 @@ class PersistentHighs:
         self.highs.changeRowsBounds(1, np.array([row], dtype=np.int32), np.array([lower]), np.array([upper]))
         self.held.row_lower[row], self.held.row_upper[row] = lower, upper
 
+    def scale_row(self, row: int, factor: float) -> None:
+        """Multiply a row's coefficients by ``factor`` (kept in the mirror: the next diff restores them)."""
+        if factor == 1.0:
+            return
+        held = self.held
+        held.a_value = held.a_value.copy()  # the form's own array stays as computed
+        for k in np.flatnonzero(held.a_index == row).tolist():
+            j = int(np.searchsorted(held.a_start, k, side="right") - 1)
+            held.a_value[k] *= factor
+            self.highs.changeCoeff(row, j, float(held.a_value[k]))
+
     # -- running ------------------------------------------------------------------------------------------
     def run(self, options: SolverOptions, data: ModelData, start: np.ndarray | None = None) -> RunReport:
         """Solve what HiGHS holds from a cleared state (``start``: a feasible MIP start); raise
@@ -152,13 +166,19 @@ class PersistentHighs:
         highs_seconds = h.getRunTime() - before
         model_status, info = h.getModelStatus(), h.getInfo()
         has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible
-        if model_status in INFEASIBLE:
+        if model_status == highspy.HighsModelStatus.kOptimal and has_plan:
+            status = "optimal"
+        elif model_status in FEASIBLE_STOPS and has_plan:
+            status = FEASIBLE_STOPS[model_status]
+        elif model_status in INFEASIBLE:
             raise SolverFailure("infeasible", infeasible_message(data))
-        status = STATUS.get(model_status)
-        if status is None or not has_plan:
-            name = status or str(model_status).split(".")[-1]
-            raise SolverFailure(name, f"HiGHS ended with '{name}' after {seconds:.1f} s and no usable plan"
-                                + ("; raise solver.time_limit_seconds" if status == "time_limit" else ""))
+        elif model_status in FEASIBLE_STOPS:
+            name = FEASIBLE_STOPS[model_status]
+            raise SolverFailure(name, f"HiGHS stopped ({name}) after {seconds:.1f} s without a feasible plan; "
+                                "raise solver.time_limit_seconds")
+        else:
+            name = OTHER_ENDS.get(model_status, "unknown")
+            raise SolverFailure(name, f"HiGHS ended with '{name}' and no usable plan")
         is_mip = bool(self.held.integrality.any())
         gap = float(info.mip_gap) if is_mip else 0.0
         bound = float(info.mip_dual_bound) if is_mip else float(info.objective_function_value)
@@ -168,15 +188,19 @@ class PersistentHighs:
         return RunReport(outcome, np.array(h.getSolution().col_value))
 
 
-_PROCESS_SOLVERS: dict[str, PersistentHighs] = {}
+_THREAD_SOLVERS = threading.local()
 
 
 def process_solver(key: str) -> PersistentHighs:
-    """This process's HiGHS model for ``key`` (a case file): created on first use, then changed in place by
-    every scenario of that case the process solves (sweep and tornado workers)."""
-    if key not in _PROCESS_SOLVERS:
-        _PROCESS_SOLVERS[key] = PersistentHighs()
-    return _PROCESS_SOLVERS[key]
+    """This thread's HiGHS model for ``key`` (a case file): created on first use, then changed in place by
+    every scenario of that case the thread solves (sweep, tornado and switching-value workers). One per
+    thread, so that a Dask worker running several threads never shares a model between two solves."""
+    solvers = getattr(_THREAD_SOLVERS, "by_key", None)
+    if solvers is None:
+        solvers = _THREAD_SOLVERS.by_key = {}
+    if key not in solvers:
+        solvers[key] = PersistentHighs()
+    return solvers[key]
 
 
 def _copy(f: StandardForm) -> StandardForm:
@@ -240,8 +264,10 @@ def solve_in_place(loaded: LoadedCase, solver: PersistentHighs, variant: str | N
     outcome = first.outcome
     second_stage = _second_stage_bounds(rm, data, first.outcome.objective_value)
     if second_stage is not None:
-        solver.set_row_bounds(len(form.row_names) - 1, *second_stage)  # the stage row is the last row
         lower, upper = second_stage
+        row, scale = form.row_names.index((STAGE_ROW, None)), stage_row_scale(upper if lower == -np.inf else lower)
+        solver.scale_row(row, scale)
+        solver.set_row_bounds(row, scale * lower, scale * upper)
         rm.families[STAGE_ROW][None] = Row(rm.families[STAGE_ROW][None].terms, None if lower == -np.inf else lower,
                                            None if upper == np.inf else upper)
         solver.set_objective(_cost_vector(rm, data), maximize=False)

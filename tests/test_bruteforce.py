@@ -12,6 +12,7 @@ from optimizer.model import build_model
 from optimizer.persistent import PersistentHighs, solve_in_place
 from optimizer.prepare import prepare
 from optimizer.solve import run_highs
+from optimizer.sweep.paths import apply_settings, value_at
 from optimizer.synthetic import RandomSpec, random_case
 
 from .bruteforce import solve_by_enumeration
@@ -51,8 +52,9 @@ def test_milp_matches_enumeration(seed):
 
 
 SHARED_SOLVER = PersistentHighs()
-"""One HiGHS model for every random case below, changed in place where the structure allows: the sweep's fast
-path, exercised across structures, objectives and infeasible cases in one sequence."""
+"""One HiGHS model for every random case below: each case is first solved with another discount rate (same
+structure, other numbers), then itself, changed in place. The sweep's fast path, exercised across structures,
+objectives, second stages and infeasible cases in one sequence."""
 
 
 def _least_cost_of(result) -> float:
@@ -68,11 +70,19 @@ def test_in_place_resolve_matches_enumeration(seed):
     objective = _objective_for(seed)
     loaded = random_case(_spec(seed), objective=objective)
     expected = solve_by_enumeration(prepare(loaded), objective)
+    neighbour = apply_settings(loaded, {"discount_rate": value_at(loaded, "discount_rate")["value"] + 0.02})
+    try:
+        solve_in_place(neighbour, SHARED_SOLVER, objective=objective)
+    except SolverFailure:
+        pass
+    in_place_before = SHARED_SOLVER.counts.in_place
     if not expected.feasible:
         with pytest.raises(SolverFailure):
             solve_in_place(loaded, SHARED_SOLVER, objective=objective)
+        assert SHARED_SOLVER.counts.in_place == in_place_before + 1
         return
     result = solve_in_place(loaded, SHARED_SOLVER, objective=objective)
+    assert SHARED_SOLVER.counts.in_place == in_place_before + 1  # changed in place, not passed anew
     value = result.summary["objective_value"]
     assert math.isclose(value, expected.objective, rel_tol=1e-6, abs_tol=1e-6), (seed, objective, value)
     if objective == "max_abatement":

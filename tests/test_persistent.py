@@ -4,7 +4,9 @@ passes a new model."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +18,7 @@ from optimizer.errors import SolverFailure
 from optimizer.loading import load_case
 from optimizer.model.build import build_model, build_row_model
 from optimizer.model.rows import standard_form
-from optimizer.persistent import PersistentHighs, scenario_form, solve_in_place
+from optimizer.persistent import PersistentHighs, process_solver, scenario_form, solve_in_place
 from optimizer.prepare import prepare
 from optimizer.solve import solve
 from optimizer.sweep.paths import apply_settings
@@ -84,27 +86,32 @@ def _lp_arrays(highs) -> dict:
             "value": np.array(lp.a_matrix_.value_), "sense": lp.sense_}
 
 
-def _scenarios():
-    base = load_case(GEORGIA)
+PRC = ROOT / "cases" / "prc.yaml"  # min_cost with a shortfall: every scenario has a second stage
+
+
+def _scenarios(case: Path = GEORGIA):
+    base = load_case(case)
     return [apply_settings(base, settings) for settings in (
         {},
         {"discount_rate": 0.09, "sources.grid_electricity.price_usd_per_unit": 0.14},
-        {"interventions.led_lighting_retrofit.capex_usd_per_unit": 180.0, "drivers.health_activity.annual_change": 0.05},
-    )]
+        {"interventions.led_lighting_retrofit.capex_usd_per_unit": 180.0, "discount_rate": 0.05},
+    )]  # numbers only: the structure (rows, columns, nonzeros) stays that of the base case
 
 
-@pytest.mark.parametrize("objective", ["min_cost", "max_abatement"])
-def test_in_place_updates_leave_highs_holding_the_fresh_arrays(objective):
+@pytest.mark.parametrize("case, objective", [(PRC, "min_cost"), (PRC, "max_abatement")],
+                         ids=["prc-min_cost", "prc-max_abatement"])
+def test_in_place_updates_leave_highs_holding_the_fresh_arrays(case, objective):
     """After scenarios with second stages (another objective and sense, a bounded stage row), loading another
     scenario in place gives HiGHS exactly the arrays a freshly passed model has (same order of nonzeros too),
     so the solve cannot depend on history."""
-    scenarios = _scenarios()
+    scenarios = _scenarios(case)
     solver = PersistentHighs()
     for loaded in scenarios + scenarios[:1]:
         solve_in_place(loaded, solver, objective=objective)
     _, form = scenario_form(prepare(scenarios[1]), objective)
     solver.load(form)  # what the next scenario does first
-    assert solver.counts.passed == 1 and solver.counts.in_place == 4 and solver.counts.changed_numbers > 0
+    assert solver.counts.passed == 1 and solver.counts.in_place == 4
+    assert solver.counts.by_kind["row_bounds"] >= 4  # every second stage's bound was undone
     fresh = PersistentHighs()
     fresh.load(form)
     ours, theirs = _lp_arrays(solver.highs), _lp_arrays(fresh.highs)
@@ -112,19 +119,49 @@ def test_in_place_updates_leave_highs_holding_the_fresh_arrays(objective):
         assert np.array_equal(ours[name], theirs[name]), name
 
 
-def test_in_place_plans_equal_rebuilt_plans_in_any_order():
-    scenarios = _scenarios()
-    rebuilt = [solve(loaded) for loaded in scenarios]
+@pytest.mark.parametrize("case, objective", [(GEORGIA, "min_cost"), (PRC, "min_cost"), (PRC, "max_abatement"),
+                                             (GEORGIA, "weighted")],
+                         ids=["georgia-min_cost", "prc-min_cost", "prc-max_abatement", "georgia-weighted"])
+def test_in_place_optima_equal_rebuilt_optima_in_any_order(case, objective):
+    scenarios = _scenarios(case)
+    rebuilt = [solve(loaded, objective=objective) for loaded in scenarios]
     for order in ([0, 1, 2], [2, 0, 1]):
         solver = PersistentHighs()
         for k in order:
-            ours = solve_in_place(scenarios[k], solver)
+            ours = solve_in_place(scenarios[k], solver, objective=objective)
             assert math.isclose(ours.summary["objective_value"], rebuilt[k].summary["objective_value"],
                                 rel_tol=1e-9)
-            assert ours.portfolio[["intervention", "start_year", "units"]].equals(
-                rebuilt[k].portfolio[["intervention", "start_year", "units"]])
+            # the plans may differ where optima tie, or within the MIP gap of a second stage; their cost may not
+            assert ours.summary["npv_usd"] == pytest.approx(rebuilt[k].summary["npv_usd"], rel=1e-6, abs=1.0)
             assert ours.summary["model_size"] == rebuilt[k].summary["model_size"]
             assert ours.summary["total_shortfall_tco2e"] == pytest.approx(rebuilt[k].summary["total_shortfall_tco2e"])
+        assert solver.counts.in_place == 2
+
+
+def test_threads_each_get_their_own_model():
+    """process_solver gives each thread its own HiGHS model (a Dask worker may run several threads)."""
+    base = load_case(GEORGIA)
+    scenarios = [apply_settings(base, {"discount_rate": r}) for r in (0.01, 0.03, 0.05, 0.07, 0.09, 0.11)]
+    expected = [solve_in_place(loaded, PersistentHighs()).summary["objective_value"] for loaded in scenarios]
+    with ThreadPoolExecutor(3) as pool:
+        got = list(pool.map(lambda lc: solve_in_place(lc, process_solver("threads test")).summary["objective_value"],
+                            scenarios))
+    assert got == expected
+
+
+def test_a_refused_model_does_not_spoil_the_next_scenario():
+    data = prepare(load_case(GEORGIA))
+    _, form = scenario_form(data)
+    broken = dataclasses.replace(form, col_names=[("other", 0)] + form.col_names[1:], a_value=form.a_value.copy())
+    broken.a_value[0] = 1e16  # HiGHS refuses coefficients this large
+    solver = PersistentHighs()
+    solver.load(form)
+    with pytest.raises(SolverFailure, match="refused"):
+        solver.load(broken)
+    result = solve_in_place(load_case(GEORGIA), solver)
+    assert solver.counts.passed == 2
+    assert math.isclose(result.summary["objective_value"], solve(load_case(GEORGIA)).summary["objective_value"],
+                        rel_tol=1e-9)
 
 
 def test_a_structure_change_passes_a_new_model():

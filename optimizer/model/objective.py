@@ -70,11 +70,26 @@ def abatement_objective_terms(m, data: ModelData) -> list[tuple[float, object]]:
     return terms + [(-penalty, m.shortfall[t]) for t in m.target_years]
 
 
+STAGE_ROW_MAGNITUDE = 1e3
+"""A second-stage row (``abatement_floor``, ``shortfall_cap``) is scaled so that its bound is at most this in
+magnitude. Unscaled, a national bound of 1e11 tonnes has a last-place rounding of 3e-5, beyond HiGHS's
+absolute feasibility tolerance (1e-7): a plan exactly on the bound then ends in a HiGHS solve error. Scaled,
+that tolerance is 1e-10 of the bound, inside the stage tolerances above and below."""
+
+
+def stage_row_scale(bound: float) -> float:
+    """Factor a second-stage row and its bound are multiplied by (see :data:`STAGE_ROW_MAGNITUDE`)."""
+    return min(1.0, STAGE_ROW_MAGNITUDE / abs(bound)) if bound else 1.0
+
+
 def add_least_cost_stage(m: pyo.ConcreteModel, data: ModelData, best_abatement: float) -> None:
     """Second stage of ``max_abatement`` (lexicographic): keep the stage-one abatement
-    (``abatement_floor``: objective >= best - tolerance) and minimise the net present cost among such plans."""
-    slack = LEXICOGRAPHIC_TOLERANCE * max(abs(best_abatement), 1.0)
-    m.abatement_floor = pyo.Constraint(expr=linear(abatement_objective_terms(m, data)) >= best_abatement - slack)
+    (``abatement_floor``: objective >= best - tolerance, scaled) and minimise the net present cost among such
+    plans."""
+    floor = best_abatement - LEXICOGRAPHIC_TOLERANCE * max(abs(best_abatement), 1.0)
+    k = stage_row_scale(floor)
+    terms = [(k * coef, var) for coef, var in abatement_objective_terms(m, data)]
+    m.abatement_floor = pyo.Constraint(expr=linear(terms) >= k * floor)
     m.objective.deactivate()
     m.least_cost_objective = pyo.Objective(expr=linear(cost_terms(m, data)), sense=pyo.minimize)
 
@@ -88,7 +103,8 @@ def add_cost_refinement_stage(m: pyo.ConcreteModel, data: ModelData, first_stage
     (``shortfall_cap``: total shortfall <= the first stage's) and minimise the net present cost alone, so
     the MIP gap measures money, not the penalty that dominates the first-stage objective."""
     cap = first_stage_shortfall * (1 + SHORTFALL_TOLERANCE) + 1e-7
-    m.shortfall_cap = pyo.Constraint(expr=linear([(1.0, m.shortfall[t]) for t in m.target_years]) <= cap)
+    k = stage_row_scale(cap)
+    m.shortfall_cap = pyo.Constraint(expr=linear([(k, m.shortfall[t]) for t in m.target_years]) <= k * cap)
     m.objective.deactivate()
     m.least_cost_objective = pyo.Objective(expr=linear(cost_terms(m, data)), sense=pyo.minimize)
 
