@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
                                        "LocalCluster of --workers processes")
     w.add_argument("--rebuild", action="store_true",
                    help="build the model anew for every scenario (default: each worker changes one HiGHS model "
-                        "in place; same optima, slower)")
+                        "in place; same results, slower)")
 
     rb = sub.add_parser("robust", help="how often each intervention is optimal across a sweep's scenarios")
     rb.add_argument("sweep_dir", type=Path, help="directory written by noregret sweep")

@@ -149,11 +149,14 @@ class PersistentHighs:
             self.highs.changeCoeff(row, j, float(held.a_value[k]))
 
     # -- running ------------------------------------------------------------------------------------------
-    def run(self, options: SolverOptions, data: ModelData, start: np.ndarray | None = None) -> RunReport:
-        """Solve what HiGHS holds from a cleared state (``start``: a feasible MIP start); raise
-        :class:`SolverFailure` when there is no usable plan."""
+    def run(self, options: SolverOptions, data: ModelData, start: np.ndarray | None = None,
+            clear: bool = True) -> RunReport:
+        """Solve what HiGHS holds (``start``: a feasible MIP start); raise :class:`SolverFailure` when there is
+        no usable plan. ``clear``: forget the previous run's basis and solution first (every scenario's first
+        stage, so that no scenario depends on another); a second stage keeps its own first stage's."""
         h = self.highs
-        h.clearSolver()
+        if clear:
+            h.clearSolver()
         h.setOptionValue("time_limit", float(options.time_limit_seconds))
         h.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
         h.setOptionValue("random_seed", int(options.random_seed))
@@ -271,7 +274,7 @@ def solve_in_place(loaded: LoadedCase, solver: PersistentHighs, variant: str | N
         rm.families[STAGE_ROW][None] = Row(rm.families[STAGE_ROW][None].terms, None if lower == -np.inf else lower,
                                            None if upper == np.inf else upper)
         solver.set_objective(_cost_vector(rm, data), maximize=False)
-        second = solver.run(data.case.solver, data, start=first.x if solver.warm_start else None)
+        second = solver.run(data.case.solver, data, start=first.x if solver.warm_start else None, clear=False)
         rm.load_values(second.x)
         if rm.objective_kind == "max_abatement":
             outcome = combine_stages(first.outcome, second.outcome, first.outcome.objective_value)

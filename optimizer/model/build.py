@@ -67,4 +67,5 @@ def build_row_model(data: ModelData, objective: str | None = None) -> RowModel:
         for add_family in CONSTRAINT_FAMILIES:
             add_family(rm, data)
         add_objective(rm, data, objective)
+        rm.order_columns_by_first_use()
     return rm

@@ -93,6 +93,26 @@ class RowModel:
         return sum(1 for rows in self.families.values() for row in rows.values()
                    if row.lower is not None or row.upper is not None)
 
+    def order_columns_by_first_use(self) -> None:
+        """Renumber the columns in the order the rows (family by family) and then the objective first use
+        them; unused columns last. This is the order Pyomo's APPSI interface gives HiGHS, so both paths hand
+        HiGHS the same matrix and HiGHS follows the same search (same plans, even where optima tie)."""
+        seen: dict[int, Col] = {}
+        for rows in self.families.values():
+            for row in rows.values():
+                for _, col in row.terms:
+                    seen.setdefault(id(col), col)
+        for _, col in self.objective.terms:
+            seen.setdefault(id(col), col)
+        for col in self.columns:
+            seen.setdefault(id(col), col)
+        order = [col.position for col in seen.values()]
+        self.columns = list(seen.values())
+        self.kinds = [self.kinds[k] for k in order]
+        self.bounds = [self.bounds[k] for k in order]
+        for position, col in enumerate(self.columns):
+            col.position = position
+
     def load_values(self, values) -> None:
         for col, v in zip(self.columns, values):
             col.value = float(v)
