@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from optimizer.errors import InputError  # noqa: E402
 from optimizer.loading import load_case  # noqa: E402
-from optimizer.model.objective import cost_terms  # noqa: E402
-from optimizer.persistent import PersistentHighs, scenario_form, solve_in_place  # noqa: E402
+from optimizer.model.objective import shortfall_cap  # noqa: E402
+from optimizer.persistent import PersistentHighs, cost_vector, scenario_form, solve_in_place  # noqa: E402
 from optimizer.prepare import prepare  # noqa: E402
 from optimizer.solve import solve  # noqa: E402
 from optimizer.sweep.paths import apply_settings, value_at  # noqa: E402
@@ -71,9 +71,7 @@ def stage_form(loaded):
     rm, form = scenario_form(data)
     if rm.objective_kind != "min_cost":
         raise SystemExit("the direct-highspy baseline covers min_cost cases")
-    cost2 = np.zeros(len(form.col_names))
-    for coef, col in cost_terms(rm, data):
-        cost2[col.position] += coef
+    cost2 = cost_vector(rm, data)
     shortfall_cols = np.array([rm.shortfall[t].position for t in rm.target_years], dtype=int)
     return form, cost2, shortfall_cols, data.case.solver, data.case.target_rules.shortfall_penalty_usd_per_tco2e
 
@@ -121,7 +119,7 @@ def direct_highspy(prepared) -> tuple[float, float, list[float]]:
         shortfall = float(x[shortfall_cols].sum()) if len(shortfall_cols) else 0.0
         if shortfall > 1e-6:
             row = len(f.row_names) - 1  # the stage row
-            cap = shortfall * (1 + 1e-9) + 1e-7
+            cap = shortfall_cap(shortfall)
             h.changeRowsBounds(1, np.array([row], dtype=np.int32), np.array([-np.inf]), np.array([cap]))
             h.changeColsCost(n, idx, cost2)
             h.clearSolver()

@@ -7,7 +7,7 @@ passed anew only when the structure differs (other rows or columns, or nonzeros 
 screened out, a longer lifetime, another variant).
 
 Results do not depend on which scenarios a process solved before: the solver state is cleared before every
-run, and a model changed in place holds exactly the arrays a freshly passed one would (same nonzero pattern).
+scenario, and a model changed in place holds exactly the arrays a freshly passed one would (same nonzero pattern).
 """
 
 from __future__ import annotations
@@ -24,13 +24,7 @@ from .loading import LoadedCase
 from .model.build import build_row_model
 from .model.expressions import Row
 from .model.limits import shortfall_ledger
-from .model.objective import (
-    LEXICOGRAPHIC_TOLERANCE,
-    SHORTFALL_TOLERANCE,
-    abatement_objective_terms,
-    cost_terms,
-    stage_row_scale,
-)
+from .model.objective import abatement_floor, abatement_objective_terms, cost_terms, shortfall_cap, stage_row_scale
 from .model.rows import RowModel, StandardForm, standard_form
 from .prepare import ModelData, prepare
 from .schema.case import SolverOptions
@@ -61,8 +55,12 @@ class UpdateCounts:
 
     passed: int = 0  # whole model handed to HiGHS (first scenario or a structure change)
     in_place: int = 0  # only changed numbers pushed
-    changed_numbers: int = 0  # costs + bounds + coefficients pushed in place, over all scenarios
     by_kind: dict = field(default_factory=lambda: {"cost": 0, "col_bounds": 0, "row_bounds": 0, "coefficients": 0})
+
+    @property
+    def changed_numbers(self) -> int:
+        """Costs, bounds and coefficients pushed in place, over all scenarios."""
+        return sum(self.by_kind.values())
 
 
 class PersistentHighs:
@@ -121,7 +119,6 @@ class PersistentHighs:
             for k, j in zip(changed.tolist(), cols.tolist()):
                 h.changeCoeff(int(f.a_index[k]), j, float(f.a_value[k]))
             by_kind["coefficients"] += len(changed)
-        self.counts.changed_numbers = sum(by_kind.values())
 
     def set_objective(self, cost: np.ndarray, maximize: bool) -> None:
         """Second-stage objective (kept in the mirror, so the next scenario's diff restores the first)."""
@@ -235,15 +232,16 @@ def _second_stage_bounds(rm: RowModel, data: ModelData, first_objective: float) 
     if STAGE_ROW not in rm.families:  # nothing to bound: no target years, nothing to abate
         return None
     if rm.objective_kind == "max_abatement":
-        return first_objective - LEXICOGRAPHIC_TOLERANCE * max(abs(first_objective), 1.0), np.inf
+        return abatement_floor(first_objective), np.inf
     if rm.objective_kind == "min_cost":
         shortfall = sum(shortfall_ledger(rm, data).values())
         if shortfall > 0:
-            return -np.inf, shortfall * (1 + SHORTFALL_TOLERANCE) + 1e-7
+            return -np.inf, shortfall_cap(shortfall)
     return None
 
 
-def _cost_vector(rm: RowModel, data: ModelData) -> np.ndarray:
+def cost_vector(rm: RowModel, data: ModelData) -> np.ndarray:
+    """Net present cost per column (the second stages' objective), in the row model's column order."""
     cost = np.zeros(rm.nvariables())
     for coef, col in cost_terms(rm, data):
         cost[col.position] += coef
@@ -273,7 +271,7 @@ def solve_in_place(loaded: LoadedCase, solver: PersistentHighs, variant: str | N
         solver.set_row_bounds(row, scale * lower, scale * upper)
         rm.families[STAGE_ROW][None] = Row(rm.families[STAGE_ROW][None].terms, None if lower == -np.inf else lower,
                                            None if upper == np.inf else upper)
-        solver.set_objective(_cost_vector(rm, data), maximize=False)
+        solver.set_objective(cost_vector(rm, data), maximize=False)
         second = solver.run(data.case.solver, data, start=first.x if solver.warm_start else None, clear=False)
         rm.load_values(second.x)
         if rm.objective_kind == "max_abatement":

@@ -91,7 +91,7 @@ def read_solution(m, data: ModelData):
             first_start[i] = y
     build = {}
     for (i, y) in m.build_index_set:
-        v = m.build[i, y].value or 0.0 if y >= first_start.get(i, y + 1) else 0.0
+        v = (m.build[i, y].value or 0.0) if y >= first_start.get(i, y + 1) else 0.0
         build[i, y] = float(round(v)) if data.candidates[i].integer else _clean(round(v, UNIT_DECIMALS))
     pay = {(i, y, f): _clean(m.pay[i, y, f].value or 0.0) for (i, y, f) in m.financing_index_set}
     shortfall = {t: _clean(v) for t, v in shortfall_ledger(m, data).items()}

@@ -8,6 +8,7 @@ import pyomo.environ as pyo
 
 from ..errors import SolverFailure
 from ..loading import LoadedCase
+from ..model.objective import shortfall_cap
 from ..prepare import ModelData
 from ..solve import solve
 from . import edits
@@ -51,7 +52,7 @@ def remaining_gap(loaded: LoadedCase, variant: str, gap: Gap) -> float:
 def _constrain_to_gap(m, gap: Gap) -> None:
     make_targets_hard(m, gap.years)
     for t, current in gap.others.items():
-        m.shortfall[t].setub(current * (1 + 1e-9) + 1e-7)
+        m.shortfall[t].setub(shortfall_cap(current))
 
 
 def least_extra_on_row(data: ModelData, family: str, index: tuple, gap: Gap) -> float | None:

@@ -82,11 +82,16 @@ def stage_row_scale(bound: float) -> float:
     return min(1.0, STAGE_ROW_MAGNITUDE / abs(bound)) if bound else 1.0
 
 
+def abatement_floor(best_abatement: float) -> float:
+    """Bound of ``abatement_floor``: the stage-one optimum less :data:`LEXICOGRAPHIC_TOLERANCE`."""
+    return best_abatement - LEXICOGRAPHIC_TOLERANCE * max(abs(best_abatement), 1.0)
+
+
 def add_least_cost_stage(m: pyo.ConcreteModel, data: ModelData, best_abatement: float) -> None:
     """Second stage of ``max_abatement`` (lexicographic): keep the stage-one abatement
     (``abatement_floor``: objective >= best - tolerance, scaled) and minimise the net present cost among such
     plans."""
-    floor = best_abatement - LEXICOGRAPHIC_TOLERANCE * max(abs(best_abatement), 1.0)
+    floor = abatement_floor(best_abatement)
     k = stage_row_scale(floor)
     terms = [(k * coef, var) for coef, var in abatement_objective_terms(m, data)]
     m.abatement_floor = pyo.Constraint(expr=linear(terms) >= k * floor)
@@ -98,11 +103,17 @@ SHORTFALL_TOLERANCE = 1e-9
 """Second stage of elastic ``min_cost``: total shortfall may exceed the first stage's by this (relative)."""
 
 
+def shortfall_cap(shortfall: float) -> float:
+    """A shortfall that a later solve may not exceed: ``shortfall`` plus :data:`SHORTFALL_TOLERANCE` (and
+    1e-7 t, for a shortfall of zero)."""
+    return shortfall * (1 + SHORTFALL_TOLERANCE) + 1e-7
+
+
 def add_cost_refinement_stage(m: pyo.ConcreteModel, data: ModelData, first_stage_shortfall: float) -> None:
     """Second stage of elastic ``min_cost`` when the first left a shortfall: keep that shortfall
     (``shortfall_cap``: total shortfall <= the first stage's) and minimise the net present cost alone, so
     the MIP gap measures money, not the penalty that dominates the first-stage objective."""
-    cap = first_stage_shortfall * (1 + SHORTFALL_TOLERANCE) + 1e-7
+    cap = shortfall_cap(first_stage_shortfall)
     k = stage_row_scale(cap)
     m.shortfall_cap = pyo.Constraint(expr=linear([(k, m.shortfall[t]) for t in m.target_years]) <= k * cap)
     m.objective.deactivate()
