@@ -16,6 +16,18 @@ if TYPE_CHECKING:
     from .loading import Library
 
 COUNTRY_BASIS = "country"
+MAX_HORIZON_YEARS = 100
+"""Longest roadmap accepted: the horizon ends at most a century after the base year."""
+
+
+def duplicates(file: str, path: str, values, what: str) -> list[Problem]:
+    """One problem per repeated entry of ``values`` (ids or plain strings), at ``path[k]``."""
+    out, seen = [], set()
+    for k, v in enumerate(values):
+        if v in seen:
+            out.append(Problem(file, f"{path}[{k}]", v, f"each {what} only once in this list"))
+        seen.add(v)
+    return out
 
 
 # --------------------------------------------------------------------------- library checks
@@ -36,7 +48,8 @@ def check_vocabulary_ids_unique(lib: Library) -> list[Problem]:
 
 
 def check_gases(lib: Library) -> list[Problem]:
-    """Gas sources name a gas of gwp.yaml and have an activity unit; gas ids are unique."""
+    """Gas sources name a gas of gwp.yaml and have an activity unit (gas ids are unique: see
+    :func:`check_gas_ids_unique`)."""
     file = str(lib.root / "vocabulary.yaml")
     out = []
     for k, src in enumerate(lib.vocabulary.sources):
@@ -48,6 +61,19 @@ def check_gases(lib: Library) -> list[Problem]:
         if src.activity_unit is None:
             out.append(Problem(file, f"sources[{src.id}].activity_unit", None,
                                "an activity unit (the gas mass is given per activity unit)"))
+    return out
+
+
+def check_gas_ids_unique(lib: Library) -> list[Problem]:
+    return duplicates(str(lib.root / "gwp.yaml"), "gases", lib.gas_ids, "gas id")
+
+
+def check_intervention_lists_unique(lib: Library) -> list[Problem]:
+    """Prerequisites and KPIs are not listed twice."""
+    out = []
+    for iid, item in lib.interventions.items():
+        out += duplicates(lib.file_of[iid], f"interventions[{iid}].prerequisites", item.prerequisites, "prerequisite")
+        out += duplicates(lib.file_of[iid], f"interventions[{iid}].kpis", item.kpis, "KPI")
     return out
 
 
@@ -153,7 +179,9 @@ def check_prerequisites_acyclic(lib: Library) -> list[Problem]:
 
 LIBRARY_CHECKS = (
     check_vocabulary_ids_unique,
+    check_gas_ids_unique,
     check_gases,
+    check_intervention_lists_unique,
     check_effect_sources_known,
     check_share_fractions_at_most_one,
     check_potential_basis_known,
@@ -182,6 +210,9 @@ def check_years(case: Case, file: str, lib: Library) -> list[Problem]:
     if case.horizon_end_year < w.last_year:
         out.append(Problem(file, "horizon_end_year", case.horizon_end_year,
                            f"a year at or after decision_window.last_year {w.last_year}"))
+    if case.horizon_end_year > case.base_year + MAX_HORIZON_YEARS:
+        out.append(Problem(file, "horizon_end_year", case.horizon_end_year,
+                           f"a year at most {MAX_HORIZON_YEARS} years after base_year {case.base_year}"))
     return out
 
 
@@ -320,7 +351,9 @@ def check_budget(case: Case, file: str, lib: Library) -> list[Problem]:
         out += _missing_years(file, "budget.total_usd_by_year.by_year", case.budget.total_usd_by_year.by_year, w)
     sources = [("budget.financing", f) for f in case.budget.financing]
     for vname, variant in case.variants.items():
-        sources += [(f"variants[{vname}].additional_financing", f) for f in variant.additional_financing]
+        where = f"variants[{vname}].additional_financing"
+        sources += [(where, f) for f in variant.additional_financing]
+        out += duplicates(file, where, [f.id for f in variant.additional_financing], "financing source id")
     base_ids = {f.id for f in case.budget.financing}
     seen_base: set[str] = set()
     for where, fin in sources:
@@ -333,6 +366,8 @@ def check_budget(case: Case, file: str, lib: Library) -> list[Problem]:
             out.append(Problem(file, f"{p}.id", fin.id, "an id not already used in budget.financing"))
         out += _series_years(file, f"{p}.envelope_usd_by_year.by_year", fin.envelope_usd_by_year.by_year,
                              w.first_year, w.last_year, "the decision window")
+        out += duplicates(file, f"{p}.eligible_interventions", fin.eligible_interventions or [], "intervention")
+        out += duplicates(file, f"{p}.eligible_families", fin.eligible_families or [], "family")
         for k, iid in enumerate(fin.eligible_interventions or []):
             if iid not in lib.interventions:
                 out.append(Problem(file, f"{p}.eligible_interventions[{k}]", iid, "an intervention id of the library"))
@@ -356,6 +391,9 @@ def check_resources(case: Case, file: str, lib: Library) -> list[Problem]:
         out += _series_years(file, f"{p}.limit_by_year.by_year", res.limit_by_year.by_year, w.first_year,
                              w.last_year, "the decision window")
         out += _missing_years(file, f"{p}.limit_by_year.by_year", res.limit_by_year.by_year, w)
+        negative = {y: v for y, v in res.limit_by_year.by_year.items() if v < 0}
+        if negative:
+            out.append(Problem(file, f"{p}.limit_by_year", negative, "limits of 0 or more"))
     return out
 
 
@@ -408,7 +446,7 @@ def check_variants(case: Case, file: str, lib: Library) -> list[Problem]:
 
 
 def check_overrides(case: Case, file: str, lib: Library) -> list[Problem]:
-    out = []
+    out = duplicates(file, "overrides.exclude", case.overrides.exclude, "intervention")
     for k, iid in enumerate(case.overrides.exclude):
         if iid not in lib.interventions:
             out.append(Problem(file, f"overrides.exclude[{k}]", iid, "an intervention id of the library"))

@@ -26,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
     p.add_argument("--version", action="version", version=f"noregret {__version__}")
+    p.add_argument("--strict", action="store_true",
+                   help="refuse legal but implausible values (printed as warnings otherwise) as input errors")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     s = sub.add_parser("solve", help="solve a case and write the result tables")
@@ -100,7 +102,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .plausibility import use_command_line_policy
+
     args = _parser().parse_args(argv)
+    use_command_line_policy(strict=args.strict)
     commands = {"validate": lambda a: _validate(a.paths), "batch": _batch, "sweep": _sweep, "robust": _robust,
                 "tornado": _tornado, "explain": _explain, "alternatives": _alternatives, "report": _report,
                 "solve": _solve}

@@ -27,8 +27,25 @@ ROOTS = [("Country case file (`cases/*.yaml`)", Case),
          ("Sweep specification (work in progress: scenarios are generated, not yet run)", SweepSpec)]
 
 
+_BOUNDS = (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"), ("min_length", "length >="),
+           ("max_length", "length <="))
+
+
+def _bounds_text(metadata) -> str:
+    """Human text of pydantic's ``Field(ge=..., le=..., max_length=...)`` bounds, if any."""
+    parts = []
+    for meta in metadata:
+        parts += [_bounds_text(getattr(meta, "metadata", []))] if hasattr(meta, "metadata") else []
+        for attr, sign in _BOUNDS:
+            value = getattr(meta, attr, None)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and type(meta).__name__ != "FieldInfo":
+                parts.append(f"{sign} {value:g}")
+    return ", ".join(p for p in parts if p)
+
+
 def _constraint_text(metadata) -> str:
-    """Human text of a range validator (``schema.base.bounded``) or a pattern, if any."""
+    """Human text of a range validator (``schema.base.bounded``), bounds or a pattern, if any."""
+    bounds = _bounds_text(metadata)
     for meta in metadata:
         fn = getattr(meta, "func", None)
         for cell in (getattr(fn, "__closure__", None) or ()):
@@ -37,7 +54,7 @@ def _constraint_text(metadata) -> str:
         pattern = getattr(meta, "pattern", None)
         if pattern:
             return f"matching `{pattern}`"
-    return ""
+    return bounds
 
 
 def _type_name(tp) -> str:

@@ -8,14 +8,22 @@ for user mistakes.
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
 from typing import Any
 
 _MAX_VALUE_CHARS = 80
 
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel = 3
+_SHORT.maxdict = _SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxset = 6
+_SHORT.maxstring = _SHORT.maxother = _MAX_VALUE_CHARS
+
 
 def _show(value: Any) -> str:
-    text = repr(value)
+    """A short rendering of any value, bounded before it is built (a huge or self-similar value costs no more
+    than a small one)."""
+    text = _SHORT.repr(value)
     if len(text) > _MAX_VALUE_CHARS:
         text = text[: _MAX_VALUE_CHARS - 3] + "..."
     return text

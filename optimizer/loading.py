@@ -14,7 +14,7 @@ from .errors import InputError, Problem
 from .schema import Case, FamilyFile, Group, Intervention, Vocabulary
 from .schema.library import Gas, GwpFile
 from .validation import parse_model
-from .yaml_io import read_yaml_mapping
+from .yaml_io import read_text, read_yaml_mapping
 
 VOCABULARY_FILE = "vocabulary.yaml"
 GWP_FILE = "gwp.yaml"
@@ -35,6 +35,8 @@ class Library:
     group_file: dict[str, str]
     digest: str
     gases: dict[str, Gas] = field(default_factory=dict)
+    gas_ids: tuple[str, ...] = ()
+    """Gas ids in the order of ``gwp.yaml`` (repeats kept, so the checks can name them)."""
 
     def source_type(self, source_id: str):
         return next((s for s in self.vocabulary.sources if s.id == source_id), None)
@@ -48,14 +50,26 @@ class LoadedCase:
     path: Path
     library: Library
     digest: str = field(default="")
+    warnings: tuple = ()
+    """Plausibility warnings (:class:`~optimizer.plausibility.Caution`): legal values that look like slips."""
 
 
 def _sha256(paths: list[Path]) -> str:
     h = hashlib.sha256()
     for p in paths:
         h.update(p.name.encode())
-        h.update(p.read_bytes())
+        h.update(read_text(p).encode())
     return h.hexdigest()
+
+
+def _family_paths(root: Path) -> list[Path]:
+    """The library's action-family files; an unreadable folder is an input error naming it."""
+    try:
+        return sorted(p for p in root.glob("*.yaml") if p.name not in SPECIAL_FILES)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError([Problem(str(root), "", f"<cannot be listed: {reason}>",
+                                  "a readable intervention library directory")]) from None
 
 
 def load_library(root: Path | str) -> Library:
@@ -65,7 +79,7 @@ def load_library(root: Path | str) -> Library:
         raise InputError([Problem(str(root), "", "<not a directory>", "an intervention library directory")])
     vocab_path = root / VOCABULARY_FILE
     gwp_path = root / GWP_FILE
-    family_paths = sorted(p for p in root.glob("*.yaml") if p.name not in SPECIAL_FILES)
+    family_paths = _family_paths(root)
     problems: list[Problem] = []
     if not vocab_path.is_file():
         problems.append(Problem(str(vocab_path), "", "<missing file>", "the library's source vocabulary"))
@@ -150,6 +164,7 @@ def assemble_library(
         group_file=group_file,
         digest=digest,
         gases={g.id: g for g in gases or []},
+        gas_ids=tuple(g.id for g in gases or []),
     )
     check_library(library)
     return library
@@ -177,10 +192,7 @@ def load_case(path: Path | str, library: Library | None = None, library_cache: d
     data = read_yaml_mapping(path)
     case = parse_model(Case, data, str(path))
     if library is None:
-        lib_root = (path.parent / case.library).resolve() if case.library else DEFAULT_LIBRARY
-        if case.library and not lib_root.is_dir():
-            raise InputError([Problem(str(path), "library", case.library,
-                                      f"a library directory relative to the case file ({lib_root} does not exist)")])
+        lib_root = _library_root(path, case.library)
         if library_cache is not None and lib_root in library_cache:
             library = library_cache[lib_root]
         else:
@@ -188,8 +200,23 @@ def load_case(path: Path | str, library: Library | None = None, library_cache: d
             if library_cache is not None:
                 library_cache[lib_root] = library
     check_case(case, str(path), library)
-    digest = hashlib.sha256(path.read_bytes() + library.digest.encode()).hexdigest()
-    return LoadedCase(case=case, path=path, library=library, digest=digest)
+    digest = hashlib.sha256(read_text(path).encode() + library.digest.encode()).hexdigest()
+    return _with_warnings(LoadedCase(case=case, path=path, library=library, digest=digest))
+
+
+def _library_root(case_path: Path, library: str | None) -> Path:
+    """The library directory a case names (relative to the case file), or the bundled one."""
+    if not library:
+        return DEFAULT_LIBRARY
+    try:
+        root = (case_path.parent / library).resolve()
+        if root.is_dir():
+            return root
+        reason = f"{root} does not exist or is not a directory"
+    except (OSError, RuntimeError, ValueError) as exc:  # symlink loop, NUL byte, ...
+        reason = f"{library} cannot be resolved: {exc}"
+    raise InputError([Problem(str(case_path), "library", library,
+                              f"a library directory relative to the case file ({reason})")])
 
 
 def case_from_dict(data: dict, library: Library, name: str = "<case>") -> LoadedCase:
@@ -200,4 +227,15 @@ def case_from_dict(data: dict, library: Library, name: str = "<case>") -> Loaded
     case = parse_model(Case, data, name)
     check_case(case, name, library)
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode() + library.digest.encode())
-    return LoadedCase(case=case, path=Path(name), library=library, digest=digest.hexdigest())
+    return _with_warnings(LoadedCase(case=case, path=Path(name), library=library, digest=digest.hexdigest()))
+
+
+def _with_warnings(loaded: LoadedCase) -> LoadedCase:
+    """Attach the plausibility warnings and hand them to the process's policy (print, refuse or keep)."""
+    from dataclasses import replace
+
+    from . import plausibility
+
+    warnings = plausibility.plausibility_warnings(loaded)
+    plausibility.policy.handle(warnings)
+    return replace(loaded, warnings=warnings)

@@ -333,6 +333,8 @@ def _summary(m, data: ModelData, outcome, portfolio: pd.DataFrame, pathway: pd.D
         "candidates_excluded": sum(1 for r in data.screening if r.status != "kept"),
         "model_size": {"variables": m.nvariables(), "constraints": m.nconstraints(),
                        "binaries": len(m.start_index_set)},
+        "warnings": [{"file": w.file, "path": w.path, "value": str(w.value), "warning": w.why}
+                     for w in data.loaded.warnings],
         "metadata": {
             "versions": _versions(),
             "input_sha256": data.loaded.digest,

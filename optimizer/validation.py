@@ -38,6 +38,8 @@ def _problem(model: type[BaseModel], data: Any, err: dict, file: str) -> Problem
         return Problem(file, path, loc[-1] if loc else value, _unknown_key_hint(node_model, loc))
     if kind in ("model_type", "dict_type", "model_attributes_type") and isinstance(value, (int, float)):
         return Problem(file, path, value, _PROVENANCE_HINT)
+    if isinstance(value, dict) and "value" in value and kind == "value_error":
+        value = {k: value[k] for k in ("value", "low", "high") if k in value}  # the numbers, not the citation
     message = err.get("msg", "a valid value")
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]

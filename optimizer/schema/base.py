@@ -17,6 +17,35 @@ IDENTIFIER_PATTERN = r"^[a-z][a-z0-9_]*$"
 Identifier = Annotated[str, Field(pattern=IDENTIFIER_PATTERN, max_length=64)]
 """Lower-case snake_case identifier (letters, digits, underscores; starts with a letter)."""
 
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""Calendar years accepted anywhere (reference years of national targets go back to 1990)."""
+
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+"""A calendar year, 1900-2200 (a whole number: booleans and decimals are not years)."""
+
+MAX_MAGNITUDE = 1e15
+"""Largest absolute value of any number in the inputs: no field's unit makes a larger value sensible (the
+world's annual emissions are about 5e10 tCO2e, its GDP about 1e14 USD)."""
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+"""A display name: 1-200 characters."""
+
+Text = Annotated[str, Field(max_length=20_000)]
+"""Free text (descriptions, methods, citations): at most 20,000 characters."""
+
+Complexity = Annotated[int, Field(ge=1, le=3)]
+"""Implementation complexity: 1 quick win, 2 moderate, 3 needs project preparation (a whole number)."""
+
+Scope = Annotated[int, Field(ge=1, le=3)]
+"""GHG Protocol scope: 1, 2 or 3 (a whole number)."""
+
+
+def _check_magnitude(label: str, v: float) -> None:
+    if not math.isfinite(v):
+        raise ValueError(f"a finite number (the {label} is {v})")
+    if abs(v) > MAX_MAGNITUDE:
+        raise ValueError(f"a number of at most {MAX_MAGNITUDE:g} in size (the {label} is {v:g})")
+
 
 class Strict(BaseModel):
     """Base of every input model: unknown keys rejected, no type coercion, immutable."""
@@ -34,9 +63,9 @@ class Strict(BaseModel):
 class Provenance(Strict):
     """Where a number comes from: exactly one of ``source`` or ``estimate``."""
 
-    source: str | None = None
+    source: Text | None = None
     """Citation for the value (publication, data set, page); required unless ``estimate`` is given."""
-    estimate: str | None = None
+    estimate: Text | None = None
     """Why and how the value was estimated, when no source supports it; required unless ``source`` is given."""
 
     @model_validator(mode="after")
@@ -62,7 +91,7 @@ class Quantity(Provenance):
     """A number with its provenance and an optional uncertainty range."""
 
     value: float
-    """Central value, in the unit named by the field that holds this quantity."""
+    """Central value, in the unit named by the field that holds this quantity; finite and at most 1e15 in size."""
     low: float | None = None
     """Low end of the plausible range (same unit); used by sensitivity sweeps."""
     high: float | None = None
@@ -70,6 +99,9 @@ class Quantity(Provenance):
 
     @model_validator(mode="after")
     def _range_brackets_value(self):
+        for label in ("value", "low", "high"):
+            if getattr(self, label) is not None:
+                _check_magnitude(label, getattr(self, label))
         if self.low is not None and self.low > self.value:
             raise ValueError(f"low ({self.low}) must not exceed value ({self.value})")
         if self.high is not None and self.high < self.value:
@@ -80,8 +112,14 @@ class Quantity(Provenance):
 class YearSeries(Provenance):
     """Numbers by calendar year with one provenance for the series."""
 
-    by_year: dict[int, float] = Field(min_length=1)
+    by_year: dict[Year, float] = Field(min_length=1)
     """Value per calendar year, in the unit named by the field that holds this series."""
+
+    @model_validator(mode="after")
+    def _finite_values(self):
+        for year, v in self.by_year.items():
+            _check_magnitude(f"value for {year}", v)
+        return self
 
 
 def bounded(

@@ -9,7 +9,12 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 from .base import (
+    Complexity,
     Identifier,
+    Name,
+    Scope,
+    Text,
+    Year,
     NonNegative,
     Positive,
     PositiveFraction,
@@ -23,11 +28,14 @@ from .library import ActionFamily, Effect
 
 Percent = quantity_in(-100.0, 100.0)
 
+MAX_INDEX = 1000.0
+"""Largest index of a path relative to its base year (base year = 1)."""
+
 
 class Country(Strict):
     """The country the case plans for."""
 
-    name: str
+    name: Name
     """Display name."""
     iso3: str = Field(pattern=r"^[A-Z]{3}$")
     """ISO 3166-1 alpha-3 code."""
@@ -39,20 +47,20 @@ class BaselineReference(Provenance):
     """The top-down estimate the inventory was split from, so the split can be checked: the sources must
     add up to ``total_tco2e`` and reproduce ``scope_shares``."""
 
-    method: str
+    method: Text
     """How the total and the split were estimated (e.g. health spending x intensity tier, hotspot shares)."""
-    total_tco2e: float = Field(gt=0)
+    total_tco2e: float = Field(gt=0, le=1e10)
     """Total base-year health-sector emissions; tCO2e per year."""
-    scope_shares: dict[Literal[1, 2, 3], float] = Field(min_length=3, max_length=3)
+    scope_shares: dict[Scope, Annotated[float, Field(ge=0, le=1)]] = Field(min_length=3, max_length=3)
     """Intended share of the total in each scope (1, 2, 3); fractions adding up to 1."""
 
 
 class DecisionWindow(Strict):
     """Years in which interventions may start and units may be built."""
 
-    first_year: int
+    first_year: Year
     """First year of decisions (e.g. 2026)."""
-    last_year: int
+    last_year: Year
     """Last year of decisions (e.g. 2030)."""
 
     @model_validator(mode="after")
@@ -75,12 +83,17 @@ class Path(Strict):
     def _exactly_one(self):
         if (self.annual_change is None) == (self.index_by_year is None):
             raise ValueError("give exactly one of 'annual_change' or 'index_by_year'")
-        if self.annual_change is not None and self.annual_change.value <= -1.0:
-            raise ValueError(f"annual_change {self.annual_change.value} must be above -1 (-100 %/yr)")
+        change = self.annual_change
+        if change is not None:
+            for label, v in (("value", change.value), ("low", change.low), ("high", change.high)):
+                if v is not None and not -1.0 < v <= 1.0:
+                    hint = f" ({v:g} reads as {v:.0%}/yr: was {v:g} % meant, i.e. {v / 100:g}?)" if v > 1.0 else ""
+                    raise ValueError(f"an annual_change {label} above -1 and at most 1, a fraction per year "
+                                     f"(0.05 = +5 %/yr){hint}")
         if self.index_by_year is not None:
-            bad = {y: v for y, v in self.index_by_year.by_year.items() if v < 0}
+            bad = {y: v for y, v in self.index_by_year.by_year.items() if v < 0 or v > MAX_INDEX}
             if bad:
-                raise ValueError(f"index values must not be negative: {bad}")
+                raise ValueError(f"index values from 0 to {MAX_INDEX:g} (base year = 1): {bad}")
         return self
 
 
@@ -89,7 +102,7 @@ class Source(Strict):
 
     id: Identifier
     """Source id from the library's ``vocabulary.yaml`` (which fixes its scope and activity unit)."""
-    emissions_tco2e: NonNegative | None = None
+    emissions_tco2e: quantity_in(0.0, 1e10) | None = None
     """Base-year emissions of this source; tCO2e per year. Required, except for gas sources (vocabulary
     ``gas``), whose emissions follow from the activity and the case's GWP set."""
     activity: NonNegative | None = None
@@ -113,11 +126,11 @@ class Phase(Strict):
 
     id: Identifier
     """Identifier that interventions name in ``phase``."""
-    name: str
+    name: Name
     """Display name (e.g. ``Quick wins``)."""
-    first_start_year: int
+    first_start_year: Year
     """Earliest year an intervention of this phase may start."""
-    last_start_year: int | None = None
+    last_start_year: Year | None = None
     """Latest year an intervention of this phase may start; the decision window's end when omitted."""
     budget_usd: NonNegative | None = None
     """Envelope for capex plus programme costs of this phase's interventions over the decision window;
@@ -129,7 +142,7 @@ class FinancingSource(Strict):
 
     id: Identifier
     """Identifier."""
-    name: str
+    name: Name
     """Display name."""
     envelope_usd_by_year: YearSeries
     """Most this source can pay per year for capex plus programme costs; USD per year."""
@@ -171,12 +184,12 @@ class Maturity(Provenance):
     """Institutional maturity path: the most complex intervention that may start, by year (a step
     function: each entry holds until the next)."""
 
-    max_complexity_by_year: dict[int, Literal[0, 1, 2, 3]] = Field(min_length=1)
+    max_complexity_by_year: dict[Year, Annotated[int, Field(ge=0, le=3)]] = Field(min_length=1)
     """Year -> highest complexity (0 none, 1 quick wins, 2 moderate, 3 all) that may start from that year."""
 
 
 class _TargetBase(Strict):
-    year: int
+    year: Year
     """Year the target applies to."""
 
 
@@ -198,7 +211,7 @@ class BelowBaseYearTarget(_TargetBase):
     """Target type."""
     percent: Percent
     """Cut below the reference-year level; percent."""
-    reference_year: int
+    reference_year: Year
     """Reference year of the national target (e.g. 1990)."""
     reference_emissions_tco2e: NonNegative | None = None
     """Health-sector emissions in the reference year; tCO2e. Defaults to the case baseline when the
@@ -233,7 +246,7 @@ class IntensityTarget(_TargetBase):
     """Cut in intensity below the reference year; percent."""
     denominator: Identifier
     """Driver (``drivers`` key) whose index is the denominator (e.g. ``gdp``, ``health_spending``)."""
-    reference_year: int
+    reference_year: Year
     """Reference year of the intensity target (e.g. 2010)."""
     achieved_by_base_year_percent: Percent | None = None
     """Intensity cut already achieved between the reference year and the case base year; percent.
@@ -267,11 +280,11 @@ Target = Annotated[
 class Variant(Strict):
     """A named target variant of the case (e.g. ``unconditional`` and ``conditional``)."""
 
-    description: str = ""
+    description: Text = ""
     """What the variant stands for."""
     targets: list[Target] = Field(min_length=1)
     """Milestones of the pathway; interpolated linearly from the base-year emissions."""
-    net_zero_year: int | None = None
+    net_zero_year: Year | None = None
     """Continue the pathway linearly from the last milestone to zero in this year."""
     additional_financing: list[FinancingSource] = Field(default_factory=list)
     """Extra financing available in this variant (e.g. international support for a conditional target)."""
@@ -286,7 +299,7 @@ class TargetRules(Strict):
     enforce: Literal["milestones", "every_year"] = "milestones"
     """Years the pathway is enforced in: the target milestone years, or every year from the first decision
     year to the end of the pathway."""
-    shortfall_penalty_usd_per_tco2e: float = Field(default=100_000.0, gt=0)
+    shortfall_penalty_usd_per_tco2e: float = Field(default=100_000.0, gt=0, le=1e12)
     """Penalty per tonne of shortfall in ``min_cost`` (USD/tCO2e) and, divided by 1,000, in tonnes per
     tonne for ``max_abatement``; must exceed any abatement cost."""
 
@@ -294,13 +307,13 @@ class TargetRules(Strict):
 class Weights(Strict):
     """Weights of the ``weighted`` objective (each criterion is normalised first)."""
 
-    abatement: float = Field(default=1.0, ge=0)
+    abatement: float = Field(default=1.0, ge=0, le=1e6)
     """Weight of cumulative abatement (share of cumulative BAU emissions abated)."""
-    npv: float = Field(default=1.0, ge=0)
+    npv: float = Field(default=1.0, ge=0, le=1e6)
     """Weight of net present value (NPV / total budget)."""
-    co_benefit: float = Field(default=0.0, ge=0)
+    co_benefit: float = Field(default=0.0, ge=0, le=1e6)
     """Weight of deployment-weighted co-benefit scores (average over candidates, 0-1)."""
-    resilience: float = Field(default=0.0, ge=0)
+    resilience: float = Field(default=0.0, ge=0, le=1e6)
     """Weight of deployment-weighted resilience scores (average over candidates, 0-1)."""
 
 
@@ -317,11 +330,11 @@ class ObjectiveRules(Strict):
 class SolverOptions(Strict):
     """HiGHS settings."""
 
-    time_limit_seconds: float = Field(default=60.0, gt=0)
+    time_limit_seconds: float = Field(default=60.0, gt=0, le=1e6)
     """Wall-clock limit for one solve; seconds."""
     mip_rel_gap: float = Field(default=1e-6, ge=0, le=1)
     """Relative MIP gap at which HiGHS stops; dimensionless."""
-    random_seed: int = 0
+    random_seed: int = Field(default=0, ge=0, le=2_147_483_647)
     """HiGHS random seed (fixed for reproducible runs)."""
 
 
@@ -344,7 +357,7 @@ class InterventionOverride(Strict):
     """Replaces the derived potential by an absolute number of units; units."""
     phase: Identifier | None = None
     """Moves the intervention to another phase."""
-    complexity: Literal[1, 2, 3] | None = None
+    complexity: Complexity | None = None
     """Replaces the complexity level."""
     effects: list[Effect] | None = Field(default=None, min_length=1)
     """Replaces the whole list of effects (e.g. the country's solar yield per kWp)."""
@@ -362,24 +375,24 @@ class Overrides(Strict):
 class Case(Strict):
     """A country case."""
 
-    schema_version: Literal[1]
+    schema_version: Annotated[int, Field(ge=1, le=1)]
     """Version of this schema; 1."""
-    name: str
+    name: Name
     """Display name of the case."""
-    description: str = ""
+    description: Text = ""
     """What the case is and how its numbers were put together."""
     country: Country
     """The country."""
-    library: str | None = None
+    library: Annotated[str, Field(min_length=1, max_length=4096)] | None = None
     """Path of the intervention library directory, relative to this file; the repository's
     ``intervention_library/`` when omitted."""
-    base_year: int
+    base_year: Year
     """Year of the baseline inventory and of real prices; discounting is to this year."""
     gwp_set: Literal["AR6", "AR5"] = "AR6"
     """IPCC GWP100 values used for gas sources (from the library's ``gwp.yaml``)."""
     decision_window: DecisionWindow
     """Years in which interventions may start and be built."""
-    horizon_end_year: int
+    horizon_end_year: Year
     """Last year of the roadmap (trajectories, targets)."""
     discount_rate: quantity_in(0.0, 1.0)
     """Real discount rate; fraction per year."""

@@ -11,7 +11,11 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 from .base import (
+    Complexity,
     Identifier,
+    Name,
+    Scope,
+    Text,
     NonNegative,
     Positive,
     PositiveFraction,
@@ -67,14 +71,14 @@ class SourceType(Strict):
 
     id: Identifier
     """Identifier used by cases (``sources[].id``) and by intervention effects (``effects[].source``)."""
-    name: str
+    name: Name
     """Display name."""
-    scope: Literal[1, 2, 3]
+    scope: Scope
     """GHG Protocol scope (1 direct, 2 purchased energy, 3 value chain)."""
-    activity_unit: str | None = None
+    activity_unit: Name | None = None
     """Unit of the activity behind the emissions (e.g. ``MWh``, ``litre diesel``); null when the source
     is inventoried by emissions or spend only, which rules out ``activity`` effects on it."""
-    description: str = ""
+    description: Text = ""
     """What the source covers."""
     gas: GasContent | None = None
     """For a gas released as such (anaesthetic agents, inhaler propellants): the gas and its mass per
@@ -86,9 +90,9 @@ class FacilityType(Strict):
 
     id: Identifier
     """Identifier used by cases (``facility_stock`` keys) and by ``potential.basis``."""
-    unit: str
+    unit: Name
     """What one counted item is (e.g. ``hospital``, ``operating theatre``, ``vehicle``)."""
-    description: str = ""
+    description: Text = ""
     """What is counted."""
 
 
@@ -98,9 +102,9 @@ class ResourceType(Strict):
 
     id: Identifier
     """Identifier used by ``resource_use_per_unit`` / ``resource_use_per_start`` and case ``resources``."""
-    unit: str
+    unit: Name
     """Unit of the resource (e.g. ``staff-month``)."""
-    description: str = ""
+    description: Text = ""
     """What is counted."""
 
 
@@ -120,11 +124,11 @@ class Gas(Strict):
 
     id: Identifier
     """Identifier used by ``vocabulary.yaml`` sources (``gas.gas``)."""
-    name: str
+    name: Name
     """Display name (IPCC name in brackets)."""
-    gwp100_ar5: Positive
+    gwp100_ar5: quantity_in(0.0, 1e6, low_open=True)
     """GWP100 in IPCC AR5 (Myhre et al. 2013, WG1 ch. 8, table 8.A.1); kgCO2e per kg."""
-    gwp100_ar6: Positive
+    gwp100_ar6: quantity_in(0.0, 1e6, low_open=True)
     """GWP100 in IPCC AR6 (Forster et al. 2021, WG1 ch. 7, table 7.SM.7); kgCO2e per kg."""
 
 
@@ -182,7 +186,7 @@ Effect = Annotated[Union[ShareEffect, ActivityEffect], Field(discriminator="type
 class Potential(Strict):
     """Maximum units deployable in a country, derived from its facility stock."""
 
-    basis: str
+    basis: Identifier
     """A facility type id (``vocabulary.yaml``), or ``country`` for one national programme."""
     units_per_basis: Positive
     """Units per counted facility (e.g. 1 per hospital, 30 kWp per hospital); units per facility."""
@@ -193,16 +197,16 @@ class Intervention(Strict):
 
     id: Identifier
     """Unique identifier across the whole library."""
-    name: str
+    name: Name
     """Display name."""
-    description: str
+    description: Text
     """What is done, and the physics behind the effects."""
-    unit: str
+    unit: Name
     """What one deployed unit is (e.g. ``hospital``, ``kWp``, ``national programme``)."""
     phase: Identifier
     """Phase the intervention belongs to (a case ``phases[].id``, e.g. ``quick_wins`` or ``pipeline``);
     sets its earliest start."""
-    complexity: Literal[1, 2, 3]
+    complexity: Complexity
     """Implementation complexity: 1 quick win, 2 moderate, 3 needs project preparation; gated by the case's
     maturity path."""
     effects: list[Effect] = Field(min_length=1)
@@ -239,7 +243,7 @@ class Intervention(Strict):
     """Use of vocabulary resources per unit built, in each resource's unit per unit, in the build year."""
     resource_use_per_start: dict[Identifier, NonNegative] = Field(default_factory=dict)
     """Use of vocabulary resources when the programme starts, in each resource's unit, in the start year."""
-    kpis: list[str] = Field(default_factory=list)
+    kpis: list[Name] = Field(default_factory=list)
     """Indicators to monitor implementation (e.g. ``desflurane share of volatile agents``)."""
 
     @model_validator(mode="after")
@@ -256,7 +260,7 @@ class Group(Strict):
 
     id: Identifier
     """Identifier that interventions name in ``group``."""
-    name: str
+    name: Name
     """Display name."""
     max_combined_share: float = Field(default=1.0, gt=0.0, le=1.0)
     """Most of the shared slice the members may cover together: the sum over members of active units /

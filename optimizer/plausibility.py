@@ -1,0 +1,220 @@
+"""Plausibility warnings: values that are legal but probably a slip (a percent written as a fraction, a
+growth rate of 50 %/yr, a budget that cannot pay for any start).
+
+The schema and the cross-record checks reject what cannot be right; the checks here flag what is allowed
+but unusual, one ``warn_*`` function per rule. Each returns :class:`Caution` records naming the file, the
+field path, the value and why it looks wrong. They are kept on the loaded case, written to
+``summary.json``, printed by every command, and turned into errors by ``noregret --strict``.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
+
+from .errors import InputError, Problem, _show
+
+if TYPE_CHECKING:
+    from .loading import LoadedCase
+
+MAX_PLAUSIBLE_GROWTH = 0.20
+"""Annual change of a driver, emission factor or price above which a warning is given; fraction per year."""
+MAX_PLAUSIBLE_DISCOUNT_RATE = 0.30
+"""Real discount rate above which a warning is given; fraction per year."""
+PER_CAPITA_BAND = (0.005, 3.0)
+"""Health-sector emissions per person outside which a warning is given; tCO2e per person per year. Health
+care emits about 0.25 t per person worldwide, from below 0.05 t in low-income countries to about 1.7 t in
+the United States (Health Care Without Harm, Health care's climate footprint, 2019)."""
+
+
+@dataclass(frozen=True)
+class Caution:
+    """A legal value that is probably a mistake."""
+
+    file: str
+    path: str
+    value: Any
+    why: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.path}" if self.path else self.file
+        return f"{where}: {_show(self.value)}: {self.why}"
+
+    def as_problem(self) -> Problem:
+        return Problem(self.file, self.path, self.value, f"a plausible value ({self.why}; --strict refuses it)")
+
+
+def warn_fast_growth(loaded: LoadedCase) -> list[Caution]:
+    case, file = loaded.case, str(loaded.path)
+    paths = [(f"drivers[{name}]", p) for name, p in case.drivers.items()]
+    for s in case.sources:
+        paths += [(f"sources[{s.id}].{name}", getattr(s, name)) for name in ("factor_path", "price_path")]
+    return [
+        Caution(file, f"{where}.annual_change.value", p.annual_change.value,
+                f"{p.annual_change.value:.0%} a year is above {MAX_PLAUSIBLE_GROWTH:.0%}/yr (it multiplies by "
+                f"{(1 + p.annual_change.value) ** 10:,.1f} in ten years); the field is a fraction: 0.05 is 5 %/yr")
+        for where, p in paths
+        if p is not None and p.annual_change is not None and p.annual_change.value > MAX_PLAUSIBLE_GROWTH
+    ]
+
+
+def warn_percent_written_as_fraction(loaded: LoadedCase) -> list[Caution]:
+    file = str(loaded.path)
+    out = []
+    for vname, variant in loaded.case.variants.items():
+        for k, t in enumerate(variant.targets):
+            for name in ("percent", "achieved_by_base_year_percent"):
+                q = getattr(t, name, None)
+                if q is not None and 0 < abs(q.value) < 1:
+                    out.append(Caution(file, f"variants[{vname}].targets[{k}].{name}.value", q.value,
+                                       f"a cut of {q.value:g} % is below 1 %: the field is a percent, so a "
+                                       f"{q.value:.0%} cut is written {q.value * 100:g}"))
+    return out
+
+
+def warn_activity_share_above_one(loaded: LoadedCase) -> list[Caution]:
+    """An activity change of more than a whole unit's activity (a share written as a percent?)."""
+    lib, case = loaded.library, loaded.case
+    out = []
+    effects = [(lib.file_of[iid], f"interventions[{iid}]", item.effects) for iid, item in lib.interventions.items()]
+    effects += [(str(loaded.path), f"overrides.interventions[{iid}]", ov.effects)
+                for iid, ov in case.overrides.interventions.items() if ov.effects is not None]
+    for file, where, items in effects:
+        for k, eff in enumerate(items):
+            share = getattr(eff, "change_share_of_unit_activity", None)
+            if share is not None and abs(share.value) > 1:
+                out.append(Caution(file, f"{where}.effects[{k}].change_share_of_unit_activity.value", share.value,
+                                   f"a change of {share.value:.0%} of a unit's whole activity; the field is a "
+                                   "fraction (-0.08 is an 8 % saving)"))
+    return out
+
+
+def warn_emissions_per_person(loaded: LoadedCase) -> list[Caution]:
+    from .pathway import gas_factor
+
+    case = loaded.case
+    if case.country.population is None:
+        return []
+    total = 0.0
+    for s in case.sources:
+        per_unit = gas_factor(case, loaded.library, s.id)
+        if per_unit is not None and s.activity is not None:
+            total += s.activity.value * per_unit
+        elif s.emissions_tco2e is not None:
+            total += s.emissions_tco2e.value
+    per_person = total / case.country.population.value
+    low, high = PER_CAPITA_BAND
+    if low <= per_person <= high:
+        return []
+    return [Caution(str(loaded.path), "sources", f"{total:,.0f} tCO2e",
+                    f"{per_person:.3g} tCO2e per person a year is outside the {low:g}-{high:g} t seen in health "
+                    "systems (check the units of emissions and activity, and country.population)")]
+
+
+def warn_effects_after_horizon(loaded: LoadedCase) -> list[Caution]:
+    """A lead time that puts every active year of an intervention after the roadmap's end."""
+    case, lib = loaded.case, loaded.library
+    first = {ph.id: max(ph.first_start_year, case.decision_window.first_year) for ph in case.phases}
+    out = []
+    for iid, item in lib.interventions.items():
+        if iid in case.overrides.exclude:
+            continue
+        ov = case.overrides.interventions.get(iid)
+        phase = ov.phase if ov is not None and ov.phase is not None else item.phase
+        lead = ov.lead_time_years if ov is not None and ov.lead_time_years is not None else item.lead_time_years
+        active = first.get(phase, case.decision_window.first_year) + int(lead.value)
+        if active > case.horizon_end_year:
+            overridden = ov is not None and ov.lead_time_years is not None
+            file = str(loaded.path) if overridden else lib.file_of[iid]
+            path = f"{'overrides.' if overridden else ''}interventions[{iid}].lead_time_years.value"
+            out.append(Caution(file, path, lead.value,
+                               f"started at the earliest ({active - int(lead.value)}), it first acts in {active}, "
+                               f"after the horizon end {case.horizon_end_year}: it can abate nothing in the "
+                               "roadmap"))
+    return out
+
+
+def warn_high_discount_rate(loaded: LoadedCase) -> list[Caution]:
+    rate = loaded.case.discount_rate.value
+    if rate <= MAX_PLAUSIBLE_DISCOUNT_RATE:
+        return []
+    return [Caution(str(loaded.path), "discount_rate.value", rate,
+                    f"a real discount rate of {rate:.0%} a year is above {MAX_PLAUSIBLE_DISCOUNT_RATE:.0%}: "
+                    "the field is a fraction (0.06 is 6 %)")]
+
+
+def warn_budget_below_cheapest_start(loaded: LoadedCase) -> list[Caution]:
+    """No year's budget pays for the cheapest way to start any intervention."""
+    from .prepare import make_candidate
+
+    case = loaded.case
+    if case.budget.total_usd_by_year is None:
+        return []
+    costs = []
+    for iid in loaded.library.interventions:
+        if iid in case.overrides.exclude:
+            continue
+        c = make_candidate(loaded, iid)
+        if c.potential <= 0:
+            continue
+        units = c.potential if c.all_or_nothing else (1.0 if c.integer else 0.0)
+        costs.append((c.fixed_cost + c.capex * units, c.name))
+    if not costs:
+        return []
+    cheapest, name = min(costs)
+    largest = max(case.budget.total_usd_by_year.by_year.values())
+    if largest >= cheapest:
+        return []
+    return [Caution(str(loaded.path), "budget.total_usd_by_year", f"at most US${largest:,.0f} a year",
+                    f"below the cheapest start (US${cheapest:,.0f}: {name}); no intervention can start "
+                    "(is the budget in USD, not thousands or millions?)")]
+
+
+PLAUSIBILITY_CHECKS: tuple[Callable[[LoadedCase], list[Caution]], ...] = (
+    warn_fast_growth,
+    warn_percent_written_as_fraction,
+    warn_activity_share_above_one,
+    warn_emissions_per_person,
+    warn_effects_after_horizon,
+    warn_high_discount_rate,
+    warn_budget_below_cheapest_start,
+)
+
+
+def plausibility_warnings(loaded: LoadedCase) -> tuple[Caution, ...]:
+    """Every plausibility warning of a loaded (valid) case and the library it uses."""
+    return tuple(w for check in PLAUSIBILITY_CHECKS for w in check(loaded))
+
+
+@dataclass
+class WarningPolicy:
+    """What loading does with warnings: print them (once each) and/or refuse them (``--strict``)."""
+
+    strict: bool = False
+    echo: Callable[[str], None] | None = None
+    shown: set[str] | None = None
+
+    def handle(self, warnings: tuple[Caution, ...]) -> None:
+        if not warnings:
+            return
+        if self.strict:
+            raise InputError([w.as_problem() for w in warnings])
+        if self.echo is None:
+            return
+        self.shown = self.shown if self.shown is not None else set()
+        for w in warnings:
+            if str(w) not in self.shown:
+                self.shown.add(str(w))
+                self.echo(f"Warning: {w}")
+
+
+policy = WarningPolicy()
+"""The process-wide policy: silent by default (the API keeps warnings on the loaded case and in the
+summary); the command line prints them, and refuses them with ``--strict``."""
+
+
+def use_command_line_policy(strict: bool) -> None:
+    """Print warnings to stderr, once each; with ``strict``, raise them as input errors."""
+    global policy
+    policy = WarningPolicy(strict=strict, echo=lambda text: print(text, file=sys.stderr))
