@@ -102,15 +102,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .plausibility import use_command_line_policy
+    from .plausibility import command_line_policy
 
     args = _parser().parse_args(argv)
-    use_command_line_policy(strict=args.strict)
     commands = {"validate": lambda a: _validate(a.paths), "batch": _batch, "sweep": _sweep, "robust": _robust,
                 "tornado": _tornado, "explain": _explain, "alternatives": _alternatives, "report": _report,
                 "solve": _solve}
     try:
-        return commands[args.command](args)
+        with command_line_policy(strict=args.strict):
+            return commands[args.command](args)
     except InputError as err:
         print(err.render(), file=sys.stderr)
         return EXIT_INPUT

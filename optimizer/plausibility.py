@@ -10,8 +10,9 @@ field path, the value and why it looks wrong. They are kept on the loaded case, 
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from .errors import InputError, Problem, _show
 
@@ -214,7 +215,14 @@ policy = WarningPolicy()
 summary); the command line prints them, and refuses them with ``--strict``."""
 
 
-def use_command_line_policy(strict: bool) -> None:
-    """Print warnings to stderr, once each; with ``strict``, raise them as input errors."""
+@contextmanager
+def command_line_policy(strict: bool) -> Iterator[WarningPolicy]:
+    """Within the block, print warnings to stderr once each; with ``strict``, raise them as input errors.
+    The previous policy is restored afterwards (the API stays silent)."""
     global policy
+    previous = policy
     policy = WarningPolicy(strict=strict, echo=lambda text: print(text, file=sys.stderr))
+    try:
+        yield policy
+    finally:
+        policy = previous

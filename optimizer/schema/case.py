@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from .base import (
     Complexity,
@@ -70,12 +70,24 @@ class DecisionWindow(Strict):
         return self
 
 
+def _growth_fraction(change: Quantity) -> Quantity:
+    for label, v in (("value", change.value), ("low", change.low), ("high", change.high)):
+        if v is not None and not -1.0 < v <= 1.0:
+            hint = f" ({v:g} reads as {v:.0%}/yr: was {v:g} % meant, i.e. {v / 100:g}?)" if v > 1.0 else ""
+            raise ValueError(f"a fraction per year above -1 and at most 1 (0.05 = +5 %/yr); the {label} is {v:g}{hint}")
+    return change
+
+
+GrowthRate = Annotated[Quantity, AfterValidator(_growth_fraction)]
+
+
 class Path(Strict):
     """How a quantity evolves from the base year: a constant annual rate, or an index by year
     (base year = 1; linear between given years, flat after the last one). Give exactly one."""
 
-    annual_change: Quantity | None = None
-    """Compound change per year; fraction per year (e.g. 0.05 = +5 %/yr, -0.03 = -3 %/yr)."""
+    annual_change: GrowthRate | None = None
+    """Compound change per year; fraction per year above -1 and at most 1 (e.g. 0.05 = +5 %/yr, -0.03 =
+    -3 %/yr)."""
     index_by_year: YearSeries | None = None
     """Index relative to the base year (base year = 1.0); dimensionless."""
 
@@ -83,13 +95,6 @@ class Path(Strict):
     def _exactly_one(self):
         if (self.annual_change is None) == (self.index_by_year is None):
             raise ValueError("give exactly one of 'annual_change' or 'index_by_year'")
-        change = self.annual_change
-        if change is not None:
-            for label, v in (("value", change.value), ("low", change.low), ("high", change.high)):
-                if v is not None and not -1.0 < v <= 1.0:
-                    hint = f" ({v:g} reads as {v:.0%}/yr: was {v:g} % meant, i.e. {v / 100:g}?)" if v > 1.0 else ""
-                    raise ValueError(f"an annual_change {label} above -1 and at most 1, a fraction per year "
-                                     f"(0.05 = +5 %/yr){hint}")
         if self.index_by_year is not None:
             bad = {y: v for y, v in self.index_by_year.by_year.items() if v < 0 or v > MAX_INDEX}
             if bad:
