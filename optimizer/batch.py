@@ -39,8 +39,10 @@ def is_manifest(path: Path) -> bool:
 
 def load_manifest(path: Path) -> tuple[Manifest, list[LoadedCase]]:
     """Read the manifest and load every case; all input problems are reported together."""
+    from .checks import duplicates
+
     manifest = parse_model(Manifest, read_yaml_mapping(path), str(path))
-    problems: list[Problem] = []
+    problems: list[Problem] = duplicates(str(path), "cases", manifest.cases, "case file")
     loaded: list[LoadedCase] = []
     library_cache: dict = {}
     for k, name in enumerate(manifest.cases):

@@ -39,7 +39,7 @@ class MonteCarlo(Strict):
 
     samples: int = Field(gt=0, le=1_000_000)
     """Number of draws."""
-    seed: int = 0
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)
     """Seed of the random generator (same seed, same draws)."""
     distribution: Literal["triangular", "uniform"] = "triangular"
     """Triangular (low, value, high) or uniform (low, high)."""
