@@ -484,6 +484,38 @@ def _override_effect_problems(file: str, iid: str, override, lib: Library) -> li
     return out
 
 
+MAX_SOURCE_EMISSIONS = 1e11
+"""Most a single source may emit in one roadmap year; tCO2e per year (twice the world's emissions)."""
+MAX_SOURCE_SPEND = 1e15
+"""Most a single source's activity may cost in one roadmap year; USD per year."""
+
+
+def check_projection_magnitude(case: Case, file: str, lib: Library) -> list[Problem]:
+    """Growth paths must not take any source's BAU emissions or spending beyond anything real within the
+    roadmap (e.g. a 100 %/yr driver over decades)."""
+    import numpy as np
+
+    from .pathway import project_bau
+
+    if any(check(case, file, lib) for check in (check_sources, check_drivers)):
+        return []  # the projection needs valid sources and drivers
+    years = np.arange(case.base_year, case.horizon_end_year + 1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        bau = project_bau(case, years, lib)
+        spend = bau.activity * bau.price
+    out = []
+    for k, sid in enumerate(bau.source_ids):
+        for label, row, cap, unit in (("BAU emissions", bau.emissions[k], MAX_SOURCE_EMISSIONS, "tCO2e"),
+                                      ("BAU spending", spend[k], MAX_SOURCE_SPEND, "USD")):
+            bad = np.flatnonzero(~(np.abs(np.nan_to_num(row, nan=0.0)) <= cap))
+            if len(bad):
+                year = int(years[bad[0]])
+                out.append(Problem(file, f"sources[{sid}]", f"{label} of {row[bad[0]]:.3g} {unit} in {year}",
+                                   f"at most {cap:g} {unit} a year: check the driver, factor and price paths "
+                                   "and the units of the base-year values"))
+    return out
+
+
 CASE_CHECKS = (
     check_years,
     check_sources,
@@ -497,6 +529,7 @@ CASE_CHECKS = (
     check_resources,
     check_variants,
     check_overrides,
+    check_projection_magnitude,
 )
 
 

@@ -119,6 +119,13 @@ def test_absurd_magnitudes(capsys, mini, value):
     _rejected(capsys, mini, "sources[s0].activity", "at most 1e+15 in size")
 
 
+def test_growth_that_explodes_within_the_horizon(capsys, mini):
+    _edit(mini, lambda d: d.update(horizon_end_year=2120))
+    _edit(mini, lambda d: d["drivers"]["flat"]["annual_change"].update(value=0.95))
+    _edit(mini, lambda d: d["sources"][0]["emissions_tco2e"].update(value=1e6))
+    _rejected(capsys, mini, "sources[s0]", "BAU emissions of", "at most 1e+11 tCO2e a year")
+
+
 def test_negative_resource_limit(capsys, georgia):
     _replace(georgia, "{2026: 44,", "{2026: -44,")
     _rejected(capsys, georgia, "resources[engineering_staff_months].limit_by_year", "-44", "0 or more")
