@@ -42,7 +42,10 @@ def load_manifest(path: Path) -> tuple[Manifest, list[LoadedCase]]:
     from .checks import duplicates
 
     manifest = parse_model(Manifest, read_yaml_mapping(path), str(path))
-    problems: list[Problem] = duplicates(str(path), "cases", manifest.cases, "case file")
+    problems: list[Problem] = [  # the output folder of a case is named after its file
+        Problem(p.file, p.path, manifest.cases[int(p.path[6:-1])], "case files with distinct names (two cases named "
+                f"'{p.value}' would write the same output folder)")
+        for p in duplicates(str(path), "cases", [Path(name).stem for name in manifest.cases], "case")]
     loaded: list[LoadedCase] = []
     library_cache: dict = {}
     for k, name in enumerate(manifest.cases):

@@ -87,6 +87,9 @@ def test_batch_solves_manifest_and_prints_comparison(tmp_path, capsys):
     manifest = tmp_path / "manifest.yaml"
     manifest.write_text(yaml.safe_dump({"comparison_year": 2030, "cases": [str(CASE), str(CASE)]}))
     out = tmp_path / "out"
+    assert main(["batch", str(manifest), "--out", str(out)]) == 2  # the same output folder twice
+    assert "would write the same output folder" in capsys.readouterr().err
+    manifest.write_text(yaml.safe_dump({"comparison_year": 2030, "cases": [str(CASE)]}))
     assert main(["batch", str(manifest), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "BAU 2030" in printed and "mini_case" in printed
