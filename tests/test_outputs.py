@@ -143,6 +143,13 @@ def test_previous_result_is_replaced_whole(workspace, capsys):
     assert read_marker(out) == {"kind": "result", "version": read_marker(out)["version"]}
 
 
+def test_report_does_not_replace_the_result_it_reads(workspace, capsys):
+    res = workspace / "res"
+    assert _solve(workspace / "mini_case.yaml", res, capsys)[0] == 0
+    assert main(["report", str(res), "--format", "md", "--no-diagnosis", "--out", str(res)]) == 2
+    assert "the result it reads" in capsys.readouterr().err and (res / "summary.json").is_file()
+
+
 def test_result_folder_of_an_older_version_is_replaced(two_results, tmp_path):
     """Folders written before the marker existed hold exactly the result files: still recognised."""
     old, new = two_results

@@ -91,6 +91,9 @@ def build_report(path: Path, variant: str | None = None, formats: list[str] | No
     tables, charts and diagnosis need the model data, which the CSVs do not carry); the inputs must be
     unchanged (same input hash), so the report shows the same plan."""
     path = Path(path)
+    if path.is_dir() and out is not None and Path(out).resolve() == path.resolve():
+        raise InputError([Problem(str(out), "--out", "<the result directory being reported>",
+                                  "another folder (the report would replace the result it reads)")])
     if path.is_dir():
         import json
 
