@@ -13,6 +13,7 @@ import pandas as pd
 from .errors import InputError, Problem, SolverFailure
 from .loading import LoadedCase, load_case
 from .schema.manifest import Manifest
+from .outputs import atomic_write_text, check_target, ensure_folder
 from .solve import solve
 from .validation import parse_model
 from .yaml_io import read_yaml_mapping
@@ -63,8 +64,17 @@ def load_manifest(path: Path) -> tuple[Manifest, list[LoadedCase]]:
     return manifest, loaded
 
 
-def run_batch(path: Path, variant: str | None = None, out_dir: Path | None = None) -> BatchResult:
+def run_batch(path: Path, variant: str | None = None, out_dir: Path | None = None, force: bool = False) -> BatchResult:
+    """Solve every case of the manifest; with ``out_dir``, write each result to ``out_dir/<case file name>``.
+
+    ``out_dir`` is a shared parent (like ``outputs/``): it may hold anything else. Each case folder appears
+    whole and replaces a previous result; a case folder holding other files is refused unless ``force``
+    (checked for every case before the first solve). ``comparison.csv`` is replaced in one step."""
     manifest, cases = load_manifest(path)
+    if out_dir is not None:
+        ensure_folder(out_dir)
+        for lc in cases:
+            check_target(out_dir / lc.path.stem, force=force)
     year = manifest.comparison_year
     rows, results, failures = [], {}, {}
     for lc in cases:
@@ -79,12 +89,11 @@ def run_batch(path: Path, variant: str | None = None, out_dir: Path | None = Non
             continue
         results[lc.path.stem] = result
         if out_dir is not None:
-            result.save(out_dir / lc.path.stem)
+            result.save(out_dir / lc.path.stem, force=force)
         rows.append(_comparison_row(lc, chosen, result, year, time.perf_counter() - started))
     comparison = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        comparison.to_csv(out_dir / "comparison.csv", index=False, float_format="%.10g")
+        atomic_write_text(out_dir / "comparison.csv", comparison.to_csv(index=False, float_format="%.10g"))
     return BatchResult(year, comparison, results, failures)
 
 

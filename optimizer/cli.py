@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 
 from .errors import InputError, Problem, SolverFailure
+from .outputs import OutputWriteError
 
 EXIT_OK, EXIT_INPUT, EXIT_SOLVER = 0, 2, 3
+FORCE_HELP = "replace the --out folder even if it holds files noregret did not write"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,17 +38,20 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--objective", choices=["min_cost", "max_abatement", "weighted"],
                    help="objective (default: the case's objective.kind)")
     s.add_argument("--out", type=Path, help="output directory (default: outputs/<case file name>-<variant>)")
+    s.add_argument("--force", action="store_true", help=FORCE_HELP)
     s.add_argument("--quiet", action="store_true", help="print only where the outputs are")
 
     b = sub.add_parser("batch", help="solve every case of a manifest and print one comparison table")
     b.add_argument("manifest", type=Path, help="manifest YAML listing case files")
     b.add_argument("--variant", help="variant to solve where a case has it (default: each case's default)")
     b.add_argument("--out", type=Path, default=Path("outputs"), help="output directory (default: outputs)")
+    b.add_argument("--force", action="store_true", help=FORCE_HELP)
 
     e = sub.add_parser("explain", help="reachability, binding limits, verified fixes, shadow prices, switching values")
     e.add_argument("case", type=Path, help="case YAML file")
     e.add_argument("--variant", help="target variant (default: the case's default_variant)")
     e.add_argument("--out", type=Path, help="also write the tables (CSV) and the text here")
+    e.add_argument("--force", action="store_true", help=FORCE_HELP)
     e.add_argument("--no-switching", action="store_true",
                    help="skip switching values (they need several re-solves per intervention)")
 
@@ -57,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--tolerance", type=float, default=0.05,
                    help="largest relative increase of the objective over the optimum (default 0.05)")
     a.add_argument("--out", type=Path, help="also write alternatives.csv here")
+    a.add_argument("--force", action="store_true", help=FORCE_HELP)
 
     r = sub.add_parser("report", help="solve a case (or a manifest) and write a report: HTML, Markdown, Excel, IAMC CSV")
     r.add_argument("input", type=Path, help="case YAML file, a manifest YAML for the regional roll-up, or a result "
@@ -65,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--format", default="html,md,xlsx,iamc",
                    help="comma-separated subset of html,md,xlsx,iamc (default: all four)")
     r.add_argument("--out", type=Path, help="output directory (default: outputs/report-<input file name>)")
+    r.add_argument("--force", action="store_true", help=FORCE_HELP)
     r.add_argument("--no-diagnosis", action="store_true", help="skip the diagnosis section (no explain re-solve)")
     r.add_argument("--sweep", type=Path, help="a sweep of the same case (noregret sweep): adds a robustness section")
 
@@ -95,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     tn.add_argument("--workers", type=int, help="worker processes (default: one per core)")
     tn.add_argument("--top", type=int, default=15, help="parameters shown (default 15)")
     tn.add_argument("--out", type=Path, help="also write tornado.csv and tornado.png here")
+    tn.add_argument("--force", action="store_true", help=FORCE_HELP)
 
     v = sub.add_parser("validate", help="check case files and library directories without solving")
     v.add_argument("paths", nargs="+", type=Path, help="case YAML files or intervention library directories")
@@ -117,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     except SolverFailure as err:
         print(f"Solver failure ({err.status}): {err}", file=sys.stderr)
         return EXIT_SOLVER
+    except OutputWriteError as err:  # disk full, permission lost while writing outputs
+        print(err, file=sys.stderr)
+        return EXIT_INPUT
 
 
 def _validate(paths: list[Path]) -> int:
@@ -162,20 +173,19 @@ def _sweep(args) -> int:
 
 
 def _robust(args) -> int:
-    import json
-
     from .loading import load_case
+    from .outputs import atomic_write_text
     from .prepare import prepare
     from .sweep.robust import selection_frequency
-    from .sweep.run import load_sweep
+    from .sweep.run import load_sweep, read_sweep_meta
     from .sweep.spec import load_sweep_spec
 
     summary, portfolio = load_sweep(args.sweep_dir)
-    spec_file = Path(json.loads((args.sweep_dir / "sweep.json").read_text())["spec_file"])
+    spec_file = Path(read_sweep_meta(args.sweep_dir)["spec_file"])
     spec, case_path = load_sweep_spec(spec_file)
     data = prepare(load_case(case_path), spec.variant)
     table = selection_frequency(summary, portfolio, {i: c.family for i, c in data.candidates.items()})
-    table.to_csv(args.sweep_dir / "robustness.csv", index=False, float_format="%.10g")
+    atomic_write_text(args.sweep_dir / "robustness.csv", table.to_csv(index=False, float_format="%.10g"))
     failed = int((summary["status"] == "error").sum())
     print(f"{len(summary)} scenarios ({failed} failed). Selection frequency of each intervention:")
     print(table[["intervention", "family", "selected_share", "usual_start_year", "class"]].to_string(index=False))
@@ -190,6 +200,7 @@ def _regret(args, summary, base, variant) -> None:
 
     import pandas as pd
 
+    from .outputs import atomic_write_text
     from .sweep.paths import apply_settings
     from .sweep.regret import expected_cost, minimax_regret, optimum, scenario_data
 
@@ -206,16 +217,19 @@ def _regret(args, summary, base, variant) -> None:
               f"largest regret US${max(portfolio.regret_by_scenario.values()):,.0f}")
         rows += [{"portfolio": portfolio.kind, "scenario_id": sid, "regret": r}
                  for sid, r in portfolio.regret_by_scenario.items()]
-    pd.DataFrame(rows).to_csv(args.sweep_dir / "regret.csv", index=False, float_format="%.10g")
+    atomic_write_text(args.sweep_dir / "regret.csv", pd.DataFrame(rows).to_csv(index=False, float_format="%.10g"))
     print(f"Regret by scenario written to {args.sweep_dir}/regret.csv")
 
 
 def _tornado(args) -> int:
     from .loading import load_case
+    from .outputs import check_target, output_folder
     from .sweep.tornado import tornado, tornado_chart
 
     if args.top < 1 or (args.workers is not None and args.workers < 1):
         raise InputError([Problem("<command line>", "--top / --workers", (args.top, args.workers), "1 or more")])
+    if args.out:
+        check_target(args.out, force=args.force)
     t = tornado(load_case(args.case), variant=args.variant, parameters=args.parameters, workers=args.workers)
     shown = t.table.head(args.top)
     print(f"Central plan: net present cost US${t.base['net_present_cost_usd'] / 1e6:,.2f}m, final-year emissions "
@@ -223,9 +237,9 @@ def _tornado(args) -> int:
     print(shown[["parameter", "low", "high", "net_present_cost_usd_swing", "final_year_emissions_tco2e_swing"]]
           .to_string(index=False))
     if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        t.table.to_csv(args.out / "tornado.csv", index=False, float_format="%.10g")
-        tornado_chart(t, args.out / "tornado.png", args.top)
+        with output_folder(args.out, kind="tornado", force=args.force) as staging:
+            t.table.to_csv(staging / "tornado.csv", index=False, float_format="%.10g")
+            tornado_chart(t, staging / "tornado.png", args.top)
         print(f"Written to {args.out}/tornado.csv and tornado.png")
     return EXIT_OK
 
@@ -233,11 +247,14 @@ def _tornado(args) -> int:
 def _explain(args) -> int:
     from .explain import explain
     from .loading import load_case
+    from .outputs import check_target
 
+    if args.out:
+        check_target(args.out, force=args.force)
     explanation = explain(load_case(args.case), variant=args.variant, switching=not args.no_switching)
     print("\n".join(explanation.sentences))
     if args.out:
-        explanation.save(args.out)
+        explanation.save(args.out, force=args.force)
         print(f"Tables written to {args.out}/")
     return EXIT_OK
 
@@ -245,10 +262,13 @@ def _explain(args) -> int:
 def _alternatives(args) -> int:
     from .explain import alternatives
     from .loading import load_case
+    from .outputs import check_target, output_folder
 
     if args.k < 1 or not 0 <= args.tolerance:
         raise InputError([Problem("<command line>", "-k / --tolerance", (args.k, args.tolerance),
                                   "k of 1 or more and a tolerance of 0 or more")])
+    if args.out:
+        check_target(args.out, force=args.force)
     table = alternatives(load_case(args.case), variant=args.variant, k=args.k, tolerance=args.tolerance)
     with_cols = ["rank", "objective_value", "extra_vs_optimum", "shortfall_tco2e", "n_interventions", "added",
                  "removed"]
@@ -258,8 +278,8 @@ def _alternatives(args) -> int:
     print(f"{len(table) - 1} distinct alternative(s) within {args.tolerance:.1%} of the optimum (rank 0):")
     print(table[with_cols].to_string(index=False))
     if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        table.to_csv(args.out / "alternatives.csv", index=False, float_format="%.10g")
+        with output_folder(args.out, kind="alternatives", force=args.force) as staging:
+            table.to_csv(staging / "alternatives.csv", index=False, float_format="%.10g")
         print(f"Written to {args.out}/alternatives.csv")
     return EXIT_OK
 
@@ -269,7 +289,7 @@ def _report(args) -> int:
 
     formats = parse_formats(args.format)
     written = build_report(args.input, variant=args.variant, formats=formats, out=args.out,
-                           diagnosis=not args.no_diagnosis, sweep_dir=args.sweep)
+                           diagnosis=not args.no_diagnosis, sweep_dir=args.sweep, force=args.force)
     for label, path in written.items():
         print(f"{label:<28} {path}")
     return EXIT_OK
@@ -278,7 +298,7 @@ def _report(args) -> int:
 def _batch(args) -> int:
     from .batch import render_comparison, run_batch
 
-    batch = run_batch(args.manifest, variant=args.variant, out_dir=args.out)
+    batch = run_batch(args.manifest, variant=args.variant, out_dir=args.out, force=args.force)
     print(render_comparison(batch.comparison, batch.year))
     for name, message in batch.failures.items():
         print(f"{name}: solver failure ({message})", file=sys.stderr)
@@ -298,13 +318,16 @@ def _is_library_file(path: Path) -> bool:
 
 def _solve(args) -> int:
     from .loading import load_case
+    from .outputs import check_target
     from .report_text import render_summary
     from .solve import solve
 
+    if args.out:
+        check_target(args.out, force=args.force)
     loaded = load_case(args.case)
     result = solve(loaded, variant=args.variant, objective=args.objective)
     out = args.out or Path("outputs") / f"{args.case.stem}-{result.summary['variant']}"
-    result.save(out)
+    result.save(out, force=args.force)
     if not args.quiet:
         print(render_summary(result))
     print(f"Outputs written to {out}/ (portfolio, schedule, trajectory, pathway, finance, screening CSV; summary.json)")

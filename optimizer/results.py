@@ -5,10 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-import os
 import platform
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .model.limits import shortfall_ledger
+from .outputs import output_folder
 from .prepare import ModelData, ScreeningRow
 
 ROUND = 1e-6
@@ -47,20 +45,16 @@ class Result:
         out.update({k: round(v, 6) for k, v in self.timings.items()})
         return out
 
-    def save(self, out_dir: Path | str) -> Path:
-        """Write every table as CSV plus ``summary.json``, atomically: all files or none."""
+    def save(self, out_dir: Path | str, force: bool = False) -> Path:
+        """Write every table as CSV plus ``summary.json`` into ``out_dir``, all files or none.
+
+        The folder appears whole (:func:`optimizer.outputs.output_folder`): a previous result there is
+        replaced whole, a folder holding other files is refused unless ``force``."""
         out_dir = Path(out_dir)
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-        try:
+        with output_folder(out_dir, kind="result", force=force) as staging:
             for name in self.TABLES:
                 getattr(self, name).to_csv(staging / f"{name}.csv", index=False, float_format=CSV_FLOAT_FORMAT)
             (staging / "summary.json").write_text(json.dumps(_jsonable(self.full_summary()), indent=2) + "\n")
-            out_dir.mkdir(exist_ok=True)
-            for f in staging.iterdir():
-                os.replace(f, out_dir / f.name)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
         return out_dir
 
 

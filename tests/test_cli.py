@@ -27,8 +27,8 @@ def test_solve_writes_all_outputs(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "Mini case (TST), variant 'unconditional'" in printed and str(out) in printed
     files = sorted(p.name for p in out.iterdir())
-    assert files == ["finance.csv", "pathway.csv", "portfolio.csv", "schedule.csv", "screening.csv",
-                     "summary.json", "trajectory.csv"]
+    assert files == [".noregret-output", "finance.csv", "pathway.csv", "portfolio.csv", "schedule.csv",
+                     "screening.csv", "summary.json", "trajectory.csv"]
     summary = json.loads((out / "summary.json").read_text())
     assert SUMMARY_KEYS <= set(summary)
     assert summary["status"] == "optimal" and summary["objective"] == "min_cost"
@@ -114,8 +114,8 @@ def test_explain_and_alternatives_commands(tmp_path, capsys):
     assert main(["explain", str(CASE), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "Before solving:" in printed and "Shadow prices" in printed and "Switching values" in printed
-    assert {p.name for p in out.iterdir()} == {"reach.csv", "binding.csv", "fixes.csv", "shadow_prices.csv",
-                                               "switching.csv", "explanation.txt"}
+    assert {p.name for p in out.iterdir()} == {".noregret-output", "reach.csv", "binding.csv", "fixes.csv",
+                                               "shadow_prices.csv", "switching.csv", "explanation.txt"}
     assert main(["alternatives", str(CASE), "-k", "2", "--tolerance", "1.0", "--out", str(out)]) == 0
     table = pd.read_csv(out / "alternatives.csv")
     assert table["rank"].tolist() == list(range(len(table))) and len(table) >= 2

@@ -225,7 +225,7 @@ def test_regional_rollup_sums_countries(manifest, tmp_path):
 def test_cli_report_writes_requested_formats(tmp_path, capsys):
     out = tmp_path / "rep"
     assert main(["report", str(MINI), "--format", "html,iamc", "--out", str(out), "--no-diagnosis"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report_iamc.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [".noregret-output", "report.html", "report_iamc.csv"]
     assert main(["report", str(MINI), "--format", "md,xlsx", "--out", str(out / "b")]) == 0
     assert {"report.md", "report.xlsx", "roadmap.png", "macc.png"} <= {p.name for p in (out / "b").iterdir()}
 

@@ -11,6 +11,7 @@ from ..errors import SolverFailure
 from ..loading import LoadedCase
 from . import edits
 from ..model import build_model
+from ..outputs import output_folder
 from ..prepare import prepare
 from ..solve import run_highs
 from ..units import tonnes
@@ -32,11 +33,17 @@ class Explanation:
 
     TABLES = ("reach", "binding", "fixes", "shadow_prices", "switching")
 
-    def save(self, out_dir: Path) -> None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name in self.TABLES:
-            getattr(self, name).to_csv(out_dir / f"{name}.csv", index=False, float_format="%.10g")
-        (out_dir / "explanation.txt").write_text("\n".join(self.sentences) + "\n")
+    def save(self, out_dir: Path | str, force: bool = False) -> Path:
+        """Write every table as CSV plus ``explanation.txt`` into ``out_dir``, all files or none.
+
+        The folder appears whole (:func:`optimizer.outputs.output_folder`): a previous noregret output there
+        is replaced whole, a folder holding other files is refused unless ``force``."""
+        out_dir = Path(out_dir)
+        with output_folder(out_dir, kind="explain", force=force) as staging:
+            for name in self.TABLES:
+                getattr(self, name).to_csv(staging / f"{name}.csv", index=False, float_format="%.10g")
+            (staging / "explanation.txt").write_text("\n".join(self.sentences) + "\n")
+        return out_dir
 
 
 def _years(years: list[int]) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..batch import is_manifest
 from ..errors import InputError, Problem
+from ..outputs import check_target, output_folder
 from . import html as H
 from . import markdown as M
 from .charts import country_charts, regional_charts
@@ -64,16 +65,11 @@ def _case_of_result_dir(directory: Path, variant: str | None) -> tuple[Path, str
 
 def robustness_for(result, sweep_dir: Path):
     """Selection frequency over a sweep of the same case (``noregret sweep``), for the report."""
-    import json
-
     from ..sweep.robust import selection_frequency
-    from ..sweep.run import load_sweep
+    from ..sweep.run import load_sweep, read_sweep_meta
     from ..sweep.spec import load_sweep_spec
 
-    meta = json.loads((Path(sweep_dir) / "sweep.json").read_text()) if (Path(sweep_dir) / "sweep.json").is_file() \
-        else None
-    if meta is None:
-        raise InputError([Problem(str(sweep_dir), "", "<no sweep.json>", "a directory written by noregret sweep")])
+    meta = read_sweep_meta(Path(sweep_dir))
     _, case_path = load_sweep_spec(Path(meta["spec_file"]))
     if case_path.resolve() != Path(result.data.loaded.path).resolve():
         raise InputError([Problem(str(sweep_dir), "spec_file", str(case_path),
@@ -84,13 +80,20 @@ def robustness_for(result, sweep_dir: Path):
 
 def build_report(path: Path, variant: str | None = None, formats: list[str] | None = None,
                  out: Path | None = None, diagnosis: bool = True, expected_digest: str | None = None,
-                 sweep_dir: Path | None = None) -> dict[str, Path]:
+                 sweep_dir: Path | None = None, force: bool = False) -> dict[str, Path]:
     """Write the report of a case, a manifest or a result directory; return {label: file written}.
+
+    The report folder ``out`` appears whole, a manifest's country subfolders included
+    (:func:`optimizer.outputs.output_folder`): a previous noregret output there is replaced whole; a folder
+    holding other files is refused before anything is solved, unless ``force``.
 
     A result directory is reported by re-solving the case and variant recorded in its summary.json (the
     tables, charts and diagnosis need the model data, which the CSVs do not carry); the inputs must be
     unchanged (same input hash), so the report shows the same plan."""
     path = Path(path)
+    if path.is_dir() and out is not None and Path(out).resolve() == path.resolve():
+        raise InputError([Problem(str(out), "--out", "<the result directory being reported>",
+                                  "another folder (the report would replace the result it reads)")])
     if path.is_dir():
         import json
 
@@ -102,8 +105,13 @@ def build_report(path: Path, variant: str | None = None, formats: list[str] | No
                                   "directory written by noregret solve")])
     formats = formats or list(FORMATS)
     out = Path(out) if out else Path("outputs") / f"report-{path.stem}"
+    check_target(out, force=force)
+    if sweep_dir is not None:
+        from ..sweep.run import read_sweep_meta
+
+        read_sweep_meta(Path(sweep_dir))  # a damaged sweep is reported before anything is solved
     if is_manifest(path):
-        return _manifest_report(path, variant, formats, out, diagnosis)
+        return _manifest_report(path, variant, formats, out, diagnosis, force)
     from ..loading import load_case
     from ..solve import solve
 
@@ -115,24 +123,31 @@ def build_report(path: Path, variant: str | None = None, formats: list[str] | No
     tables = build_tables(result, diagnosis=diagnosis)
     if sweep_dir is not None:
         tables.robustness = robustness_for(result, sweep_dir)
-    return write_country(tables, out, formats)
+    with output_folder(out, kind="report", force=force) as staging:
+        written = write_country(tables, staging, formats)
+    return _moved(written, staging, out)
 
 
-def _manifest_report(path, variant, formats, out, diagnosis) -> dict[str, Path]:
+def _manifest_report(path, variant, formats, out, diagnosis, force=False) -> dict[str, Path]:
     from ..batch import run_batch
 
     batch = run_batch(path, variant=variant)
     written: dict[str, Path] = {}
-    reports: dict[str, ReportTables] = {}
-    for name, result in batch.results.items():
-        reports[name] = build_tables(result, diagnosis=diagnosis)
-        for label, f in write_country(reports[name], out / name, [f for f in formats if f != "iamc"]).items():
-            written[f"{name}/{label}"] = f
+    reports = {name: build_tables(result, diagnosis=diagnosis) for name, result in batch.results.items()}
     reg = regional_tables(batch, reports)
     variants = {r.summary["variant"] for r in batch.results.values()}
     scenario = variant or (next(iter(variants)) if len(variants) == 1 else "default variants")
-    written.update(write_regional(reg, out, formats, scenario=scenario))
-    return written
+    with output_folder(out, kind="report", force=force) as staging:
+        for name, tables in reports.items():
+            for label, f in write_country(tables, staging / name, [f for f in formats if f != "iamc"]).items():
+                written[f"{name}/{label}"] = f
+        written.update(write_regional(reg, staging, formats, scenario=scenario))
+    return _moved(written, staging, out)
+
+
+def _moved(written: dict[str, Path], staging: Path, out: Path) -> dict[str, Path]:
+    """The paths of files written into the staging folder, as they are now that it became ``out``."""
+    return {label: out / f.relative_to(staging) for label, f in written.items()}
 
 
 # ------------------------------------------------------------------------------------------------ country

@@ -8,7 +8,9 @@ Layout of the output directory::
     portfolio/<key>.parquet    the scenario's selected interventions (start year, units, capex, abatement)
 
 Each scenario's two files are written to temporary names and renamed, the summary last: a scenario counts
-as done exactly when its summary file exists.
+as done exactly when its summary file exists. ``sweep.json`` is written the same way
+(:func:`optimizer.outputs.atomic_write_text`), so it is complete or absent, and the folder carries the
+``.noregret-output`` marker of kind ``sweep``. A new sweep needs a new or empty folder.
 
 Each worker process keeps one HiGHS model and changes it in place from scenario to scenario
 (:mod:`optimizer.persistent`); ``rebuild=True`` builds and loads a Pyomo model for every scenario instead
@@ -31,10 +33,12 @@ import pandas as pd
 
 from ..errors import InputError, Problem, SolverFailure
 from ..loading import load_case
+from ..outputs import MARKER, atomic_write_text, ensure_folder, out_problem, write_marker
 from ..persistent import process_solver, solve_in_place
 from .paths import apply_settings
 from .spec import Scenario, load_sweep_spec, scenarios
 
+SWEEP_FILE = "sweep.json"
 SUMMARY_COLUMNS = ["scenario_id", "overrides", "settings", "status", "error", "objective_value",
                    "net_present_cost_usd", "npv_usd", "total_shortfall_tco2e", "spend_usd", "selected",
                    "final_year", "final_year_emissions_tco2e", "solve_seconds"]
@@ -116,21 +120,64 @@ def _fingerprint(spec_file: Path, case_digest: str, ids: list[str]) -> dict:
 
 
 def _prepare_out(out: Path, fingerprint: dict, resume: bool) -> set[str]:
-    meta = out / "sweep.json"
+    """Start the output folder of a new sweep, or check the one being resumed; return the done keys.
+
+    A new sweep needs a new or empty folder (a folder left by a sweep killed before its ``sweep.json`` was
+    written counts as empty); with ``resume`` and an existing ``sweep.json``, the spec and inputs must match."""
+    if out.is_file():
+        raise out_problem(out, "--out", "<a file>", "a folder (this is a file)")
+    meta = out / SWEEP_FILE
     if meta.exists():
         if not resume:
             raise InputError([Problem(str(out), "", "<existing sweep>", "an empty output directory, or --resume "
                                       "to continue the sweep in it")])
-        recorded = json.loads(meta.read_text())
+        recorded = read_sweep_meta(out)
         if {k: recorded.get(k) for k in fingerprint} != fingerprint:
             raise InputError([Problem(str(meta), "", "<different sweep>", "the same spec and inputs as the sweep "
                                       "being resumed (the spec or the case changed)")])
     else:
-        out.mkdir(parents=True, exist_ok=True)
-        meta.write_text(json.dumps(fingerprint, indent=1))
+        _check_unused(out)
+        ensure_folder(out)
+        write_marker(out, "sweep")
+        atomic_write_text(meta, json.dumps(fingerprint, indent=1))
     for sub in ("summary", "portfolio"):
         (out / sub).mkdir(exist_ok=True)
     return {p.stem for p in (out / "summary").glob("*.parquet")}
+
+
+def _check_unused(out: Path) -> None:
+    """Refuse a folder holding anything but what a sweep killed before writing ``sweep.json`` leaves."""
+    if not out.is_dir():
+        return
+    left = sorted(p.name for p in out.iterdir() if p.name != MARKER and not p.name.startswith(f".{SWEEP_FILE}."))
+    if left:
+        raise out_problem(out, "--out", "<a folder of other files>",
+                          f"a new or empty folder for a new sweep; this one holds {', '.join(left[:3])}"
+                          f"{' and more' if len(left) > 3 else ''} and no sweep.json: choose another folder")
+
+
+def read_sweep_meta(out: Path) -> dict:
+    """The contents of ``out/sweep.json`` (spec file, hashes, scenario ids), checked.
+
+    Raises an :class:`InputError` saying what to do when it is missing, unreadable, empty or damaged."""
+    out = Path(out)
+    meta = out / SWEEP_FILE
+    if not meta.is_file():
+        raise InputError([Problem(str(out), "", "<no sweep.json>", "a directory written by noregret sweep")])
+    try:
+        recorded = json.loads(meta.read_text())
+    except OSError as err:
+        raise InputError([Problem(str(meta), "", "<unreadable>", f"a readable file ({err.strerror or err})")]) \
+            from None
+    except ValueError:
+        recorded = None
+    if not (isinstance(recorded, dict) and isinstance(recorded.get("spec_file"), str)
+            and isinstance(recorded.get("scenarios"), list)):
+        raise InputError([Problem(str(meta), "", "<empty or damaged>",
+                                  "the sweep.json noregret sweep writes; this one is empty or damaged (a run was "
+                                  "killed while writing it): start the sweep again, without --resume, into an "
+                                  "empty folder")])
+    return recorded
 
 
 def _progress(done: int, total: int, started: float, failed: int) -> None:
@@ -209,10 +256,7 @@ def run_sweep(spec_file: Path, out: Path, workers: int | None = None, resume: bo
 def load_sweep(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(summary, portfolio) of every finished scenario, in the spec's scenario order."""
     out = Path(out)
-    meta = out / "sweep.json"
-    if not meta.is_file():
-        raise InputError([Problem(str(out), "", "<no sweep.json>", "a directory written by noregret sweep")])
-    order = {sid: k for k, sid in enumerate(json.loads(meta.read_text())["scenarios"])}
+    order = {sid: k for k, sid in enumerate(read_sweep_meta(out)["scenarios"])}
     files = sorted((out / "summary").glob("*.parquet"))
     summary = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True) if files else \
         pd.DataFrame(columns=SUMMARY_COLUMNS)
