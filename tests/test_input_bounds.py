@@ -344,3 +344,14 @@ def test_shipped_cases_have_no_warnings(capsys):
     code = main(["--strict", "validate", *map(str, paths), str(REPO / "cases" / "examples" / "demo.yaml")])
     err = capsys.readouterr().err
     assert code == 0, err
+
+
+@pytest.mark.parametrize("content", ["", "{}", "[1, 2]", '{"metadata": {"case_file": 3}}'])
+def test_report_of_a_result_with_a_damaged_summary(capsys, mini, tmp_path, content):
+    result = tmp_path / "result"
+    assert main(["solve", str(mini), "--out", str(result), "--quiet"]) == 0
+    (result / "summary.json").write_text(content)
+    code = main(["report", str(result), "--out", str(tmp_path / "report")])
+    err = capsys.readouterr().err
+    assert code == 2 and "summary.json" in err and "written by noregret solve" in err and "Traceback" not in err
+    assert not (tmp_path / "report").exists()

@@ -42,8 +42,8 @@ def parse_formats(text: str | None) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
-def _case_of_result_dir(directory: Path, variant: str | None) -> tuple[Path, str | None]:
-    """The case file and variant a result directory was solved from (read from its summary.json)."""
+def _case_of_result_dir(directory: Path, variant: str | None) -> tuple[Path, str | None, str]:
+    """The case file, variant and input hash a result directory was solved from (read from its summary.json)."""
     import json
 
     summary_file = directory / "summary.json"
@@ -54,13 +54,14 @@ def _case_of_result_dir(directory: Path, variant: str | None) -> tuple[Path, str
         summary = json.loads(summary_file.read_text())
         case_file = Path(summary["metadata"]["case_file"])
         recorded_variant = summary["variant"]
-    except (ValueError, KeyError, TypeError):
+        digest = str(summary["metadata"]["input_sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
         raise InputError([Problem(str(summary_file), "metadata.case_file", "<unreadable>",
                                   "a summary.json written by noregret solve")]) from None
     if variant is not None and variant != recorded_variant:
         raise InputError([Problem("<command line>", "--variant", variant,
                                   f"the result's own variant '{recorded_variant}' (or no --variant)")])
-    return case_file, recorded_variant
+    return case_file, recorded_variant, digest
 
 
 def robustness_for(result, sweep_dir: Path):
@@ -95,11 +96,7 @@ def build_report(path: Path, variant: str | None = None, formats: list[str] | No
         raise InputError([Problem(str(out), "--out", "<the result directory being reported>",
                                   "another folder (the report would replace the result it reads)")])
     if path.is_dir():
-        import json
-
-        expected_digest = json.loads((path / "summary.json").read_text())["metadata"]["input_sha256"] \
-            if (path / "summary.json").is_file() else None
-        path, variant = _case_of_result_dir(path, variant)
+        path, variant, expected_digest = _case_of_result_dir(path, variant)
     if not path.is_file():
         raise InputError([Problem(str(path), "", str(path), "an existing case or manifest YAML file, or a result "
                                   "directory written by noregret solve")])
