@@ -42,7 +42,11 @@ def load_manifest(path: Path) -> tuple[Manifest, list[LoadedCase]]:
     """Read the manifest and load every case; all input problems are reported together."""
     from .checks import duplicates
 
-    manifest = parse_model(Manifest, read_yaml_mapping(path), str(path))
+    data = read_yaml_mapping(path)
+    if "cases" not in data and "country" in data:
+        raise InputError([Problem(str(path), "", "<a case file>", "a manifest listing case files under 'cases:' "
+                                  "(to solve one case: noregret solve CASE.yaml)")])
+    manifest = parse_model(Manifest, data, str(path))
     problems: list[Problem] = [  # the output folder of a case is named after its file
         Problem(p.file, p.path, manifest.cases[int(p.path[6:-1])], "case files with distinct names (two cases named "
                 f"'{p.value}' would write the same output folder)")

@@ -355,3 +355,9 @@ def test_report_of_a_result_with_a_damaged_summary(capsys, mini, tmp_path, conte
     err = capsys.readouterr().err
     assert code == 2 and "summary.json" in err and "written by noregret solve" in err and "Traceback" not in err
     assert not (tmp_path / "report").exists()
+
+
+def test_batch_given_a_case_file_says_so(capsys, mini, tmp_path):
+    code = main(["batch", str(mini), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and "1 problem" in err and "noregret solve CASE.yaml" in err
