@@ -358,6 +358,17 @@ YAML11_BOOLS = ["yes", "no", "on", "off", "Yes", "NO", "On", "OFF", "y", "n"]
 FREE_TEXT = frozenset({"name", "description", "estimate", "source", "method", "unit", "kpis"})
 
 
+def _free_text(slot, path: tuple) -> bool:
+    """Prose fields (names, descriptions, citations), not identifiers such as an effect's ``source``."""
+    from optimizer.schema.base import Provenance
+
+    if path[-2:-1] == ("kpis",):
+        return True
+    if path[-1] in ("source", "estimate"):
+        return slot.parent_model is not None and issubclass(slot.parent_model, Provenance)
+    return path[-1] in FREE_TEXT
+
+
 def yaml11_scalar(rng, scene: Scene) -> Example:
     """YAML 1.1 spellings read under YAML 1.2 core rules: ``yes``/``no``/``on``/``off`` are strings, not
     booleans; ``1:30`` and ``1_000`` are strings, not numbers; ``true`` is no complexity level."""
@@ -374,7 +385,7 @@ def yaml11_scalar(rng, scene: Scene) -> Example:
             options += [("sexagesimal", path), ("underscore_number", path)]
         elif slot.kind == "literal" and any(type(a) is int for a in slot.literal):
             options.append(("bool_as_int", path))
-        elif slot.kind == "str" and (path[-1] in FREE_TEXT or path[-2:-1] == ("kpis",)):
+        elif slot.kind == "str" and _free_text(slot, path):
             options.append(("bool_word_as_text", path))
         elif slot.kind == "int" and is_year_slot(path):
             options.append(("sexagesimal_year", path))
