@@ -32,6 +32,15 @@ def _problem(model: type[BaseModel], data: Any, err: dict, file: str) -> Problem
     path, node_model = _render_path(model, data, loc)
     value = err.get("input", _MISSING)
     kind = err.get("type", "")
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        tag = str(err.get("ctx", {}).get("discriminator", "'type'")).strip("'")
+        tags = err.get("ctx", {}).get("expected_tags")
+        expected = f"one of {tags}" if tags else f"a '{tag}' key naming the kind of this entry"
+        got = value.get(tag, _MISSING) if isinstance(value, dict) else value
+        if kind == "union_tag_not_found" and isinstance(value, dict):
+            close = difflib.get_close_matches(tag, [str(k) for k in value], n=1)
+            expected += f" (is '{close[0]}' a misspelling of '{tag}'?)" if close else ""
+        return Problem(file, f"{path}.{tag}" if path else tag, got, expected)
     if kind == "missing":
         return Problem(file, path, _MISSING, "this required field")
     if kind == "extra_forbidden":

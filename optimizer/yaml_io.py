@@ -5,7 +5,7 @@ Scalars are read as in YAML 1.2's core schema, not YAML 1.1's surprises:
 - ``true``/``false`` (any case) are booleans; ``yes``, ``no``, ``on``, ``off`` stay strings (so a boolean
   field given ``yes`` is an error, not a silent ``True``);
 - integers are decimal: ``02024`` is 2024, not the octal 1044; ``0o17`` and ``0x1F`` are octal and hex;
-  ``1:30`` is a string, not the sexagesimal 90; underscores group digits (``1_000_000``);
+  ``1:30`` and ``1_000`` are strings, not the sexagesimal 90 and the number 1000;
 - ``1e6`` is a float (YAML 1.1 reads it as a string); dates stay strings.
 
 And a file cannot hurt the reader: a key repeated in one mapping is an error, not an overwrite; keys must
@@ -32,11 +32,11 @@ MAX_NODES = 1_000_000
 MAX_BYTES = 50 * 1024 * 1024
 """Largest YAML file read; bytes."""
 
-_INT = re.compile(r"^(?:[-+]?[0-9][0-9_]*|0o[0-7_]+|0x[0-9a-fA-F_]+)$")
+_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 _FLOAT = re.compile(
-    r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
-    |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
-    |[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?
+    r"""^(?:[-+]?[0-9]+\.[0-9]*(?:[eE][-+]?[0-9]+)?
+    |[-+]?[0-9]+(?:[eE][-+]?[0-9]+)
+    |[-+]?\.[0-9]+(?:[eE][-+]?[0-9]+)?
     |[-+]?\.(?:inf|Inf|INF)
     |\.(?:nan|NaN|NAN))$""",
     re.X,
@@ -80,7 +80,7 @@ for _tag, _pattern, _first in (
 
 
 def _construct_int(loader: StrictSafeLoader, node: yaml.ScalarNode) -> int:
-    text = loader.construct_scalar(node).replace("_", "")
+    text = loader.construct_scalar(node)
     if text.startswith("0o"):
         return int(text[2:], 8)
     if text.startswith("0x"):

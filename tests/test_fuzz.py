@@ -134,14 +134,18 @@ def _non_finite_cells(out: Path) -> list[str]:
     bad = []
     for csv_path in sorted(out.glob("*.csv")):
         with csv_path.open(newline="") as f:
-            for row_no, row in enumerate(csv.reader(f)):
-                for cell in row:
-                    try:
-                        number = float(cell)
-                    except ValueError:
-                        continue
-                    if not math.isfinite(number):
-                        bad.append(f"{csv_path.name} row {row_no}: {cell}")
+            rows = list(csv.reader(f))
+        header = rows[0] if rows else []
+        for row_no, row in enumerate(rows[1:], start=1):
+            for column, cell in zip(header, row):
+                try:
+                    number = float(cell)
+                except ValueError:
+                    continue
+                if number == math.inf and "payback" in column:
+                    continue  # no net saving: the outlay is never paid back
+                if not math.isfinite(number):
+                    bad.append(f"{csv_path.name} row {row_no} {column}: {cell}")
     summary = out / "summary.json"
     if summary.exists():
         def walk_json(node, where):

@@ -127,6 +127,7 @@ RANGES: dict[str, tuple[float, float, bool]] = {
     "annual_change": (-1.0, 1.0, True),  # growth rates are bounded at +-100 %/yr
 }
 WHOLE = frozenset({"lifetime_years", "lead_time_years"})
+INT_RANGES = {"max_complexity_by_year": (0, 3), "complexity": (1, 3), "scope": (1, 3), "schema_version": (1, 1)}
 NON_NEGATIVE = frozenset({
     "emissions_tco2e", "activity", "price_usd_per_unit", "capex_usd_per_unit", "fixed_cost_usd",
     "units_per_basis", "population", "total_tco2e", "facility_stock", "budget_usd", "envelope_usd_by_year",
@@ -172,7 +173,8 @@ def number_expectation(semantic: str | None, leaf: Any, v: float, parent: Any) -
 
 
 def is_year_slot(path: tuple) -> bool:
-    return bool(path) and (path[-1] in corpus.YEAR_FIELDS or (len(path) > 1 and path[-2] in corpus.YEAR_KEYED_DICTS))
+    """The value at ``path`` is a year (the keys of by-year mappings are years; their values are not)."""
+    return bool(path) and path[-1] in corpus.YEAR_FIELDS
 
 
 def value_expectation(role: str, data: Any, path: tuple, orig: Any, new: Any) -> str:
@@ -195,6 +197,9 @@ def value_expectation(role: str, data: Any, path: tuple, orig: Any, new: Any) ->
             return EITHER if YEARS[0] <= new <= YEARS[1] else INVALID
         if slot.field == "random_seed":
             return EITHER if SEED_RANGE[0] <= new <= SEED_RANGE[1] else INVALID
+        bounds = INT_RANGES.get(slot.semantic or slot.field or "")
+        if bounds is not None:
+            return EITHER if bounds[0] <= new <= bounds[1] else INVALID
         return EITHER
     if k == "bool":
         return EITHER if type(new) is bool else INVALID

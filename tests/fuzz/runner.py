@@ -134,10 +134,12 @@ def _frames(exc: BaseException) -> tuple[str, str]:
 
 # ------------------------------------------------------------------------------------------ judge
 
-_PROBLEM = re.compile(r"^  - (?P<where>.*?): got ", re.M)
+_PROBLEM = re.compile(r"^  - (?P<where>.*?): got (?P<rest>.*)$", re.M)
 
 
-def _names(where: str, name_file: str | None, key: str | None) -> bool:
+def _names(where: str, name_file: str | None, key: str | None, rest: str = "") -> bool:
+    """The problem line names the file, and the key as a component of its field path (or, quoted, in what it
+    says: ``is 'tpye' a misspelling of 'type'?``)."""
     if name_file is None:
         return True
     m = re.search(r"(?:^|/)" + re.escape(name_file) + r"(?::\s(?P<path>.*))?$", where)
@@ -146,7 +148,8 @@ def _names(where: str, name_file: str | None, key: str | None) -> bool:
     if key is None:
         return True
     path = m.group("path") or ""
-    return re.search(r"(?:^|[.\[\s])" + re.escape(str(key)) + r"(?=$|[.\[\]\s])", path) is not None
+    in_path = re.search(r"(?:^|[.\[\s])" + re.escape(str(key)) + r"(?=$|[.\[\]\s])", path) is not None
+    return in_path or f"'{key}'" in rest
 
 
 def judge(example: Example, code, out: str, err: str, seconds: float, time_limit: float) -> Outcome:
@@ -164,10 +167,10 @@ def judge(example: Example, code, out: str, err: str, seconds: float, time_limit
         return Outcome("exit2_on_valid", code, seconds, err.strip()[:1500])
     if "Invalid input (" not in err:
         return Outcome("message", code, seconds, "no 'Invalid input' header: " + err.strip()[:800])
-    wheres = [m.group("where") for m in _PROBLEM.finditer(err)]
-    if not wheres:
+    lines = [(m.group("where"), m.group("rest")) for m in _PROBLEM.finditer(err)]
+    if not lines:
         return Outcome("message", code, seconds, "no problem lines: " + err.strip()[:800])
-    if example.expect == INVALID and not any(_names(w, example.name_file, example.key) for w in wheres):
+    if example.expect == INVALID and not any(_names(w, example.name_file, example.key, r) for w, r in lines):
         want = f"{example.name_file}" + (f" and key '{example.key}'" if example.key else "")
         return Outcome("message", code, seconds, f"no problem line names {want}: " + err.strip()[:1500])
     return Outcome("clean_error", code, seconds, "")
