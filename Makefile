@@ -1,6 +1,8 @@
 # noregret: two commands on a fresh machine (Python 3.11+, pip, make):
 #   make run    set up, then solve the bundled default case(s) and print where the outputs are
 #   make test   set up, then run the test suite
+#   make wheel-check   build the wheel, install it with its dependencies in a fresh venv outside the
+#                      repository, and solve and validate bundled data with that copy
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -8,7 +10,7 @@ STAMP := $(VENV)/.noregret-installed
 MANIFEST ?= cases/manifest.yaml
 OUT ?= outputs
 
-.PHONY: run test bench docs clean
+.PHONY: run test bench docs clean wheel-check
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "noregret needs Python >= 3.11 (found %s); set PYTHON=python3.11" % sys.version.split()[0])'
@@ -31,5 +33,20 @@ docs: $(STAMP)
 	$(BIN)/python -m optimizer.docgen
 	$(BIN)/python -m optimizer.provenance
 
+wheel-check: $(STAMP)
+	@set -e; tmp=$$(mktemp -d); echo "wheel-check in $$tmp"; rm -rf build; \
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation -w "$$tmp/dist" .; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install --quiet "$$tmp"/dist/noregret-*.whl; \
+	cd "$$tmp"; \
+	"$$tmp/venv/bin/python" -c 'import optimizer, optimizer.bundled as b, sys; \
+	paths = [optimizer.__file__, b.library_dir(), b.cases_dir()]; print(*paths, sep="\n"); \
+	sys.exit(0 if all(str(p).startswith(sys.prefix) for p in paths) else "not the installed copy")'; \
+	venv/bin/noregret cases; \
+	venv/bin/noregret validate library manifest; \
+	venv/bin/noregret solve georgia --out "$$tmp/georgia" --quiet; \
+	test -s "$$tmp/georgia/summary.json"; \
+	rm -rf "$$tmp"; echo "wheel-check passed"
+
 clean:
-	rm -rf $(OUT) bench/results .pytest_cache
+	rm -rf $(OUT) bench/results .pytest_cache build

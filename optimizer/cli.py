@@ -1,4 +1,4 @@
-"""Command line: ``noregret validate``, ``solve``, ``batch``, ``explain``, ``alternatives`` and ``report``.
+"""Command line: ``noregret validate``, ``solve``, ``batch``, ``explain``, ``alternatives``, ``report`` and ``cases``.
 
 Exit codes: 0 solved (or valid), 2 bad input, 3 solver failure or time limit without a feasible plan.
 """
@@ -14,6 +14,10 @@ from .outputs import OutputWriteError
 
 EXIT_OK, EXIT_INPUT, EXIT_SOLVER = 0, 2, 3
 FORCE_HELP = "replace the --out folder even if it holds files noregret did not write"
+CASE_HELP = "case YAML file, or the name of a bundled case (noregret cases lists them)"
+BUNDLED_ARGS = {"solve": "case", "explain": "case", "alternatives": "case", "tornado": "case", "report": "input",
+                "batch": "manifest", "validate": "paths"}
+"""The argument of each command that may name a bundled case instead of a file (see :mod:`optimizer.bundled`)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     s = sub.add_parser("solve", help="solve a case and write the result tables")
-    s.add_argument("case", type=Path, help="case YAML file")
+    s.add_argument("case", type=Path, help=CASE_HELP)
     s.add_argument("--variant", help="target variant (default: the case's default_variant)")
     s.add_argument("--objective", choices=["min_cost", "max_abatement", "weighted"],
                    help="objective (default: the case's objective.kind)")
@@ -42,13 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--quiet", action="store_true", help="print only where the outputs are")
 
     b = sub.add_parser("batch", help="solve every case of a manifest and print one comparison table")
-    b.add_argument("manifest", type=Path, help="manifest YAML listing case files")
+    b.add_argument("manifest", type=Path, help="manifest YAML listing case files, or 'manifest' for the bundled one")
     b.add_argument("--variant", help="variant to solve where a case has it (default: each case's default)")
     b.add_argument("--out", type=Path, default=Path("outputs"), help="output directory (default: outputs)")
     b.add_argument("--force", action="store_true", help=FORCE_HELP)
 
     e = sub.add_parser("explain", help="reachability, binding limits, verified fixes, shadow prices, switching values")
-    e.add_argument("case", type=Path, help="case YAML file")
+    e.add_argument("case", type=Path, help=CASE_HELP)
     e.add_argument("--variant", help="target variant (default: the case's default_variant)")
     e.add_argument("--out", type=Path, help="also write the tables (CSV) and the text here")
     e.add_argument("--force", action="store_true", help=FORCE_HELP)
@@ -56,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="skip switching values (they need several re-solves per intervention)")
 
     a = sub.add_parser("alternatives", help="the k best distinct portfolios within a cost tolerance")
-    a.add_argument("case", type=Path, help="case YAML file")
+    a.add_argument("case", type=Path, help=CASE_HELP)
     a.add_argument("--variant", help="target variant (default: the case's default_variant)")
     a.add_argument("-k", type=int, default=5, help="how many alternatives besides the optimum (default 5)")
     a.add_argument("--tolerance", type=float, default=0.05,
@@ -66,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("report", help="solve a case (or a manifest) and write a report: HTML, Markdown, Excel, IAMC CSV")
     r.add_argument("input", type=Path, help="case YAML file, a manifest YAML for the regional roll-up, or a result "
-                                            "directory written by 'noregret solve'")
+                                            "directory written by 'noregret solve' (or a bundled case name)")
     r.add_argument("--variant", help="target variant (default: each case's default_variant)")
     r.add_argument("--format", default="html,md,xlsx,iamc",
                    help="comma-separated subset of html,md,xlsx,iamc (default: all four)")
@@ -95,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="with --regret: refuse more scenarios than this (default 50)")
 
     tn = sub.add_parser("tornado", help="which uncertain parameters move cost and final-year emissions most")
-    tn.add_argument("case", type=Path, help="case YAML file")
+    tn.add_argument("case", type=Path, help=CASE_HELP)
     tn.add_argument("--variant", help="target variant (default: the case's default_variant)")
     tn.add_argument("--parameters", nargs="+", help="parameter paths (default: every ranged price, growth, "
                                                     "discount rate, capex and running cost of the candidates)")
@@ -105,7 +109,10 @@ def _parser() -> argparse.ArgumentParser:
     tn.add_argument("--force", action="store_true", help=FORCE_HELP)
 
     v = sub.add_parser("validate", help="check case files and library directories without solving")
-    v.add_argument("paths", nargs="+", type=Path, help="case YAML files or intervention library directories")
+    v.add_argument("paths", nargs="+", type=Path, help="case YAML files or intervention library directories (or "
+                                                       "bundled names: a case, 'manifest', 'library')")
+
+    sub.add_parser("cases", help="list the bundled cases (name, country, variants) to use in place of a case file")
     return p
 
 
@@ -115,8 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"validate": lambda a: _validate(a.paths), "batch": _batch, "sweep": _sweep, "robust": _robust,
                 "tornado": _tornado, "explain": _explain, "alternatives": _alternatives, "report": _report,
-                "solve": _solve}
+                "solve": _solve, "cases": _cases}
     try:
+        _resolve_bundled(args)
         with command_line_policy(strict=args.strict):
             return commands[args.command](args)
     except InputError as err:
@@ -128,6 +136,27 @@ def main(argv: list[str] | None = None) -> int:
     except OutputWriteError as err:  # disk full, permission lost while writing outputs
         print(err, file=sys.stderr)
         return EXIT_INPUT
+
+
+def _resolve_bundled(args: argparse.Namespace) -> None:
+    """Replace a bundled case name given in place of a file by that file's path (a path that exists wins)."""
+    attr = BUNDLED_ARGS.get(args.command)
+    if attr is None:
+        return
+    from .bundled import resolve
+
+    value = getattr(args, attr)
+    if isinstance(value, list):
+        setattr(args, attr, [resolve(v, library=True) for v in value])
+    else:
+        setattr(args, attr, resolve(value))
+
+
+def _cases(args) -> int:
+    from .bundled import listing, render_listing
+
+    print(render_listing(listing()))
+    return EXIT_OK
 
 
 def _validate(paths: list[Path]) -> int:

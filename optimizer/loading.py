@@ -19,7 +19,16 @@ from .yaml_io import read_text, read_yaml_mapping
 VOCABULARY_FILE = "vocabulary.yaml"
 GWP_FILE = "gwp.yaml"
 SPECIAL_FILES = (VOCABULARY_FILE, GWP_FILE)
-DEFAULT_LIBRARY = Path(__file__).resolve().parent.parent / "intervention_library"
+
+
+def __getattr__(name: str) -> Path:
+    """``DEFAULT_LIBRARY``: the bundled intervention library (:func:`optimizer.bundled.library_dir`), found on
+    use so that importing the package never depends on its data."""
+    if name == "DEFAULT_LIBRARY":
+        from .bundled import library_dir
+
+        return library_dir()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -207,7 +216,9 @@ def load_case(path: Path | str, library: Library | None = None, library_cache: d
 def _library_root(case_path: Path, library: str | None) -> Path:
     """The library directory a case names (relative to the case file), or the bundled one."""
     if not library:
-        return DEFAULT_LIBRARY
+        from .bundled import library_dir
+
+        return library_dir()
     try:
         root = (case_path.parent / library).resolve()
         if root.is_dir():
