@@ -56,8 +56,9 @@ def check_gases(lib: Library) -> list[Problem]:
         if src.gas is None:
             continue
         if src.gas.gas not in lib.gases:
-            out.append(Problem(file, f"sources[{src.id}].gas.gas", src.gas.gas,
-                               f"a gas defined in gwp.yaml {sorted(lib.gases)}"))
+            known = f"a gas defined in gwp.yaml {sorted(lib.gases)}" if lib.gases else \
+                f"a gas defined in gwp.yaml, which is missing ({lib.root / 'gwp.yaml'})"
+            out.append(Problem(file, f"sources[{src.id}].gas.gas", src.gas.gas, known))
         if src.activity_unit is None:
             out.append(Problem(file, f"sources[{src.id}].activity_unit", None,
                                "an activity unit (the gas mass is given per activity unit)"))

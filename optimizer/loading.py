@@ -7,6 +7,7 @@ Field-level validation is the schema's job (:mod:`optimizer.schema`); cross-reco
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,7 +101,8 @@ def load_library(root: Path | str) -> Library:
     vocabulary = None
     gases: list = []
     families: list[tuple[str, FamilyFile]] = []
-    special = [vocab_path] + ([gwp_path] if gwp_path.is_file() else [])
+    # gwp.yaml is optional, but a gwp.yaml that is there and unreadable (a folder, a broken link) is an error
+    special = [vocab_path] + ([gwp_path] if os.path.lexists(gwp_path) else [])
     for path in [*special, *family_paths]:
         try:
             data = read_yaml_mapping(path)

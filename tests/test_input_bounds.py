@@ -361,3 +361,14 @@ def test_batch_given_a_case_file_says_so(capsys, mini, tmp_path):
     code = main(["batch", str(mini), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 2 and "1 problem" in err and "noregret solve CASE.yaml" in err
+
+
+@pytest.mark.parametrize("how", ["directory", "dangling link", "link loop"])
+def test_gwp_table_that_cannot_be_read(capsys, georgia, how):
+    gwp = georgia.parent / "lib" / "gwp.yaml"
+    gwp.unlink()
+    if how == "directory":
+        gwp.mkdir()
+    else:
+        gwp.symlink_to(gwp if how == "link loop" else gwp.parent / "nowhere.yaml")
+    _rejected(capsys, georgia, "gwp.yaml: got")
