@@ -19,34 +19,31 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
+from .driver import Attempt, SecondStage, Termination, run_stages
 from .errors import SolverFailure
 from .loading import LoadedCase
 from .model.build import build_row_model
 from .model.expressions import Row
 from .model.limits import shortfall_ledger
-from .model.objective import abatement_floor, abatement_objective_terms, cost_terms, shortfall_cap, stage_row_scale
+from .model.objective import ObjectiveKind, cost_terms, stage_row_scale, stage_row_terms
 from .model.rows import RowModel, StandardForm, standard_form
 from .prepare import ModelData, prepare
 from .schema.case import SolverOptions
-from .solve import SolveOutcome, combine_stages, infeasible_message
 
 STAGE_ROW = "stage_bound"
 """A row that is free in the first stage and bounds the second (the shortfall cap, or the abatement floor)."""
 
-FEASIBLE_STOPS = {  # the names optimizer.solve reports for the same stops
-    highspy.HighsModelStatus.kTimeLimit: "time_limit",
-    highspy.HighsModelStatus.kIterationLimit: "iteration_limit",
-    highspy.HighsModelStatus.kSolutionLimit: "iteration_limit",
-    highspy.HighsModelStatus.kInterrupt: "interrupted",
+TERMINATIONS = {
+    highspy.HighsModelStatus.kOptimal: Termination.OPTIMAL,
+    highspy.HighsModelStatus.kTimeLimit: Termination.TIME_LIMIT,
+    highspy.HighsModelStatus.kIterationLimit: Termination.ITERATION_LIMIT,
+    highspy.HighsModelStatus.kSolutionLimit: Termination.ITERATION_LIMIT,
+    highspy.HighsModelStatus.kInterrupt: Termination.INTERRUPTED,
+    highspy.HighsModelStatus.kInfeasible: Termination.INFEASIBLE,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible: Termination.INFEASIBLE,
+    highspy.HighsModelStatus.kUnbounded: Termination.UNBOUNDED,
 }
-INFEASIBLE = {highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible}
-OTHER_ENDS = {highspy.HighsModelStatus.kUnbounded: "unbounded"}  # anything else: "unknown"
-
-
-@dataclass
-class RunReport:
-    outcome: SolveOutcome
-    x: np.ndarray
+"""HiGHS's model statuses in the driver's terms (anything else: :attr:`Termination.OTHER`)."""
 
 
 @dataclass
@@ -146,11 +143,10 @@ class PersistentHighs:
             self.highs.changeCoeff(row, j, float(held.a_value[k]))
 
     # -- running ------------------------------------------------------------------------------------------
-    def run(self, options: SolverOptions, data: ModelData, start: np.ndarray | None = None,
-            clear: bool = True) -> RunReport:
-        """Solve what HiGHS holds (``start``: a feasible MIP start); raise :class:`SolverFailure` when there is
-        no usable plan. ``clear``: forget the previous run's basis and solution first (every scenario's first
-        stage, so that no scenario depends on another); a second stage keeps its own first stage's."""
+    def run(self, options: SolverOptions, start: np.ndarray | None = None, clear: bool = True) -> Attempt:
+        """Solve what HiGHS holds (``start``: a feasible MIP start). ``clear``: forget the previous run's basis
+        and solution first (every scenario's first stage, so that no scenario depends on another); a second
+        stage keeps its own first stage's."""
         h = self.highs
         if clear:
             h.clearSolver()
@@ -163,29 +159,21 @@ class PersistentHighs:
         started = time.perf_counter()
         h.run()
         seconds = time.perf_counter() - started
-        highs_seconds = h.getRunTime() - before
         model_status, info = h.getModelStatus(), h.getInfo()
-        has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible
-        if model_status == highspy.HighsModelStatus.kOptimal and has_plan:
-            status = "optimal"
-        elif model_status in FEASIBLE_STOPS and has_plan:
-            status = FEASIBLE_STOPS[model_status]
-        elif model_status in INFEASIBLE:
-            raise SolverFailure("infeasible", infeasible_message(data))
-        elif model_status in FEASIBLE_STOPS:
-            name = FEASIBLE_STOPS[model_status]
-            raise SolverFailure(name, f"HiGHS stopped ({name}) after {seconds:.1f} s without a feasible plan; "
-                                "raise solver.time_limit_seconds")
-        else:
-            name = OTHER_ENDS.get(model_status, "unknown")
-            raise SolverFailure(name, f"HiGHS ended with '{name}' and no usable plan")
         is_mip = bool(self.held.integrality.any())
-        gap = float(info.mip_gap) if is_mip else 0.0
-        bound = float(info.mip_dual_bound) if is_mip else float(info.objective_function_value)
-        outcome = SolveOutcome(status=status, objective_value=float(info.objective_function_value),
-                               best_bound=bound, mip_gap=gap if gap == gap and gap < 1e30 else float("inf"),
-                               highs_seconds=highs_seconds, solve_seconds=seconds)
-        return RunReport(outcome, np.array(h.getSolution().col_value))
+        return Attempt(
+            termination=TERMINATIONS.get(model_status, Termination.OTHER),
+            has_plan=info.primal_solution_status == 2,  # kSolutionStatusFeasible
+            objective_value=float(info.objective_function_value),
+            best_bound=float(info.mip_dual_bound) if is_mip else float(info.objective_function_value),
+            mip_gap=float(info.mip_gap) if is_mip else 0.0,
+            highs_seconds=h.getRunTime() - before,
+            solve_seconds=seconds,
+            raw_status=h.modelStatusToString(model_status),
+        )
+
+    def solution(self) -> np.ndarray:
+        return np.array(self.highs.getSolution().col_value)
 
 
 _THREAD_SOLVERS = threading.local()
@@ -209,10 +197,11 @@ def _copy(f: StandardForm) -> StandardForm:
 
 
 def _stage_terms(rm: RowModel, data: ModelData) -> list:
-    if rm.objective_kind == "max_abatement":
-        return abatement_objective_terms(rm, data)
-    if rm.objective_kind == "min_cost":
-        return [(1.0, rm.shortfall[t]) for t in rm.target_years]
+    """Terms of the stage row a second stage may bound (none for objectives without a second stage)."""
+    if rm.objective_kind is ObjectiveKind.MAX_ABATEMENT:
+        return stage_row_terms(rm, data, "abatement_floor")
+    if rm.objective_kind is ObjectiveKind.MIN_COST:
+        return stage_row_terms(rm, data, "shortfall_cap")
     return []
 
 
@@ -226,20 +215,6 @@ def scenario_form(data: ModelData, objective: str | None = None) -> tuple[RowMod
     return rm, standard_form(rm)
 
 
-def _second_stage_bounds(rm: RowModel, data: ModelData, first_objective: float) -> tuple[float, float] | None:
-    """Bounds of the stage row in the second stage (as ``abatement_floor`` / ``shortfall_cap`` in
-    ``model.objective``), or None when there is no second stage."""
-    if STAGE_ROW not in rm.families:  # nothing to bound: no target years, nothing to abate
-        return None
-    if rm.objective_kind == "max_abatement":
-        return abatement_floor(first_objective), np.inf
-    if rm.objective_kind == "min_cost":
-        shortfall = sum(shortfall_ledger(rm, data).values())
-        if shortfall > 0:
-            return -np.inf, shortfall_cap(shortfall)
-    return None
-
-
 def cost_vector(rm: RowModel, data: ModelData) -> np.ndarray:
     """Net present cost per column (the second stages' objective), in the row model's column order."""
     cost = np.zeros(rm.nvariables())
@@ -248,10 +223,47 @@ def cost_vector(rm: RowModel, data: ModelData) -> np.ndarray:
     return cost
 
 
+class InPlaceBackend:
+    """One scenario's row model on a :class:`PersistentHighs` (the driver's :class:`Backend`): the first stage
+    is the form as loaded; a second stage bounds the stage row (scaled) and sets the cost objective in place."""
+
+    def __init__(self, solver: PersistentHighs, rm: RowModel, form: StandardForm, data: ModelData):
+        self.solver, self.rm, self.form, self.data = solver, rm, form, data
+        self.first_plan: np.ndarray | None = None
+
+    @property
+    def objective_kind(self) -> ObjectiveKind:
+        return self.rm.objective_kind
+
+    def run(self, *, first: bool) -> Attempt:
+        warm = None if first or not self.solver.warm_start else self.first_plan
+        attempt = self.solver.run(self.data.case.solver, start=warm, clear=first)
+        if attempt.has_plan:
+            self.rm.load_values(self.solver.solution())
+            if first:
+                self.first_plan = self.solver.solution()
+        return attempt
+
+    def total_shortfall(self) -> float:
+        return sum(shortfall_ledger(self.rm, self.data).values())
+
+    def enter(self, stage: SecondStage) -> None:
+        rm, solver = self.rm, self.solver
+        if STAGE_ROW in rm.families:  # no stage row: nothing to abate and no target years, so nothing to bound
+            lower, upper = stage.lower, stage.upper
+            row = self.form.row_names.index((STAGE_ROW, None))
+            scale = stage_row_scale(upper if lower == -np.inf else lower)
+            solver.scale_row(row, scale)
+            solver.set_row_bounds(row, scale * lower, scale * upper)
+            rm.families[STAGE_ROW][None] = Row(rm.families[STAGE_ROW][None].terms,
+                                               None if lower == -np.inf else lower, None if upper == np.inf else upper)
+        solver.set_objective(cost_vector(rm, self.data), maximize=False)
+
+
 def solve_in_place(loaded: LoadedCase, solver: PersistentHighs, variant: str | None = None,
                    objective: str | None = None):
-    """Like :func:`optimizer.solve.solve`, on ``solver``'s HiGHS model changed in place; the same stages
-    (lexicographic ``max_abatement``; a money-only second stage when elastic ``min_cost`` leaves a shortfall). Returns a :class:`~optimizer.results.Result`."""
+    """Like :func:`optimizer.solve.solve`, on ``solver``'s HiGHS model changed in place, in the driver's stages
+    (:func:`optimizer.driver.run_stages`). Returns a :class:`~optimizer.results.Result`."""
     from .results import extract_result
 
     t0 = time.perf_counter()
@@ -260,26 +272,7 @@ def solve_in_place(loaded: LoadedCase, solver: PersistentHighs, variant: str | N
     rm, form = scenario_form(data, objective)
     t2 = time.perf_counter()
     solver.load(form)
-    first = solver.run(data.case.solver, data)
-    rm.load_values(first.x)
-    outcome = first.outcome
-    second_stage = _second_stage_bounds(rm, data, first.outcome.objective_value)
-    if second_stage is not None:
-        lower, upper = second_stage
-        row, scale = form.row_names.index((STAGE_ROW, None)), stage_row_scale(upper if lower == -np.inf else lower)
-        solver.scale_row(row, scale)
-        solver.set_row_bounds(row, scale * lower, scale * upper)
-        rm.families[STAGE_ROW][None] = Row(rm.families[STAGE_ROW][None].terms, None if lower == -np.inf else lower,
-                                           None if upper == np.inf else upper)
-        solver.set_objective(cost_vector(rm, data), maximize=False)
-        second = solver.run(data.case.solver, data, start=first.x if solver.warm_start else None, clear=False)
-        rm.load_values(second.x)
-        if rm.objective_kind == "max_abatement":
-            outcome = combine_stages(first.outcome, second.outcome, first.outcome.objective_value)
-        else:
-            penalty = data.case.target_rules.shortfall_penalty_usd_per_tco2e
-            refined = second.outcome.objective_value + penalty * sum(shortfall_ledger(rm, data).values())
-            outcome = combine_stages(first.outcome, second.outcome, refined)
+    outcome = run_stages(InPlaceBackend(solver, rm, form, data), data)
     t3 = time.perf_counter()
     result = extract_result(rm, data, outcome)
     t4 = time.perf_counter()

@@ -1,38 +1,31 @@
-"""Solve one case variant with HiGHS through Pyomo's APPSI persistent interface."""
+"""Solve one case variant with HiGHS through Pyomo's APPSI persistent interface (stages and statuses: the
+driver, :mod:`optimizer.driver`)."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import pyomo.environ as pyo
 from pyomo.contrib.appsi.base import TerminationCondition
 from pyomo.contrib.appsi.solvers import Highs
 
-from .errors import SolverFailure
+from .driver import Attempt, ObjectiveKind, SecondStage, SolveOutcome, Termination, run_stages
 from .loading import LoadedCase
 from .model import build_model
 from .model.limits import shortfall_ledger
-from .model.objective import add_cost_refinement_stage, add_least_cost_stage
+from .model.objective import add_second_stage
 from .prepare import ModelData, prepare
 
-FEASIBLE_STOPS = {
-    TerminationCondition.maxTimeLimit: "time_limit",
-    TerminationCondition.maxIterations: "iteration_limit",
-    TerminationCondition.interrupted: "interrupted",
+TERMINATIONS = {
+    TerminationCondition.optimal: Termination.OPTIMAL,
+    TerminationCondition.maxTimeLimit: Termination.TIME_LIMIT,
+    TerminationCondition.maxIterations: Termination.ITERATION_LIMIT,
+    TerminationCondition.interrupted: Termination.INTERRUPTED,
+    TerminationCondition.infeasible: Termination.INFEASIBLE,
+    TerminationCondition.infeasibleOrUnbounded: Termination.INFEASIBLE,
+    TerminationCondition.unbounded: Termination.UNBOUNDED,
 }
-
-
-@dataclass
-class SolveOutcome:
-    """What the solver reported, before results are extracted."""
-
-    status: str  # optimal | time_limit | iteration_limit | interrupted
-    objective_value: float
-    best_bound: float
-    mip_gap: float
-    highs_seconds: float
-    solve_seconds: float
+"""APPSI's endings in the driver's terms (anything else: :attr:`Termination.OTHER`)."""
 
 
 def make_solver(data: ModelData) -> Highs:
@@ -47,78 +40,54 @@ def make_solver(data: ModelData) -> Highs:
     return solver
 
 
+class PyomoBackend:
+    """A Pyomo model solved by HiGHS through APPSI's persistent interface (the driver's :class:`Backend`)."""
+
+    def __init__(self, m: pyo.ConcreteModel, data: ModelData, solver: Highs | None = None):
+        self.m, self.data = m, data
+        self.solver = solver or make_solver(data)
+
+    @property
+    def objective_kind(self) -> ObjectiveKind:
+        return self.m.objective_kind
+
+    def run(self, *, first: bool) -> Attempt:
+        m, solver = self.m, self.solver
+        started = time.perf_counter()
+        before = solver._solver_model.getRunTime() if solver._solver_model is not None else 0.0
+        results = solver.solve(m)
+        solve_seconds = time.perf_counter() - started
+        highs = solver._solver_model  # highspy.Highs of the persistent interface
+        highs_seconds = float(highs.getRunTime()) - before if highs is not None else float("nan")
+        tc = results.termination_condition
+        has_plan = results.best_feasible_objective is not None
+        if has_plan:
+            results.solution_loader.load_vars()
+        info = highs.getInfo() if highs is not None else None
+        is_mip = any(True for v in m.component_data_objects(pyo.Var) if v.is_integer() or v.is_binary())
+        bound = results.best_objective_bound
+        return Attempt(
+            termination=TERMINATIONS.get(tc, Termination.OTHER),
+            has_plan=has_plan,
+            objective_value=float(results.best_feasible_objective) if has_plan else float("nan"),
+            best_bound=float(bound) if bound is not None else float("nan"),
+            mip_gap=float(info.mip_gap) if (info is not None and is_mip) else 0.0,
+            highs_seconds=highs_seconds,
+            solve_seconds=solve_seconds,
+            raw_status=str(tc.name),
+        )
+
+    def total_shortfall(self) -> float:
+        return sum(shortfall_ledger(self.m, self.data).values())
+
+    def enter(self, stage: SecondStage) -> None:
+        add_second_stage(self.m, self.data, stage)
+
+
 def run_highs(m: pyo.ConcreteModel, data: ModelData, solver: Highs | None = None) -> SolveOutcome:
-    """Solve ``m`` (both stages for ``max_abatement``); load the solution into it; raise
-    :class:`SolverFailure` when there is no usable plan."""
-    solver = solver or make_solver(data)
-    first = _run_once(m, data, solver)
-    kind = getattr(m, "objective_kind", None)
-    if kind == "max_abatement":
-        add_least_cost_stage(m, data, first.objective_value)
-        return combine_stages(first, _run_once(m, data, solver), first.objective_value)
-    shortfall = sum(shortfall_ledger(m, data).values()) if kind == "min_cost" else 0.0
-    if shortfall > 0:
-        add_cost_refinement_stage(m, data, shortfall)
-        second = _run_once(m, data, solver)
-        penalty = data.case.target_rules.shortfall_penalty_usd_per_tco2e
-        refined = second.objective_value + penalty * sum(shortfall_ledger(m, data).values())
-        return combine_stages(first, second, refined)
-    return first
-
-
-def combine_stages(first: SolveOutcome, second: SolveOutcome, objective_value: float) -> SolveOutcome:
-    """One outcome for a two-stage solve: the reported gap of the second stage measures what it refined."""
-    return SolveOutcome(
-        status=first.status if second.status == "optimal" else second.status,
-        objective_value=objective_value,
-        best_bound=first.best_bound,
-        mip_gap=max(first.mip_gap, second.mip_gap),
-        highs_seconds=first.highs_seconds + second.highs_seconds,
-        solve_seconds=first.solve_seconds + second.solve_seconds,
-    )
-
-
-def _run_once(m: pyo.ConcreteModel, data: ModelData, solver: Highs) -> SolveOutcome:
-    started = time.perf_counter()
-    before = solver._solver_model.getRunTime() if solver._solver_model is not None else 0.0
-    results = solver.solve(m)
-    solve_seconds = time.perf_counter() - started
-    highs = solver._solver_model  # highspy.Highs of the persistent interface
-    highs_seconds = float(highs.getRunTime()) - before if highs is not None else float("nan")
-    tc = results.termination_condition
-    has_plan = results.best_feasible_objective is not None
-    if tc == TerminationCondition.optimal:
-        status = "optimal"
-    elif tc in FEASIBLE_STOPS and has_plan:
-        status = FEASIBLE_STOPS[tc]
-    elif tc in (TerminationCondition.infeasible, TerminationCondition.infeasibleOrUnbounded):
-        raise SolverFailure("infeasible", infeasible_message(data))
-    elif tc in FEASIBLE_STOPS:
-        raise SolverFailure(FEASIBLE_STOPS[tc],
-                            f"HiGHS stopped ({FEASIBLE_STOPS[tc]}) after {solve_seconds:.1f} s without a feasible "
-                            "plan; raise solver.time_limit_seconds")
-    else:
-        raise SolverFailure(str(tc.name), f"HiGHS ended with '{tc.name}' and no usable plan")
-    results.solution_loader.load_vars()
-    info = highs.getInfo() if highs is not None else None
-    is_mip = any(True for _ in m.component_data_objects(pyo.Var) if _.is_integer() or _.is_binary())
-    gap = float(info.mip_gap) if (info is not None and is_mip) else 0.0
-    bound = results.best_objective_bound
-    return SolveOutcome(
-        status=status,
-        objective_value=float(results.best_feasible_objective),
-        best_bound=float(bound) if bound is not None else float("nan"),
-        mip_gap=gap if gap == gap and gap < 1e30 else float("inf"),
-        highs_seconds=highs_seconds,
-        solve_seconds=solve_seconds,
-    )
-
-
-def infeasible_message(data: ModelData) -> str:
-    if data.case.target_rules.mode == "hard":
-        return ("No plan meets the hard target pathway within the budgets and limits. Set "
-                "target_rules.mode: elastic to get the best plan and its shortfall by year.")
-    return "No plan satisfies the budgets and limits (check budgets, financing and resource limits)."
+    """Solve ``m`` in the driver's stages; load the solution into it; raise :class:`SolverFailure` when there
+    is no usable plan."""
+    return run_stages(PyomoBackend(m, data, solver), data)
 
 
 def solve(loaded: LoadedCase, variant: str | None = None, objective: str | None = None):

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 import pandas as pd
 import pyomo.environ as pyo
 
+from ..driver import second_stage
 from ..errors import SolverFailure
 from ..loading import LoadedCase
 from ..model import build_model
 from ..model.expressions import linear
-from ..model.objective import add_cost_refinement_stage, cost_terms
+from ..model.objective import ObjectiveKind, add_second_stage, cost_terms
 from ..prepare import ModelData, prepare
 from ..solve import make_solver, run_highs
 
@@ -55,7 +56,7 @@ def find_alternatives(data: ModelData, k: int = 5, tolerance: float = 0.05) -> l
     alternatives may not miss the targets by more than the optimum does, and are ranked and compared by net
     present cost (the shortfall penalty would otherwise swamp the tolerance)."""
     m = build_model(data)
-    m.objective_kind = "alternatives"  # single-stage solves
+    m.objective_kind = ObjectiveKind.AS_GIVEN  # each solve one stage; the refinement below is added once
     sense = 1 if m.objective.sense == pyo.minimize else -1
     solver = make_solver(data)
     found: list[Alternative] = []
@@ -67,9 +68,8 @@ def find_alternatives(data: ModelData, k: int = 5, tolerance: float = 0.05) -> l
         except SolverFailure:
             break
         shortfall = sum(m.shortfall[t].value or 0.0 for t in m.target_years)
-        if rank == 0 and data.case.objective.kind == "min_cost" and shortfall > 1e-6:
-            add_cost_refinement_stage(m, data, shortfall)
-            m.objective_kind = "alternatives"
+        if rank == 0 and data.case.objective.kind == ObjectiveKind.MIN_COST and shortfall > 1e-6:
+            add_second_stage(m, data, second_stage(ObjectiveKind.MIN_COST, outcome.objective_value, shortfall))
             by_cost = True
             outcome = run_highs(m, data, solver)
             shortfall = sum(m.shortfall[t].value or 0.0 for t in m.target_years)

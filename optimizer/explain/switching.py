@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+from ..driver import outcome_of
 from ..errors import SolverFailure
 from ..model.build import build_row_model
 from ..model.rows import standard_form
@@ -51,10 +52,10 @@ def _selected(data: ModelData, iid: str) -> bool | None:
         "mip_rel_gap": max(SEARCH_MIP_GAP, data.case.solver.mip_rel_gap),
         "time_limit_seconds": min(SEARCH_TIME_LIMIT, data.case.solver.time_limit_seconds)})
     try:
-        report = solver.run(options, data)
+        outcome_of(solver.run(options), data)  # one stage: only the selection matters
     except SolverFailure:
         return None
-    rm.load_values(report.x)
+    rm.load_values(solver.solution())
     return any((rm.build[iid, y].value or 0.0) > 1e-6 for y in data.candidates[iid].build_years)
 
 

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import enum
+
 import numpy as np
 import pyomo.environ as pyo
 
 from ..prepare import ModelData
 from .expressions import linear, objective
+
+class ObjectiveKind(enum.StrEnum):
+    """What a model's objective is, and so whether the driver adds a second stage."""
+
+    MIN_COST = "min_cost"
+    """Least whole-life net present cost plus the shortfall penalty; a shortfall brings a money-only second
+    stage."""
+    MAX_ABATEMENT = "max_abatement"
+    """Most cumulative abatement; a second stage finds the least cost among plans abating as much."""
+    WEIGHTED = "weighted"
+    """Multi-criteria; one stage."""
+    AS_GIVEN = "as_given"
+    """An objective set by the caller (explain's reachability and fixes, alternatives, regret): one stage,
+    its value is the answer."""
+
 
 LEXICOGRAPHIC_TOLERANCE = 1e-9
 """Second stage of ``max_abatement``: abatement may fall this much (relative) below the first-stage optimum."""
@@ -46,19 +63,19 @@ def cost_reference(data: ModelData) -> float:
     return max(float(total), 1.0)
 
 
-def add_objective(m: pyo.ConcreteModel, data: ModelData, kind: str | None = None) -> None:
+def add_objective(m: pyo.ConcreteModel, data: ModelData, kind: str | ObjectiveKind | None = None) -> None:
     """objective: min_cost (USD), max_abatement (tCO2e) or weighted (dimensionless)."""
-    kind = kind or data.case.objective.kind
+    kind = ObjectiveKind(kind or data.case.objective.kind)
     penalty = data.case.target_rules.shortfall_penalty_usd_per_tco2e
     shortfall = [(1.0, m.shortfall[t]) for t in m.target_years]
-    if kind == "min_cost":
+    if kind is ObjectiveKind.MIN_COST:
         m.objective = objective(m, cost_terms(m, data) + [(penalty, v) for _, v in shortfall], "minimize")
-    elif kind == "max_abatement":
+    elif kind is ObjectiveKind.MAX_ABATEMENT:
         m.objective = objective(m, abatement_objective_terms(m, data), "maximize")
-    elif kind == "weighted":
+    elif kind is ObjectiveKind.WEIGHTED:
         m.objective = objective(m, weighted_terms(m, data), "maximize")
     else:
-        raise ValueError(f"unknown objective {kind!r}")
+        raise ValueError(f"an objective of the case's kinds, not {kind!r}")
     m.objective_kind = kind
 
 
@@ -87,18 +104,6 @@ def abatement_floor(best_abatement: float) -> float:
     return best_abatement - LEXICOGRAPHIC_TOLERANCE * max(abs(best_abatement), 1.0)
 
 
-def add_least_cost_stage(m: pyo.ConcreteModel, data: ModelData, best_abatement: float) -> None:
-    """Second stage of ``max_abatement`` (lexicographic): keep the stage-one abatement
-    (``abatement_floor``: objective >= best - tolerance, scaled) and minimise the net present cost among such
-    plans."""
-    floor = abatement_floor(best_abatement)
-    k = stage_row_scale(floor)
-    terms = [(k * coef, var) for coef, var in abatement_objective_terms(m, data)]
-    m.abatement_floor = pyo.Constraint(expr=linear(terms) >= k * floor)
-    m.objective.deactivate()
-    m.least_cost_objective = pyo.Objective(expr=linear(cost_terms(m, data)), sense=pyo.minimize)
-
-
 SHORTFALL_TOLERANCE = 1e-9
 """Second stage of elastic ``min_cost``: total shortfall may exceed the first stage's by this (relative)."""
 
@@ -109,13 +114,28 @@ def shortfall_cap(shortfall: float) -> float:
     return shortfall * (1 + SHORTFALL_TOLERANCE) + 1e-7
 
 
-def add_cost_refinement_stage(m: pyo.ConcreteModel, data: ModelData, first_stage_shortfall: float) -> None:
-    """Second stage of elastic ``min_cost`` when the first left a shortfall: keep that shortfall
-    (``shortfall_cap``: total shortfall <= the first stage's) and minimise the net present cost alone, so
-    the MIP gap measures money, not the penalty that dominates the first-stage objective."""
-    cap = shortfall_cap(first_stage_shortfall)
-    k = stage_row_scale(cap)
-    m.shortfall_cap = pyo.Constraint(expr=linear([(k, m.shortfall[t]) for t in m.target_years]) <= k * cap)
+def stage_row_terms(m, data: ModelData, row: str) -> list[tuple[float, object]]:
+    """Terms of a second-stage row: the abatement objective (``abatement_floor``) or the total shortfall
+    (``shortfall_cap``)."""
+    if row == "abatement_floor":
+        return abatement_objective_terms(m, data)
+    if row == "shortfall_cap":
+        return [(1.0, m.shortfall[t]) for t in m.target_years]
+    raise ValueError(f"unknown stage row {row!r}")
+
+
+def add_second_stage(m: pyo.ConcreteModel, data: ModelData, stage) -> None:
+    """A second solve stage on a Pyomo model (the driver decides when, :func:`optimizer.driver.second_stage`):
+    the stage row bounded (scaled, :func:`stage_row_scale`) and the net present cost minimised alone, so the
+    MIP gap measures money, not the penalty or the abatement of the first stage.
+
+    - ``abatement_floor`` (``max_abatement``, lexicographic): objective >= stage-one best - tolerance;
+    - ``shortfall_cap`` (elastic ``min_cost`` that left a shortfall): total shortfall <= the first stage's."""
+    bound = stage.upper if stage.lower == -np.inf else stage.lower
+    k = stage_row_scale(bound)
+    body = linear([(k * coef, var) for coef, var in stage_row_terms(m, data, stage.row)])
+    row = body >= k * stage.lower if stage.lower != -np.inf else body <= k * stage.upper
+    setattr(m, stage.row, pyo.Constraint(expr=row))
     m.objective.deactivate()
     m.least_cost_objective = pyo.Objective(expr=linear(cost_terms(m, data)), sense=pyo.minimize)
 

@@ -14,6 +14,7 @@ import pyomo.environ as pyo
 from ..errors import InputError, Problem, SolverFailure
 from ..loading import LoadedCase
 from ..model import build_model
+from ..model.objective import ObjectiveKind
 from ..prepare import ModelData, prepare
 from ..solve import make_solver, run_highs
 
@@ -45,14 +46,14 @@ def scenario_data(cases: dict[str, LoadedCase], variant: str | None = None) -> d
 
 def optimum(data: ModelData) -> float:
     m = build_model(data, "min_cost")
-    m.objective_kind = "regret"  # single stage: the objective itself is what regret compares
+    m.objective_kind = ObjectiveKind.AS_GIVEN  # one stage: the objective itself is what regret compares
     return run_highs(m, data, make_solver(data)).objective_value
 
 
 def portfolio_objective(data: ModelData, builds: dict, starts: dict) -> float | None:
     """The min_cost objective of a fixed portfolio in one scenario; None when it breaks that scenario's limits."""
     m = build_model(data, "min_cost")
-    m.objective_kind = "regret"
+    m.objective_kind = ObjectiveKind.AS_GIVEN
     for key, v in builds.items():
         m.build[key].fix(v)
     for key, v in starts.items():
@@ -99,7 +100,7 @@ def _shared_model(scenarios: dict[str, ModelData]) -> tuple[pyo.ConcreteModel, d
 
 
 def _solve_shared(m, first: ModelData) -> None:
-    m.objective_kind = "regret"
+    m.objective_kind = ObjectiveKind.AS_GIVEN
     solver = make_solver(first)
     run_highs(m, first, solver)
 

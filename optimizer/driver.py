@@ -1,0 +1,169 @@
+"""The one solve driver: how a model is solved in stages, what each solver ending means, and the timings.
+
+Two backends hold a model and run HiGHS on it: :class:`optimizer.solve.PyomoBackend` (a Pyomo model through
+APPSI: solve, batch, report, explain, alternatives, regret) and :class:`optimizer.persistent.InPlaceBackend`
+(the same constraint families as plain rows in one ``highspy.Highs`` changed in place: sweeps, tornado,
+switching values). Each backend only translates: it reports a solver run as an :class:`Attempt` in the
+backend-neutral :class:`Termination` terms, and carries out a :class:`SecondStage` on its own model. Everything
+else is decided here, once:
+
+- :func:`second_stage`: whether a second solve follows the first and with which bound (the lexicographic
+  ``max_abatement``; the money-only refinement of an elastic ``min_cost`` that left a shortfall);
+- :func:`outcome_of`: the status names and the :class:`~optimizer.errors.SolverFailure` messages;
+- :func:`run_stages`: first stage, second stage, the combined outcome and its objective value.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from .errors import SolverFailure
+from .model.objective import ObjectiveKind, abatement_floor, shortfall_cap
+
+if TYPE_CHECKING:
+    from .prepare import ModelData
+
+
+class Termination(enum.Enum):
+    """How a solver run ended, in terms both backends map their own codes to."""
+
+    OPTIMAL = "optimal"
+    TIME_LIMIT = "time_limit"
+    ITERATION_LIMIT = "iteration_limit"
+    INTERRUPTED = "interrupted"
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    OTHER = "unknown"
+
+
+STOPPED_EARLY = (Termination.TIME_LIMIT, Termination.ITERATION_LIMIT, Termination.INTERRUPTED)
+"""Endings that keep the best plan found so far, when there is one."""
+
+
+@dataclass
+class Attempt:
+    """One solver run as a backend reports it."""
+
+    termination: Termination
+    has_plan: bool
+    objective_value: float
+    best_bound: float
+    mip_gap: float
+    highs_seconds: float
+    solve_seconds: float
+    raw_status: str = ""
+    """The solver's own name for the ending (for messages)."""
+
+
+@dataclass
+class SolveOutcome:
+    """What the solver reported, before results are extracted."""
+
+    status: str  # optimal | time_limit | iteration_limit | interrupted
+    objective_value: float
+    best_bound: float
+    mip_gap: float
+    highs_seconds: float
+    solve_seconds: float
+
+
+@dataclass(frozen=True)
+class SecondStage:
+    """A second solve: minimise the net present cost alone, with the stage row (``row``: a name of
+    ``model.objective``) bounded to ``lower <= row <= upper`` (one side infinite)."""
+
+    row: str
+    """``abatement_floor`` (the abatement objective may not fall) or ``shortfall_cap`` (total shortfall may
+    not grow)."""
+    lower: float
+    upper: float
+
+
+class Backend(Protocol):
+    """A model held by a solver, as the driver needs it."""
+
+    @property
+    def objective_kind(self) -> ObjectiveKind: ...
+
+    def run(self, *, first: bool) -> Attempt:
+        """Solve what the model holds now (``first``: the first stage of this solve)."""
+        ...
+
+    def total_shortfall(self) -> float:
+        """Tonnes of shortfall over the enforced years in the plan just solved (0 without target rows)."""
+        ...
+
+    def enter(self, stage: SecondStage) -> None:
+        """Bound the stage row and make the net present cost the objective (to be minimised)."""
+        ...
+
+
+def infeasible_message(data: ModelData) -> str:
+    if data.case.target_rules.mode == "hard":
+        return ("No plan meets the hard target pathway within the budgets and limits. Set "
+                "target_rules.mode: elastic to get the best plan and its shortfall by year.")
+    return "No plan satisfies the budgets and limits (check budgets, financing and resource limits)."
+
+
+def outcome_of(attempt: Attempt, data: ModelData) -> SolveOutcome:
+    """The status of a run, or :class:`SolverFailure` when it left no usable plan: the one status mapping."""
+    ending = attempt.termination
+    if ending is Termination.OPTIMAL and attempt.has_plan:
+        status = "optimal"
+    elif ending in STOPPED_EARLY and attempt.has_plan:
+        status = ending.value
+    elif ending is Termination.INFEASIBLE:
+        raise SolverFailure("infeasible", infeasible_message(data))
+    elif ending in STOPPED_EARLY:
+        raise SolverFailure(ending.value, f"HiGHS stopped ({ending.value}) after {attempt.solve_seconds:.1f} s "
+                                          "without a feasible plan; raise solver.time_limit_seconds")
+    else:
+        name = attempt.raw_status or ending.value
+        raise SolverFailure(ending.value if ending is not Termination.OTHER else name,
+                            f"HiGHS ended with '{name}' and no usable plan")
+    gap = attempt.mip_gap
+    return SolveOutcome(status=status, objective_value=attempt.objective_value, best_bound=attempt.best_bound,
+                        mip_gap=gap if gap == gap and gap < 1e30 else float("inf"),
+                        highs_seconds=attempt.highs_seconds, solve_seconds=attempt.solve_seconds)
+
+
+def second_stage(kind: ObjectiveKind, first_objective: float, shortfall: float) -> SecondStage | None:
+    """The second solve that follows a first stage, if any: the one definition of the stage rule."""
+    if kind is ObjectiveKind.MAX_ABATEMENT:
+        return SecondStage("abatement_floor", abatement_floor(first_objective), float("inf"))
+    if kind is ObjectiveKind.MIN_COST and shortfall > 0:
+        return SecondStage("shortfall_cap", float("-inf"), shortfall_cap(shortfall))
+    return None
+
+
+def combine_stages(first: SolveOutcome, second: SolveOutcome, objective_value: float) -> SolveOutcome:
+    """One outcome for a two-stage solve: the reported gap of the second stage measures what it refined."""
+    return SolveOutcome(
+        status=first.status if second.status == "optimal" else second.status,
+        objective_value=objective_value,
+        best_bound=first.best_bound,
+        mip_gap=max(first.mip_gap, second.mip_gap),
+        highs_seconds=first.highs_seconds + second.highs_seconds,
+        solve_seconds=first.solve_seconds + second.solve_seconds,
+    )
+
+
+def run_stages(backend: Backend, data: ModelData) -> SolveOutcome:
+    """Solve in one or two stages (see :func:`second_stage`); the plan of the last stage stays loaded.
+
+    The reported objective value is the first stage's for ``max_abatement`` (the abatement objective), and
+    for a refined ``min_cost`` the second stage's cost plus the penalty on the shortfall it kept."""
+    first = outcome_of(backend.run(first=True), data)
+    kind = backend.objective_kind
+    shortfall = backend.total_shortfall() if kind is ObjectiveKind.MIN_COST else 0.0
+    stage = second_stage(kind, first.objective_value, shortfall)
+    if stage is None:
+        return first
+    backend.enter(stage)
+    second = outcome_of(backend.run(first=False), data)
+    if kind is ObjectiveKind.MAX_ABATEMENT:
+        return combine_stages(first, second, first.objective_value)
+    penalty = data.case.target_rules.shortfall_penalty_usd_per_tco2e
+    return combine_stages(first, second, second.objective_value + penalty * backend.total_shortfall())
