@@ -348,7 +348,7 @@ def _is_library_file(path: Path) -> bool:
 def _solve(args) -> int:
     from .loading import load_case
     from .outputs import check_target
-    from .report_text import render_summary
+    from .console import render_summary
     from .solve import solve
 
     if args.out:

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from .schema import Case, Variant
-from .schema.case import Path
+from .schema.case import GrowthPath
 
 
-def path_index(path: Path | None, base_year: int, years: np.ndarray) -> np.ndarray:
+def path_index(path: GrowthPath | None, base_year: int, years: np.ndarray) -> np.ndarray:
     """Index of a path in each year (base year = 1): compound annual change, or a by-year index
     interpolated linearly between given years and held flat after the last."""
     if path is None:

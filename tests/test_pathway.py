@@ -26,11 +26,11 @@ def _case(targets, net_zero=None, **kw):
 
 def test_path_index_rate_and_interpolated_series():
     years = np.arange(2024, 2031)
-    from optimizer.schema.case import Path
+    from optimizer.schema.case import GrowthPath
 
-    rate = Path.model_validate({"annual_change": q(0.1)})
+    rate = GrowthPath.model_validate({"annual_change": q(0.1)})
     assert path_index(rate, 2024, years)[2] == pytest.approx(1.21)
-    idx = Path.model_validate({"index_by_year": series({2026: 0.8, 2028: 0.6})})
+    idx = GrowthPath.model_validate({"index_by_year": series({2026: 0.8, 2028: 0.6})})
     got = path_index(idx, 2024, years)
     assert got.tolist() == pytest.approx([1.0, 0.9, 0.8, 0.7, 0.6, 0.6, 0.6])  # flat after the last year
 

@@ -2,6 +2,6 @@
 shortfall (each fix verified by a re-solve), shadow prices, switching values, near-optimal alternatives."""
 
 from .alternatives import alternatives
-from .report import Explanation, explain
+from .explanation import Explanation, explain
 
 __all__ = ["Explanation", "alternatives", "explain"]

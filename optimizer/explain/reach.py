@@ -10,8 +10,7 @@ import pyomo.environ as pyo
 from ..model.expressions import abatement_terms
 from ..model.limits import required_abatement
 from ..prepare import ModelData
-from ..units import money
-from ..units import tonnes
+from ..formatting import money, tonnes
 from .resolve import fresh_model, make_targets_hard, replace_objective, try_solve
 
 

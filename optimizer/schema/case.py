@@ -81,7 +81,7 @@ def _growth_fraction(change: Quantity) -> Quantity:
 GrowthRate = Annotated[Quantity, AfterValidator(_growth_fraction)]
 
 
-class Path(Strict):
+class GrowthPath(Strict):
     """How a quantity evolves from the base year: a constant annual rate, or an index by year
     (base year = 1; linear between given years, flat after the last one). Give exactly one."""
 
@@ -116,13 +116,13 @@ class Source(Strict):
     gas mass per unit x GWP)."""
     driver: Identifier
     """BAU driver (a ``drivers`` key) that scales this source's activity over time."""
-    factor_path: Path | None = None
+    factor_path: GrowthPath | None = None
     """Path of the source's emission factor (e.g. the grid factor falling with the renewable plan);
     constant when omitted."""
     price_usd_per_unit: NonNegative | None = None
     """Base-year price of the activity; USD per activity unit. Needed for the money side of ``activity``
     effects."""
-    price_path: Path | None = None
+    price_path: GrowthPath | None = None
     """Path of the real price; constant when omitted."""
 
 
@@ -401,7 +401,7 @@ class Case(Strict):
     """Last year of the roadmap (trajectories, targets)."""
     discount_rate: quantity_in(0.0, 1.0)
     """Real discount rate; fraction per year."""
-    drivers: dict[Identifier, Path] = Field(min_length=1)
+    drivers: dict[Identifier, GrowthPath] = Field(min_length=1)
     """BAU drivers (e.g. ``health_activity``, ``population``, ``gdp``): growth paths of activity."""
     sources: list[Source] = Field(min_length=1)
     """Baseline inventory by source (scope from the library vocabulary)."""

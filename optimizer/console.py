@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 
 from .results import Result
-from .units import money
-from .units import tonnes
+from .formatting import money, tonnes
 
 
 def render_summary(result: Result) -> str:
