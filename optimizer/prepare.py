@@ -7,6 +7,7 @@ first-year net saving, and abatement by source and year. The MILP only ever sees
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -18,7 +19,11 @@ from .loading import LoadedCase
 from .pathway import BauProjection, enforced_years, project_bau, target_pathway
 from .schema import FinancingSource, Intervention, Variant
 
-KEPT = "kept"
+class ScreeningStatus(enum.StrEnum):
+    """Whether screening keeps a candidate for the model."""
+
+    KEPT = "kept"
+    EXCLUDED = "excluded"
 
 
 @dataclass
@@ -72,7 +77,7 @@ class ScreeningRow:
     potential_units: float
     earliest_start: int | None
     simple_payback_years: float
-    status: str
+    status: ScreeningStatus
     reason: str
     note: str = ""
 
@@ -98,6 +103,12 @@ class ModelData:
     @property
     def case(self):
         return self.loaded.case
+
+    @property
+    def final_year(self) -> int:
+        """The year a plan is judged by (the MACC's widths, the tornado's and the sweep's final-year emissions):
+        the last enforced target year, or the horizon end when no year is enforced."""
+        return max(self.target_years) if self.target_years else int(self.roadmap_years[-1])
 
     def year_index(self, year: int) -> int:
         return int(year - self.years[0])
@@ -200,8 +211,8 @@ def activity_change(loaded: LoadedCase, cand: Candidate, eff) -> float:
     return eff.change_share_of_unit_activity.value * base.activity.value / cand.potential
 
 
-def _applicability(loaded: LoadedCase, cand: Candidate, financing: list[FinancingSource]) -> str:
-    """Reason the candidate cannot be used in this case, or KEPT."""
+def _applicability(loaded: LoadedCase, cand: Candidate, financing: list[FinancingSource]) -> str | None:
+    """Reason the candidate cannot be used in this case, or None when it can."""
     case, item = loaded.case, loaded.library.interventions[cand.id]
     inventory = {s.id: s for s in case.sources}
     if cand.id in case.overrides.exclude:
@@ -233,7 +244,7 @@ def _applicability(loaded: LoadedCase, cand: Candidate, financing: list[Financin
         return "cannot start in the decision window (phase start years and maturity path)"
     if financing and not cand.financing:
         return "no financing source is eligible to pay for it"
-    return KEPT
+    return None
 
 
 def _start_years(case, cand: Candidate) -> list[int]:
@@ -294,7 +305,7 @@ def prepare(loaded: LoadedCase, variant_name: str | None = None) -> ModelData:
     window = case.decision_window
 
     candidates: dict[str, Candidate] = {}
-    reasons: dict[str, str] = {}
+    reasons: dict[str, str | None] = {}  # why each candidate is excluded; None: kept
     for iid in loaded.library.interventions:
         cand = make_candidate(loaded, iid)
         cand.start_years = _start_years(case, cand)
@@ -305,7 +316,7 @@ def prepare(loaded: LoadedCase, variant_name: str | None = None) -> ModelData:
         cand.build_years = list(range(cand.start_years[0], window.last_year + 1)) if cand.start_years else []
         reasons[iid] = _applicability(loaded, cand, financing)
 
-    kept_ids = [i for i in candidates if reasons[i] == KEPT]
+    kept_ids = [i for i in candidates if reasons[i] is None]
     last_active = max([case.horizon_end_year] + [
         window.last_year + candidates[i].lead_time + candidates[i].lifetime - 1 for i in kept_ids])
     years = np.arange(case.base_year, last_active + 1)
@@ -331,8 +342,9 @@ def prepare(loaded: LoadedCase, variant_name: str | None = None) -> ModelData:
         ScreeningRow(
             id=c.id, name=c.name, family=c.family, phase=c.phase, complexity=c.complexity,
             potential_units=c.potential, earliest_start=c.start_years[0] if c.start_years else None,
-            simple_payback_years=c.simple_payback_years, status="kept" if reasons[c.id] == KEPT else "excluded",
-            reason="passes all screens" if reasons[c.id] == KEPT else reasons[c.id],
+            simple_payback_years=c.simple_payback_years,
+            status=ScreeningStatus.KEPT if reasons[c.id] is None else ScreeningStatus.EXCLUDED,
+            reason=reasons[c.id] or "passes all screens",
             note=_ignored_note(loaded, c.id),
         )
         for c in candidates.values()
@@ -347,7 +359,7 @@ def prepare(loaded: LoadedCase, variant_name: str | None = None) -> ModelData:
         bau=bau,
         pathway=pathway,
         target_years=enforced_years(case, variant, pathway),
-        candidates={i: c for i, c in candidates.items() if reasons[i] == KEPT},
+        candidates={i: c for i, c in candidates.items() if reasons[i] is None},
         screening=screening,
         financing=financing,
         discount=discount,
@@ -375,16 +387,16 @@ def _ignored_note(loaded: LoadedCase, iid: str) -> str:
     return f"its effects on {', '.join(missing)} are left out: the case inventory does not list them"
 
 
-def _screen_prerequisites(candidates: dict[str, Candidate], reasons: dict[str, str]) -> None:
+def _screen_prerequisites(candidates: dict[str, Candidate], reasons: dict[str, str | None]) -> None:
     """A candidate whose prerequisite is excluded is excluded too (repeated until nothing changes)."""
     changed = True
     while changed:
         changed = False
         for iid, cand in candidates.items():
-            if reasons[iid] != KEPT:
+            if reasons[iid] is not None:
                 continue
             for pre in cand.prerequisites:
-                if reasons[pre] != KEPT:
+                if reasons[pre] is not None:
                     reasons[iid] = f"prerequisite '{pre}' is excluded ({reasons[pre]})"
                     changed = True
                     break

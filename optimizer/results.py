@@ -15,7 +15,7 @@ import pandas as pd
 
 from .model.limits import shortfall_ledger
 from .outputs import output_folder
-from .prepare import ModelData, ScreeningRow
+from .prepare import ModelData, ScreeningRow, ScreeningStatus
 
 ROUND = 1e-6
 CSV_FLOAT_FORMAT = "%.10g"
@@ -39,6 +39,21 @@ class Result:
     data: ModelData | None = field(default=None, repr=False)
 
     TABLES = ("portfolio", "schedule", "trajectory", "pathway", "finance", "screening")
+
+    @property
+    def final_year(self) -> int:
+        """The year the plan is judged by (:attr:`optimizer.prepare.ModelData.final_year`)."""
+        return int(self.summary["final_year"])
+
+    @property
+    def final_year_emissions_tco2e(self) -> float:
+        """Optimised emissions in :attr:`final_year`; tCO2e."""
+        return float(self.pathway.set_index("year").loc[self.final_year, "optimised_tco2e"])
+
+    @property
+    def net_present_cost_usd(self) -> float:
+        """Whole-life net present cost of the portfolio (minus its NPV); USD."""
+        return float(-self.portfolio["npv_usd"].sum()) if len(self.portfolio) else 0.0
 
     def full_summary(self) -> dict:
         out = dict(self.summary)
@@ -161,7 +176,7 @@ def _schedule(data: ModelData, build: dict, start: dict, n_years: int) -> pd.Dat
 def _portfolio(data: ModelData, build, start, pay, schedule: pd.DataFrame) -> pd.DataFrame:
     first = data.year_index(data.decision_years[0])
     last = data.year_index(int(data.roadmap_years[-1]))
-    final_target = data.target_years[-1] if data.target_years else int(data.roadmap_years[-1])
+    final_target = data.final_year
     rows = []
     cohorts: dict[str, list[tuple[int, float]]] = {}
     for (i, y), u in build.items():
@@ -271,7 +286,7 @@ def _screening(data: ModelData, portfolio: pd.DataFrame, shortfall: float, objec
         selected = row.id in chosen
         if selected:
             record["reason"] = "passes all screens; selected"
-        elif row.status == "kept":
+        elif row.status is ScreeningStatus.KEPT:
             record["reason"] = _not_selected_reason(cost, objective, shortfall)
         rows.append({**record, "cost_per_tco2e_usd": cost, "selected": selected})
     columns = ["intervention"] + [k for k in ScreeningRow.__dataclass_fields__ if k != "id"] + \
@@ -322,9 +337,10 @@ def _summary(m, data: ModelData, outcome, portfolio: pd.DataFrame, pathway: pd.D
         "shortfall_tco2e_by_year": {int(y): float(v) for y, v, enforced in
                                     zip(pathway["year"], pathway["shortfall_tco2e"], pathway["enforced"]) if enforced},
         "target_years": list(data.target_years),
+        "final_year": data.final_year,
         "selected_interventions": list(portfolio["intervention"]),
         "candidates_kept": len(data.candidates),
-        "candidates_excluded": sum(1 for r in data.screening if r.status != "kept"),
+        "candidates_excluded": sum(1 for r in data.screening if r.status is not ScreeningStatus.KEPT),
         "model_size": {"variables": m.nvariables(), "constraints": m.nconstraints(),
                        "binaries": len(m.start_index_set)},
         "warnings": [{"file": w.file, "path": w.path, "value": str(w.value), "warning": w.why}

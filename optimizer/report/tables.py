@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..prepare import ScreeningStatus
+
 PRC_ISO3 = "CHN"
 
 _WHOLE = {"cost_per_tco2e_usd": "cost per tonne [USD/tCO2e]", "utilisation": "utilisation [fraction]",
@@ -77,7 +79,7 @@ def build_tables(result, diagnosis: bool = True, provenance: bool = True) -> Rep
         "npv_usd": s["npv_usd"], "total_shortfall_tco2e": s["total_shortfall_tco2e"],
         "target_years": list(s["target_years"]), "decision_years": [int(y) for y in data.decision_years],
         "roadmap_years": [int(y) for y in data.roadmap_years], "families": families,
-        "final_year": int(data.target_years[-1]) if data.target_years else int(data.roadmap_years[-1]),
+        "final_year": data.final_year,
         "selected": len(result.portfolio), "candidates": len(result.screening),
         "case_file": str(data.loaded.path),
     }
@@ -186,7 +188,7 @@ def macc_table(result, final_year: int) -> pd.DataFrame:
     Height: ``screening.cost_per_tco2e_usd`` (whole-life net present cost per tonne of one unit built at the
     earliest start). Candidates without a positive width or a finite cost are listed but not drawn."""
     data = result.data
-    scr = result.screening[result.screening["status"] == "kept"]
+    scr = result.screening[result.screening["status"] == ScreeningStatus.KEPT]
     sel = result.portfolio.set_index("intervention")["abatement_target_year_tco2e"].to_dict()
     k = data.year_index(final_year)
     rows = []

@@ -79,13 +79,11 @@ def solve_scenario(case_path: str, variant: str | None, scenario: Scenario,
         row["solve_seconds"] = time.perf_counter() - started
         return row, []
     s = result.summary
-    final = int(result.pathway["year"].iloc[-1]) if not s["target_years"] else max(s["target_years"])
-    at_final = result.pathway.set_index("year").loc[final]
-    cost = float(-result.portfolio["npv_usd"].sum()) if len(result.portfolio) else 0.0
-    row.update(status=s["status"], error="", objective_value=s["objective_value"], net_present_cost_usd=cost,
+    row.update(status=s["status"], error="", objective_value=s["objective_value"],
+               net_present_cost_usd=result.net_present_cost_usd,
                npv_usd=s["npv_usd"], total_shortfall_tco2e=s["total_shortfall_tco2e"],
                spend_usd=float(sum(s["spend_usd_by_year"].values())), selected=len(result.portfolio),
-               final_year=final, final_year_emissions_tco2e=float(at_final["optimised_tco2e"]),
+               final_year=result.final_year, final_year_emissions_tco2e=result.final_year_emissions_tco2e,
                solve_seconds=time.perf_counter() - started)
     picks = [{"scenario_id": scenario.id, "intervention": p.intervention, "family": p.family,
               "start_year": int(p.start_year), "units": float(p.units), "capex_usd": float(p.capex_usd),

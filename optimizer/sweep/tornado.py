@@ -40,9 +40,8 @@ def _outcomes(loaded: LoadedCase, variant: str | None, settings: dict) -> dict:
         result = solve_in_place(apply_settings(loaded, settings), process_solver(str(loaded.path)), variant=variant)
     except (InputError, SolverFailure):
         return {k: float("nan") for k in OUTCOMES}
-    year = max(result.summary["target_years"]) if result.summary["target_years"] else int(result.pathway["year"].iloc[-1])
-    return {"net_present_cost_usd": float(-result.portfolio["npv_usd"].sum()) if len(result.portfolio) else 0.0,
-            "final_year_emissions_tco2e": float(result.pathway.set_index("year").loc[year, "optimised_tco2e"])}
+    return {"net_present_cost_usd": result.net_present_cost_usd,
+            "final_year_emissions_tco2e": result.final_year_emissions_tco2e}
 
 
 @dataclass
