@@ -17,13 +17,17 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import SolverFailure
 from .model.objective import ObjectiveKind, abatement_floor, shortfall_cap
 
 if TYPE_CHECKING:
+    from .loading import LoadedCase
     from .prepare import ModelData
+    from .results import Result
 
 
 class Termination(enum.Enum):
@@ -83,6 +87,12 @@ class SecondStage:
 
 class Backend(Protocol):
     """A model held by a solver, as the driver needs it."""
+
+    @property
+    def model(self) -> Any:
+        """The model the plan is read from (a Pyomo model or a row model: both have the variable families
+        by name, ``optimizer.results.extract_result`` reads either)."""
+        ...
 
     @property
     def objective_kind(self) -> ObjectiveKind: ...
@@ -167,3 +177,24 @@ def run_stages(backend: Backend, data: ModelData) -> SolveOutcome:
         return combine_stages(first, second, first.objective_value)
     penalty = data.case.target_rules.shortfall_penalty_usd_per_tco2e
     return combine_stages(first, second, second.objective_value + penalty * backend.total_shortfall())
+
+
+def solve_with(loaded: LoadedCase, make_backend: Callable[[ModelData, str | None], Backend],
+               variant: str | None = None, objective: str | None = None) -> Result:
+    """Prepare, build (``make_backend``), solve in stages and read the plan, timing each step: the one path
+    from a loaded case to a :class:`~optimizer.results.Result`, whichever backend holds the model."""
+    from .prepare import prepare
+    from .results import extract_result
+
+    t0 = time.perf_counter()
+    data = prepare(loaded, variant)
+    t1 = time.perf_counter()
+    backend = make_backend(data, objective)
+    t2 = time.perf_counter()
+    outcome = run_stages(backend, data)
+    t3 = time.perf_counter()
+    result = extract_result(backend.model, data, outcome)
+    t4 = time.perf_counter()
+    result.timings.update(prepare_seconds=t1 - t0, build_seconds=t2 - t1, solve_seconds=t3 - t2,
+                          highs_seconds=outcome.highs_seconds, extract_seconds=t4 - t3)
+    return result

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from .driver import Attempt, SecondStage, Termination, run_stages
+from .driver import Attempt, SecondStage, Termination, solve_with
 from .errors import SolverFailure
 from .loading import LoadedCase
 from .model.build import build_row_model
@@ -27,7 +27,7 @@ from .model.expressions import Row
 from .model.limits import shortfall_ledger
 from .model.objective import ObjectiveKind, cost_terms, stage_row_scale, stage_row_terms
 from .model.rows import RowModel, StandardForm, standard_form
-from .prepare import ModelData, prepare
+from .prepare import ModelData
 from .schema.case import SolverOptions
 
 STAGE_ROW = "stage_bound"
@@ -232,10 +232,16 @@ class InPlaceBackend:
         self.first_plan: np.ndarray | None = None
 
     @property
+    def model(self) -> RowModel:
+        return self.rm
+
+    @property
     def objective_kind(self) -> ObjectiveKind:
         return self.rm.objective_kind
 
     def run(self, *, first: bool) -> Attempt:
+        if first:
+            self.solver.load(self.form)  # in place when the structure matches the model HiGHS holds
         warm = None if first or not self.solver.warm_start else self.first_plan
         attempt = self.solver.run(self.data.case.solver, start=warm, clear=first)
         if attempt.has_plan:
@@ -263,19 +269,10 @@ class InPlaceBackend:
 def solve_in_place(loaded: LoadedCase, solver: PersistentHighs, variant: str | None = None,
                    objective: str | None = None):
     """Like :func:`optimizer.solve.solve`, on ``solver``'s HiGHS model changed in place, in the driver's stages
-    (:func:`optimizer.driver.run_stages`). Returns a :class:`~optimizer.results.Result`."""
-    from .results import extract_result
+    (:func:`optimizer.driver.solve_with`). Returns a :class:`~optimizer.results.Result`."""
 
-    t0 = time.perf_counter()
-    data = prepare(loaded, variant)
-    t1 = time.perf_counter()
-    rm, form = scenario_form(data, objective)
-    t2 = time.perf_counter()
-    solver.load(form)
-    outcome = run_stages(InPlaceBackend(solver, rm, form, data), data)
-    t3 = time.perf_counter()
-    result = extract_result(rm, data, outcome)
-    t4 = time.perf_counter()
-    result.timings.update(prepare_seconds=t1 - t0, build_seconds=t2 - t1, solve_seconds=t3 - t2,
-                          highs_seconds=outcome.highs_seconds, extract_seconds=t4 - t3)
-    return result
+    def backend(data: ModelData, kind: str | None) -> InPlaceBackend:
+        rm, form = scenario_form(data, kind)
+        return InPlaceBackend(solver, rm, form, data)
+
+    return solve_with(loaded, backend, variant, objective)

@@ -9,12 +9,12 @@ import pyomo.environ as pyo
 from pyomo.contrib.appsi.base import TerminationCondition
 from pyomo.contrib.appsi.solvers import Highs
 
-from .driver import Attempt, ObjectiveKind, SecondStage, SolveOutcome, Termination, run_stages
+from .driver import Attempt, ObjectiveKind, SecondStage, SolveOutcome, Termination, run_stages, solve_with
 from .loading import LoadedCase
 from .model import build_model
 from .model.limits import shortfall_ledger
 from .model.objective import add_second_stage
-from .prepare import ModelData, prepare
+from .prepare import ModelData
 
 TERMINATIONS = {
     TerminationCondition.optimal: Termination.OPTIMAL,
@@ -46,6 +46,10 @@ class PyomoBackend:
     def __init__(self, m: pyo.ConcreteModel, data: ModelData, solver: Highs | None = None):
         self.m, self.data = m, data
         self.solver = solver or make_solver(data)
+
+    @property
+    def model(self) -> pyo.ConcreteModel:
+        return self.m
 
     @property
     def objective_kind(self) -> ObjectiveKind:
@@ -92,17 +96,4 @@ def run_highs(m: pyo.ConcreteModel, data: ModelData, solver: Highs | None = None
 
 def solve(loaded: LoadedCase, variant: str | None = None, objective: str | None = None):
     """Prepare, build, solve and extract: the one-call API. Returns a :class:`~optimizer.results.Result`."""
-    from .results import extract_result
-
-    t0 = time.perf_counter()
-    data = prepare(loaded, variant)
-    t1 = time.perf_counter()
-    m = build_model(data, objective)
-    t2 = time.perf_counter()
-    outcome = run_highs(m, data)
-    t3 = time.perf_counter()
-    result = extract_result(m, data, outcome)
-    t4 = time.perf_counter()
-    result.timings.update(prepare_seconds=t1 - t0, build_seconds=t2 - t1, solve_seconds=t3 - t2,
-                          highs_seconds=outcome.highs_seconds, extract_seconds=t4 - t3)
-    return result
+    return solve_with(loaded, lambda data, kind: PyomoBackend(build_model(data, kind), data), variant, objective)
