@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from optimizer.explain import alternatives, explain
-from optimizer.explain import edits
+from optimizer import case_edits as edits
 from optimizer.explain.alternatives import find_alternatives
 from optimizer.explain.shadow import fixed_start_lp, solve_lp_duals
 from optimizer.explain.switching import switching_value

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pyomo.environ as pyo
 
+from ..model.families import LIMITS, MONEY_BY_YEAR
 from ..prepare import ModelData
 
 TOL = 1e-6
@@ -24,41 +25,22 @@ def _slack_zero(body: float, bound: float) -> bool:
     return abs(bound - body) <= TOL * max(1.0, abs(bound))
 
 
-DESCRIPTIONS = {
-    "annual_budget": "the {0} budget",
-    "financing_envelope": "the {0} financing envelope in {1}",
-    "phase_budget": "the budget of the {0} phase",
-    "resource_limit": "the {0} available in {1}",
-    "group_share": "the shared slice of group {0} in {1}",
-    "source_floor": "all emissions of {0} already abated in {1}",
-    "activity_floor": "all activity of {0} already removed in {1}",
-}
-
-
-def _describe(family: str, index: tuple, data: ModelData) -> str:
-    if family == "portfolio_payback":
-        return f"the portfolio payback rule ({data.case.payback.portfolio_max_years.value:g} years)"
-    template = DESCRIPTIONS.get(family)
-    return template.format(*index) if template else f"{family}{list(index)}"
-
-
 def binding_limits(m: pyo.ConcreteModel, data: ModelData) -> list[BindingLimit]:
     """Inequality rows at their bound, plus ramp limits reached and potentials used up."""
     out: list[BindingLimit] = []
-    for family in ("annual_budget", "financing_envelope", "phase_budget", "portfolio_payback", "resource_limit",
-                   "group_share", "source_floor", "activity_floor"):
-        component = getattr(m, family, None)
+    for family in LIMITS:
+        component = getattr(m, family.name, None)
         if component is None or not component.active:
             continue
         for index, row in component.items():
             if not row.active or row.upper is None:
                 continue
             body, bound = pyo.value(row.body), pyo.value(row.upper)
-            if bound == 0.0 and family in ("financing_envelope", "annual_budget"):
+            if bound == 0.0 and family.name in MONEY_BY_YEAR:
                 continue  # no money at all that year: a fact of the case, not a limit that binds
             if _slack_zero(body, bound):
                 key = index if isinstance(index, tuple) else (index,)
-                out.append(BindingLimit(family, key, body, bound, _describe(family, key, data)))
+                out.append(BindingLimit(family.name, key, body, bound, family.describe(key, data)))
     for (i, y) in m.build_index_set:
         c = data.candidates[i]
         v = m.build[i, y].value or 0.0

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..errors import SolverFailure
 from ..loading import LoadedCase
-from . import edits
+from .. import case_edits as edits
 from ..model import build_model
 from ..outputs import output_folder
 from ..prepare import prepare

@@ -8,10 +8,11 @@ import pyomo.environ as pyo
 
 from ..errors import SolverFailure
 from ..loading import LoadedCase
+from ..model.families import BY_NAME, MONEY_RAISABLE, RAISABLE
 from ..model.objective import shortfall_cap
 from ..prepare import ModelData
 from ..solve import solve
-from . import edits
+from .. import case_edits as edits
 from .binding import BindingLimit
 from .resolve import fresh_model, make_targets_hard, replace_objective, try_solve
 
@@ -83,16 +84,7 @@ def _round_up_significant(x: float) -> float:
 
 
 def _apply(loaded: LoadedCase, limit: BindingLimit, extra: float) -> LoadedCase:
-    family, index = limit.family, limit.index
-    if family == "annual_budget":
-        return edits.with_total_budget(loaded, index[0], extra)
-    if family == "financing_envelope":
-        return edits.with_envelope(loaded, index[0], index[1], extra)
-    if family == "phase_budget":
-        return edits.with_phase_budget(loaded, index[0], extra)
-    if family == "resource_limit":
-        return edits.with_resource_limit(loaded, index[0], index[1], extra)
-    raise ValueError(family)
+    return BY_NAME[limit.family].raise_limit(loaded, limit.index, extra)
 
 
 def limit_fixes(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit], gap: Gap) -> list[Fix]:
@@ -100,12 +92,12 @@ def limit_fixes(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit]
     normal solve with the increase applied."""
     out = []
     for limit in binding:
-        if limit.family not in ("annual_budget", "financing_envelope", "phase_budget", "resource_limit"):
+        if limit.family not in RAISABLE:
             continue
         extra = least_extra_on_row(data, limit.family, limit.index, gap)
         if extra is None or extra <= 1e-9:  # zero: this limit does not block the target
             continue
-        money = limit.family != "resource_limit"
+        money = BY_NAME[limit.family].money
         amount = _round_up_significant(extra * (1 - 1e-9))
         after = remaining_gap(_apply(loaded, limit, amount), data.variant_name, gap)
         if after > CLOSED:  # solver tolerances: one step more, verified again
@@ -117,7 +109,7 @@ def limit_fixes(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit]
     return out
 
 
-MONEY_ROWS = ("annual_budget", "financing_envelope", "phase_budget")
+MONEY_ROWS = MONEY_RAISABLE
 
 
 def least_uniform_scaling(data: ModelData, families: tuple[str, ...], gap: Gap) -> float | None:
@@ -142,25 +134,9 @@ def least_uniform_scaling(data: ModelData, families: tuple[str, ...], gap: Gap) 
 
 
 def _scale_case(loaded: LoadedCase, families: tuple[str, ...], factor: float) -> LoadedCase:
-    case = loaded.case
     changed = loaded
-    if "annual_budget" in families and case.budget.total_usd_by_year is not None:
-        for y, v in case.budget.total_usd_by_year.by_year.items():
-            changed = edits.with_total_budget(changed, y, v * (factor - 1))
-    if "financing_envelope" in families:
-        sources = list(case.budget.financing) + [f for v in case.variants.values() for f in v.additional_financing]
-        unique = {fin.id: fin for fin in reversed(sources)}  # with_envelope raises every occurrence of an id
-        for fin in unique.values():
-            for y, v in fin.envelope_usd_by_year.by_year.items():
-                changed = edits.with_envelope(changed, fin.id, y, v * (factor - 1))
-    if "phase_budget" in families:
-        for ph in case.phases:
-            if ph.budget_usd is not None:
-                changed = edits.with_phase_budget(changed, ph.id, ph.budget_usd.value * (factor - 1))
-    if "resource_limit" in families:
-        for res in case.resources:
-            for y, v in res.limit_by_year.by_year.items():
-                changed = edits.with_resource_limit(changed, res.id, y, v * (factor - 1))
+    for name in families:
+        changed = BY_NAME[name].scale_limits(changed, factor)
     return changed
 
 
@@ -168,7 +144,7 @@ def scaling_fixes(loaded: LoadedCase, data: ModelData, gap: Gap) -> list[Fix]:
     """The least across-the-board increase of all money limits (and of money plus delivery resources)."""
     out = []
     for families, label in ((MONEY_ROWS, "every budget and financing envelope"),
-                            (MONEY_ROWS + ("resource_limit",), "every budget, financing envelope and resource limit")):
+                            (RAISABLE, "every budget, financing envelope and resource limit")):
         theta = least_uniform_scaling(data, families, gap)
         if theta is None or theta <= 1e-9:  # zero: these limits do not block the target
             continue

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import pyomo.environ as pyo
 
+from ..formatting import money, tonnes
 from ..model.expressions import abatement_terms
+from ..model.families import MONEY_LIMITS
 from ..model.limits import required_abatement
 from ..prepare import ModelData
-from ..formatting import money, tonnes
 from .resolve import fresh_model, make_targets_hard, replace_objective, try_solve
 
 
@@ -24,7 +25,7 @@ class Reach:
     statement: str
 
 
-MONEY_ONLY = ("annual_budget", "financing_envelope", "phase_budget", "portfolio_payback")
+MONEY_ONLY = MONEY_LIMITS
 
 
 def money_available(data: ModelData, up_to: int) -> float | None:

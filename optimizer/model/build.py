@@ -6,46 +6,13 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from ..prepare import ModelData
-from .deployment import (
-    add_all_or_nothing,
-    add_deployment_link,
-    add_group_share,
-    add_prerequisites,
-    add_start_deploys,
-    add_start_once,
-)
-from .limits import add_activity_floor, add_resource_limit, add_source_floor, add_target_pathway
-from .money import (
-    add_annual_budget,
-    add_financing_envelope,
-    add_financing_split,
-    add_phase_budget,
-    add_portfolio_payback,
-    add_spend_definition,
-)
+from .families import FAMILIES
 from .objective import add_objective
 from .rows import RowModel
 from .variables import add_variables
 
-CONSTRAINT_FAMILIES = (
-    add_start_once,
-    add_deployment_link,
-    add_start_deploys,
-    add_all_or_nothing,
-    add_group_share,
-    add_prerequisites,
-    add_spend_definition,
-    add_annual_budget,
-    add_financing_split,
-    add_financing_envelope,
-    add_phase_budget,
-    add_portfolio_payback,
-    add_resource_limit,
-    add_target_pathway,
-    add_source_floor,
-    add_activity_floor,
-)
-"""Every constraint family, in the order rows are written (docs/formulation.md)."""
+CONSTRAINT_FAMILIES = tuple(family.add for family in FAMILIES)
+"""Every constraint family's builder, in the order rows are written (:data:`optimizer.model.families.FAMILIES`)."""
 
 
 def build_model(data: ModelData, objective: str | None = None) -> pyo.ConcreteModel:

@@ -1,11 +1,12 @@
-"""Changed copies of a case (the inputs are frozen): used to verify every proposed fix by a real solve."""
+"""Changed copies of a case (the inputs are frozen): how a proposed fix edits the case, so that every fix is
+verified by a real solve of the changed case."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from ..loading import LoadedCase
-from ..schema.case import Case
+from .loading import LoadedCase
+from .schema.case import Case
 
 
 def with_case(loaded: LoadedCase, case: Case) -> LoadedCase:
@@ -82,3 +83,43 @@ def with_maturity_earlier(loaded: LoadedCase, years: int = 1) -> LoadedCase:
         shifted[year] = max(shifted.get(year, 0), level)
     maturity = case.maturity.model_copy(update={"max_complexity_by_year": shifted})
     return with_case(loaded, case.model_copy(update={"maturity": maturity}))
+
+
+def with_budgets_scaled(loaded: LoadedCase, factor: float) -> LoadedCase:
+    """Every year's total budget multiplied by ``factor``."""
+    series = loaded.case.budget.total_usd_by_year
+    changed = loaded
+    if series is not None:
+        for y, v in series.by_year.items():
+            changed = with_total_budget(changed, y, v * (factor - 1))
+    return changed
+
+
+def with_envelopes_scaled(loaded: LoadedCase, factor: float) -> LoadedCase:
+    """Every financing envelope (base and variants) multiplied by ``factor``."""
+    case = loaded.case
+    sources = list(case.budget.financing) + [f for v in case.variants.values() for f in v.additional_financing]
+    unique = {fin.id: fin for fin in reversed(sources)}  # with_envelope raises every occurrence of an id
+    changed = loaded
+    for fin in unique.values():
+        for y, v in fin.envelope_usd_by_year.by_year.items():
+            changed = with_envelope(changed, fin.id, y, v * (factor - 1))
+    return changed
+
+
+def with_phase_budgets_scaled(loaded: LoadedCase, factor: float) -> LoadedCase:
+    """Every phase budget multiplied by ``factor``."""
+    changed = loaded
+    for ph in loaded.case.phases:
+        if ph.budget_usd is not None:
+            changed = with_phase_budget(changed, ph.id, ph.budget_usd.value * (factor - 1))
+    return changed
+
+
+def with_resource_limits_scaled(loaded: LoadedCase, factor: float) -> LoadedCase:
+    """Every delivery-resource limit multiplied by ``factor``."""
+    changed = loaded
+    for res in loaded.case.resources:
+        for y, v in res.limit_by_year.by_year.items():
+            changed = with_resource_limit(changed, res.id, y, v * (factor - 1))
+    return changed
