@@ -9,6 +9,7 @@ import platform
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,64 @@ UNIT_DECIMALS = 6
 """Units built are reported to 6 decimals (solver tolerances make the 7th onwards noise)."""
 
 
+class EmissionsByYear(TypedDict):
+    bau: dict[int, float]
+    target: dict[int, float]
+    optimised: dict[int, float]
+
+
+class ModelSize(TypedDict):
+    variables: int
+    constraints: int
+    binaries: int
+
+
+class WarningRecord(TypedDict):
+    file: str
+    path: str
+    value: str
+    warning: str
+
+
+class Metadata(TypedDict):
+    versions: dict[str, str]
+    input_sha256: str
+    case_file: str
+    library: str
+    created_utc: str
+
+
+class Summary(TypedDict):
+    """``Result.summary`` and ``summary.json``: every key, with its type (money in USD, emissions in tCO2e)."""
+
+    case: str
+    country: str
+    """ISO3 code."""
+    variant: str
+    status: str
+    """optimal | time_limit | iteration_limit | interrupted."""
+    objective: str
+    """The objective kind (:class:`optimizer.model.objective.ObjectiveKind`)."""
+    objective_value: float
+    best_bound: float
+    mip_gap: float
+    npv_usd: float
+    total_shortfall_tco2e: float
+    capex_usd_by_year: dict[int, float]
+    spend_usd_by_year: dict[int, float]
+    emissions_tco2e_by_year: EmissionsByYear
+    shortfall_tco2e_by_year: dict[int, float]
+    target_years: list[int]
+    final_year: int
+    """The year the plan is judged by: the last enforced target year, or the horizon end."""
+    selected_interventions: list[str]
+    candidates_kept: int
+    candidates_excluded: int
+    model_size: ModelSize
+    warnings: list[WarningRecord]
+    metadata: Metadata
+
+
 @dataclass
 class Result:
     """Everything a solve returns. Tables are tidy: one row per observation, units in column names."""
@@ -34,7 +93,7 @@ class Result:
     pathway: pd.DataFrame
     finance: pd.DataFrame
     screening: pd.DataFrame
-    summary: dict
+    summary: Summary
     timings: dict = field(default_factory=dict)
     data: ModelData | None = field(default=None, repr=False)
 
@@ -312,7 +371,7 @@ def _installed_versions() -> dict:
 
 
 def _summary(m, data: ModelData, outcome, portfolio: pd.DataFrame, pathway: pd.DataFrame,
-             finance: pd.DataFrame, build: dict) -> dict:
+             finance: pd.DataFrame, build: dict) -> Summary:
     years = [int(y) for y in pathway["year"]]
     by_year = lambda col: {y: float(v) for y, v in zip(years, pathway[col])}  # noqa: E731
     spend_rows = finance[(finance["period_type"] == "year") & (finance["financing_source"] == "all")]
