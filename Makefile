@@ -27,6 +27,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_solve.py
+	$(BIN)/python bench/bench_backends.py
 	$(BIN)/python bench/bench_sweep.py
 
 docs: $(STAMP)
