@@ -211,7 +211,7 @@ def scenario_form(data: ModelData, objective: str | None = None) -> tuple[RowMod
     rm = build_row_model(data, objective)
     stage_terms = _stage_terms(rm, data)
     if stage_terms:
-        setattr(rm, STAGE_ROW, rm.rows_of(None, lambda m: Row(stage_terms, None, None)))
+        rm.add_family(STAGE_ROW, rm.rows_of(None, lambda m: Row(stage_terms, None, None)))
     return rm, standard_form(rm)
 
 

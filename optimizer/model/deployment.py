@@ -3,24 +3,23 @@ prerequisites. Phase and maturity gating are in the sparse start index (see ``in
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
 
 from ..prepare import ModelData
-from .expressions import at_least, at_most, constraint_family, equal
+from .expressions import Model, add_rows, at_least, at_most, equal
 from .indices import cohorts_active_in, group_members, prerequisite_pairs
 
 
-def add_start_once(m: pyo.ConcreteModel, data: ModelData) -> None:
+def add_start_once(m: Model, data: ModelData) -> None:
     """start_once[i]: sum_y start[i,y] <= 1 (a programme is launched at most once)."""
     ids = [i for i, c in data.candidates.items() if c.start_years]
 
     def rule(m, i):
         return at_most([(1.0, m.start[i, y]) for y in data.candidates[i].start_years], 1.0)
 
-    m.start_once = constraint_family(m, ids, rule)
+    add_rows(m, "start_once", ids, rule)
 
 
-def add_deployment_link(m: pyo.ConcreteModel, data: ModelData) -> None:
+def add_deployment_link(m: Model, data: ModelData) -> None:
     """deployment_link[i,y]: units built up to y <= sum_{tau<=y} min(P_i, R_i (y - tau + 1)) start[i,tau].
 
     Nothing is built before the start; cumulative building stays within the potential P_i and within
@@ -33,7 +32,7 @@ def add_deployment_link(m: pyo.ConcreteModel, data: ModelData) -> None:
         allowed = [(-min(c.potential, c.ramp * (y - tau + 1)), m.start[i, tau]) for tau in c.start_years if tau <= y]
         return at_most(built + allowed, 0.0)
 
-    m.deployment_link = constraint_family(m, index, rule)
+    add_rows(m, "deployment_link", index, rule)
 
 
 MIN_START_SHARE = 0.01
@@ -46,7 +45,7 @@ def min_start_units(c) -> float:
     return min(c.ramp, 1.0 if c.integer else MIN_START_SHARE * c.potential)
 
 
-def add_start_deploys(m: pyo.ConcreteModel, data: ModelData) -> None:
+def add_start_deploys(m: Model, data: ModelData) -> None:
     """start_deploys[i,y]: build[i,y] >= mu_i start[i,y] (a launch deploys something in its start year, so
     an empty launch cannot satisfy a prerequisite)."""
     index = [(i, y) for (i, y) in m.start_index_set if not data.candidates[i].all_or_nothing]
@@ -54,10 +53,10 @@ def add_start_deploys(m: pyo.ConcreteModel, data: ModelData) -> None:
     def rule(m, i, y):
         return at_least([(1.0, m.build[i, y]), (-min_start_units(data.candidates[i]), m.start[i, y])], 0.0)
 
-    m.start_deploys = constraint_family(m, index, rule)
+    add_rows(m, "start_deploys", index, rule)
 
 
-def add_all_or_nothing(m: pyo.ConcreteModel, data: ModelData) -> None:
+def add_all_or_nothing(m: Model, data: ModelData) -> None:
     """all_or_nothing[i,y]: build[i,y] = P_i start[i,y] (whole potential in the start year, or nothing)."""
     index = [(i, y) for (i, y) in m.build_index_set if data.candidates[i].all_or_nothing]
 
@@ -68,10 +67,10 @@ def add_all_or_nothing(m: pyo.ConcreteModel, data: ModelData) -> None:
             terms.append((-c.potential, m.start[i, y]))
         return equal(terms, 0.0)
 
-    m.all_or_nothing = constraint_family(m, index, rule)
+    add_rows(m, "all_or_nothing", index, rule)
 
 
-def add_group_share(m: pyo.ConcreteModel, data: ModelData) -> None:
+def add_group_share(m: Model, data: ModelData) -> None:
     """group_share[g,t]: sum_{i in g} active[i,t] / P_i <= max_share_g, in every year some member can be
     active (members compete for the same slice of a source); identical rows are written once."""
     rows: dict[tuple[str, int], list] = {}
@@ -88,10 +87,10 @@ def add_group_share(m: pyo.ConcreteModel, data: ModelData) -> None:
     def rule(m, g, t):
         return at_most(rows[g, t], library.groups[g].max_combined_share)
 
-    m.group_share = constraint_family(m, list(rows), rule)
+    add_rows(m, "group_share", list(rows), rule)
 
 
-def add_prerequisites(m: pyo.ConcreteModel, data: ModelData) -> None:
+def add_prerequisites(m: Model, data: ModelData) -> None:
     """prerequisite[j,p,y]: sum_{tau<=y} start[j,tau] <= sum_{tau<=y} start[p,tau] (a dependent cannot
     start before its prerequisite)."""
 
@@ -100,4 +99,4 @@ def add_prerequisites(m: pyo.ConcreteModel, data: ModelData) -> None:
         prerequisite = [(-1.0, m.start[p, tau]) for tau in data.candidates[p].start_years if tau <= y]
         return at_most(dependent + prerequisite, 0.0)
 
-    m.prerequisite = constraint_family(m, prerequisite_pairs(data), rule)
+    add_rows(m, "prerequisite", prerequisite_pairs(data), rule)

@@ -1,15 +1,25 @@
 """Small helpers that build linear rows from plain floats (fast, no Param lookups).
 
-Every constraint rule returns a :class:`Row` (terms, lower, upper). :func:`constraint_family` turns the rule
-into a Pyomo ``Constraint`` on a Pyomo model, or into plain rows on a :class:`~optimizer.model.rows.RowModel`
-(the matrix a sweep updates in place): one formulation, two consumers."""
+Every constraint rule returns a :class:`Row` (terms, lower, upper). :func:`add_rows` adds a family of them to
+a :data:`Model`: as a Pyomo ``Constraint`` on a Pyomo model, or as plain rows on a
+:class:`~optimizer.model.rows.RowModel` (the matrix a sweep updates in place); :func:`set_objective` does the
+same for the objective. One formulation, two consumers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Union
 
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
+
+if TYPE_CHECKING:
+    from .rows import RowModel
+
+Model = Union[pyo.ConcreteModel, "RowModel"]
+"""What the family functions build on: a Pyomo model, or the row model (the same variable families by name:
+``build``, ``start``, ``spend``, ``pay``, ``shortfall``, and their index sets)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,20 +69,27 @@ def pyomo_relation(row: Row):
     return pyo.inequality(row.lower, body, row.upper)
 
 
-def constraint_family(m, index, rule):
-    """Constraint family ``rule(m, *key) -> Row`` over ``index`` (None: a single row, ``rule(m)``)."""
-    if getattr(m, "is_row_model", False):
-        return m.rows_of(index, rule)
-    if index is None:
-        return pyo.Constraint(rule=lambda mm: pyomo_relation(rule(mm)))
-    return pyo.Constraint(index, rule=lambda mm, *key: pyomo_relation(rule(mm, *key)))
+def add_rows(m: Model, name: str, index: Iterable | None, rule: Callable[..., Row]) -> None:
+    """Add the constraint family ``name``: one row ``rule(m, *key)`` per key of ``index`` (None: a single row,
+    ``rule(m)``), as a Pyomo ``Constraint`` or as row-model rows."""
+    from .rows import RowModel
+
+    if isinstance(m, RowModel):
+        m.add_family(name, m.rows_of(index, rule))
+    elif index is None:
+        setattr(m, name, pyo.Constraint(rule=lambda mm: pyomo_relation(rule(mm))))
+    else:
+        setattr(m, name, pyo.Constraint(index, rule=lambda mm, *key: pyomo_relation(rule(mm, *key))))
 
 
-def objective(m, terms, sense: str):
-    """Objective ``sum(coef * var)``, ``sense`` 'minimize' or 'maximize'."""
-    if getattr(m, "is_row_model", False):
-        return m.objective_of(terms, sense)
-    return pyo.Objective(expr=linear(terms), sense=pyo.minimize if sense == "minimize" else pyo.maximize)
+def set_objective(m: Model, terms: list[tuple[float, Any]], sense: str) -> None:
+    """The objective ``sum(coef * var)``, ``sense`` 'minimize' or 'maximize', named ``objective``."""
+    from .rows import RowModel
+
+    if isinstance(m, RowModel):
+        m.objective = m.objective_of(terms, sense)
+    else:
+        m.objective = pyo.Objective(expr=linear(terms), sense=pyo.minimize if sense == "minimize" else pyo.maximize)
 
 
 def spend_terms(m, data, i: str, y: int) -> list[tuple[float, object]]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import pyomo.environ as pyo
 
 from ..prepare import ModelData
-from .expressions import abatement_terms, at_least, at_most, constraint_family
+from .expressions import Model, abatement_terms, add_rows, at_least, at_most
 
 
-def add_resource_limit(m: pyo.ConcreteModel, data: ModelData) -> None:
+def add_resource_limit(m: Model, data: ModelData) -> None:
     """resource_limit[r,y]: sum_i (u_{i,r} build[i,y] + v_{i,r} start[i,y]) <= L_{r,y}."""
     rows: dict[tuple[str, int], list] = {}
     limits = {r.id: r.limit_by_year.by_year for r in data.case.resources}
@@ -29,7 +28,7 @@ def add_resource_limit(m: pyo.ConcreteModel, data: ModelData) -> None:
     def rule(m, r, y):
         return at_most(rows[r, y], limits[r][y])
 
-    m.resource_limit = constraint_family(m, list(rows), rule)
+    add_rows(m, "resource_limit", list(rows), rule)
 
 
 def required_abatement(data: ModelData, t: int) -> float:
@@ -37,7 +36,7 @@ def required_abatement(data: ModelData, t: int) -> float:
     return float(data.bau.emissions[:, data.year_index(t)].sum() - data.pathway[t])
 
 
-def shortfall_ledger(m: pyo.ConcreteModel, data: ModelData) -> dict[int, float]:
+def shortfall_ledger(m: Model, data: ModelData) -> dict[int, float]:
     """Emissions above the pathway in each enforced year, from the plan itself (max(0, required - abated));
     not from the shortfall variables, which a second solve stage may leave above the real gap."""
     ledger = {}
@@ -48,14 +47,14 @@ def shortfall_ledger(m: pyo.ConcreteModel, data: ModelData) -> dict[int, float]:
     return ledger
 
 
-def add_target_pathway(m: pyo.ConcreteModel, data: ModelData) -> None:
+def add_target_pathway(m: Model, data: ModelData) -> None:
     """target_pathway[t]: sum_{i,y} A_{i,y,t} build[i,y] + shortfall[t] >= BAU[t] - target[t]
     (emissions at or below the pathway; shortfall is fixed to 0 in hard mode)."""
 
     def rule(m, t):
         return at_least(abatement_terms(m, data, t) + [(1.0, m.shortfall[t])], required_abatement(data, t))
 
-    m.target_pathway = constraint_family(m, m.target_years, rule)
+    add_rows(m, "target_pathway", m.target_years, rule)
 
 
 def floor_years(data: ModelData) -> list[int]:
@@ -82,7 +81,7 @@ def _floor_index(data: ModelData, per_unit: str, level: np.ndarray) -> list[tupl
             if reach[s, data.year_index(t)] > level[s, data.year_index(t)] * (1 + 1e-9)]
 
 
-def add_source_floor(m: pyo.ConcreteModel, data: ModelData) -> None:
+def add_source_floor(m: Model, data: ModelData) -> None:
     """source_floor[s,t]: sum_{i,y} a_{i,y,s,t} build[i,y] <= BAU[s,t] (no source below zero emissions), for
     t from the first decision year to the end of the longest cohort life, only where the deployable
     potential could abate more than the source emits."""
@@ -92,10 +91,10 @@ def add_source_floor(m: pyo.ConcreteModel, data: ModelData) -> None:
         s = data.bau.row(source)
         return at_most(abatement_terms(m, data, t, source_row=s), float(data.bau.emissions[s, data.year_index(t)]))
 
-    m.source_floor = constraint_family(m, index, rule)
+    add_rows(m, "source_floor", index, rule)
 
 
-def add_activity_floor(m: pyo.ConcreteModel, data: ModelData) -> None:
+def add_activity_floor(m: Model, data: ModelData) -> None:
     """activity_floor[s,t]: sum_{i,y} r_{i,y,s,t} build[i,y] <= activity[s,t], where r is the activity a unit
     removes (activity effects): no source's activity, and so no saving, goes below zero, whatever its
     emission factor. Same years and sparsity rule as the source floor."""
@@ -106,4 +105,4 @@ def add_activity_floor(m: pyo.ConcreteModel, data: ModelData) -> None:
         terms = [(float(data.candidates[i].activity_removed[y][s, k]), m.build[i, y]) for (i, y) in m.build_index_set]
         return at_most(terms, float(data.bau.activity[s, k]))
 
-    m.activity_floor = constraint_family(m, index, rule)
+    add_rows(m, "activity_floor", index, rule)

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
 
 from ..prepare import ModelData
-from .expressions import at_most, constraint_family, equal, spend_terms
+from .expressions import Model, add_rows, at_most, equal, spend_terms
 
 
-def add_spend_definition(m: pyo.ConcreteModel, data: ModelData) -> None:
+def add_spend_definition(m: Model, data: ModelData) -> None:
     """spend_definition[y]: spend[y] = sum_i (capex_i build[i,y] + fixed_i start[i,y])  (USD)."""
 
     def rule(m, y):
         terms = [term for (i, yy) in m.build_index_set if yy == y for term in spend_terms(m, data, i, y)]
         return equal([(-c, v) for c, v in terms] + [(1.0, m.spend[y])], 0.0)
 
-    m.spend_definition = constraint_family(m, m.decision_years, rule)
+    add_rows(m, "spend_definition", m.decision_years, rule)
 
 
-def add_annual_budget(m: pyo.ConcreteModel, data: ModelData) -> None:
+def add_annual_budget(m: Model, data: ModelData) -> None:
     """annual_budget[y]: spend[y] <= B_y (``budget.total_usd_by_year``)."""
     series = data.case.budget.total_usd_by_year
     years = [y for y in data.decision_years] if series is not None else []
@@ -26,10 +25,10 @@ def add_annual_budget(m: pyo.ConcreteModel, data: ModelData) -> None:
     def rule(m, y):
         return at_most([(1.0, m.spend[y])], series.by_year[y])
 
-    m.annual_budget = constraint_family(m, years, rule)
+    add_rows(m, "annual_budget", years, rule)
 
 
-def add_financing_split(m: pyo.ConcreteModel, data: ModelData) -> None:
+def add_financing_split(m: Model, data: ModelData) -> None:
     """financing_split[i,y]: sum_f pay[i,y,f] = capex_i build[i,y] + fixed_i start[i,y] (every dollar is
     paid by an eligible financing source)."""
     index = list(m.build_index_set) if data.financing else []
@@ -38,10 +37,10 @@ def add_financing_split(m: pyo.ConcreteModel, data: ModelData) -> None:
         paid = [(1.0, m.pay[i, y, f]) for f in data.candidates[i].financing]
         return equal(paid + [(-c, v) for c, v in spend_terms(m, data, i, y)], 0.0)
 
-    m.financing_split = constraint_family(m, index, rule)
+    add_rows(m, "financing_split", index, rule)
 
 
-def add_financing_envelope(m: pyo.ConcreteModel, data: ModelData) -> None:
+def add_financing_envelope(m: Model, data: ModelData) -> None:
     """financing_envelope[f,y]: sum_i pay[i,y,f] <= E_{f,y} (a year a source does not list has E = 0)."""
     by_source: dict[tuple[str, int], list] = {(fin.id, y): [] for fin in data.financing for y in data.decision_years}
     for (i, y, f) in m.financing_index_set:
@@ -52,10 +51,10 @@ def add_financing_envelope(m: pyo.ConcreteModel, data: ModelData) -> None:
     def rule(m, f, y):
         return at_most(by_source[f, y], envelope[f].get(y, 0.0))
 
-    m.financing_envelope = constraint_family(m, index, rule)
+    add_rows(m, "financing_envelope", index, rule)
 
 
-def add_phase_budget(m: pyo.ConcreteModel, data: ModelData) -> None:
+def add_phase_budget(m: Model, data: ModelData) -> None:
     """phase_budget[p]: sum over interventions of phase p and all years of capex plus programme cost <= B_p."""
     phases = {ph.id: ph.budget_usd.value for ph in data.case.phases if ph.budget_usd is not None}
     members = {p: [i for i, c in data.candidates.items() if c.phase == p] for p in phases}
@@ -64,10 +63,10 @@ def add_phase_budget(m: pyo.ConcreteModel, data: ModelData) -> None:
         terms = [t for i in members[p] for y in data.candidates[i].build_years for t in spend_terms(m, data, i, y)]
         return at_most(terms, phases[p])
 
-    m.phase_budget = constraint_family(m, [p for p in phases if members[p]], rule)
+    add_rows(m, "phase_budget", [p for p in phases if members[p]], rule)
 
 
-def add_portfolio_payback(m: pyo.ConcreteModel, data: ModelData) -> None:
+def add_portfolio_payback(m: Model, data: ModelData) -> None:
     """portfolio_payback: sum_y spend[y] <= L x sum_{i,y} saving_{i,y} build[i,y] (total outlay repaid by
     first-year net savings within L years)."""
     rule_years = data.case.payback.portfolio_max_years
@@ -76,4 +75,4 @@ def add_portfolio_payback(m: pyo.ConcreteModel, data: ModelData) -> None:
     limit = rule_years.value
     savings = [(-limit * data.candidates[i].saving_per_unit[y], m.build[i, y]) for (i, y) in m.build_index_set]
     outlay = [(1.0, m.spend[y]) for y in data.decision_years]
-    m.portfolio_payback = constraint_family(m, None, lambda m: at_most(outlay + savings, 0.0))
+    add_rows(m, "portfolio_payback", None, lambda m: at_most(outlay + savings, 0.0))

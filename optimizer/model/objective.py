@@ -8,7 +8,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from ..prepare import ModelData
-from .expressions import linear, objective
+from .expressions import Model, linear, set_objective
 
 class ObjectiveKind(enum.StrEnum):
     """What a model's objective is, and so whether the driver adds a second stage."""
@@ -63,17 +63,17 @@ def cost_reference(data: ModelData) -> float:
     return max(float(total), 1.0)
 
 
-def add_objective(m: pyo.ConcreteModel, data: ModelData, kind: str | ObjectiveKind | None = None) -> None:
+def add_objective(m: Model, data: ModelData, kind: str | ObjectiveKind | None = None) -> None:
     """objective: min_cost (USD), max_abatement (tCO2e) or weighted (dimensionless)."""
     kind = ObjectiveKind(kind or data.case.objective.kind)
     penalty = data.case.target_rules.shortfall_penalty_usd_per_tco2e
     shortfall = [(1.0, m.shortfall[t]) for t in m.target_years]
     if kind is ObjectiveKind.MIN_COST:
-        m.objective = objective(m, cost_terms(m, data) + [(penalty, v) for _, v in shortfall], "minimize")
+        set_objective(m, cost_terms(m, data) + [(penalty, v) for _, v in shortfall], "minimize")
     elif kind is ObjectiveKind.MAX_ABATEMENT:
-        m.objective = objective(m, abatement_objective_terms(m, data), "maximize")
+        set_objective(m, abatement_objective_terms(m, data), "maximize")
     elif kind is ObjectiveKind.WEIGHTED:
-        m.objective = objective(m, weighted_terms(m, data), "maximize")
+        set_objective(m, weighted_terms(m, data), "maximize")
     else:
         raise ValueError(f"an objective of the case's kinds, not {kind!r}")
     m.objective_kind = kind
@@ -124,7 +124,7 @@ def stage_row_terms(m, data: ModelData, row: str) -> list[tuple[float, object]]:
     raise ValueError(f"unknown stage row {row!r}")
 
 
-def add_second_stage(m: pyo.ConcreteModel, data: ModelData, stage) -> None:
+def add_second_stage(m: Model, data: ModelData, stage) -> None:
     """A second solve stage on a Pyomo model (the driver decides when, :func:`optimizer.driver.second_stage`):
     the stage row bounded (scaled, :func:`stage_row_scale`) and the net present cost minimised alone, so the
     MIP gap measures money, not the penalty or the abatement of the first stage.

@@ -53,12 +53,10 @@ class RowModel:
     """Columns, index sets and constraint families of one case variant, built by the same family functions
     as the Pyomo model."""
 
-    is_row_model = True
-
     def __init__(self, data: ModelData):
         sets = index_sets(data)
         for name, index in sets.items():
-            object.__setattr__(self, name, IndexList(index))
+            setattr(self, name, IndexList(index))
         self.columns: list[Col] = []
         self.kinds: list[str] = []
         self.bounds: list[tuple[float, float]] = []
@@ -69,14 +67,14 @@ class RowModel:
                 self.columns.append(cols[key])
                 self.kinds.append(family.kind(key))
                 self.bounds.append(family.bounds(key))
-            object.__setattr__(self, family.name, cols)
+            setattr(self, family.name, cols)
         self.families: dict[str, RowFamily] = {}
         self.objective_kind = None
 
-    def __setattr__(self, name, value):
-        if isinstance(value, RowFamily):
-            self.families[name] = value
-        object.__setattr__(self, name, value)
+    def add_family(self, name: str, rows: RowFamily) -> None:
+        """A constraint family, kept in build order (also reachable as an attribute, as on a Pyomo model)."""
+        self.families[name] = rows
+        setattr(self, name, rows)
 
     def rows_of(self, index, rule) -> RowFamily:
         if index is None:
