@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 import pyomo.environ as pyo
 
+from ..driver import run_stages
+from ..model.objective import ObjectiveKind
 from ..prepare import ModelData
-from ..solve import make_solver
+from ..solve import PyomoBackend
 from .resolve import fresh_model
 
 
@@ -30,10 +32,11 @@ def fixed_start_lp(data: ModelData, starts: dict) -> pyo.ConcreteModel:
 
 
 def solve_lp_duals(m: pyo.ConcreteModel, data: ModelData):
-    solver = make_solver(data)
-    results = solver.solve(m)
-    results.solution_loader.load_vars()
-    return float(results.best_feasible_objective), results.solution_loader.get_duals()
+    """Solve the LP once (through the driver: its statuses and failures) and return its value and the duals."""
+    m.objective_kind = ObjectiveKind.AS_GIVEN  # the LP's own duals: no second stage
+    backend = PyomoBackend(m, data)
+    outcome = run_stages(backend, data)
+    return outcome.objective_value, backend.solver.get_duals()
 
 
 def shadow_prices(data: ModelData, starts: dict) -> list[ShadowPrice]:
