@@ -4,7 +4,7 @@ is used somewhere or the screening table says why not."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -27,12 +27,12 @@ def manifest_cases() -> list[Path]:
     return [CASES / name for name in manifest.cases]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _loaded(path: Path):
     return load_case(path)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _default_result(path: Path):
     return solve(_loaded(path))
 

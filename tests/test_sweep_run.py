@@ -45,7 +45,8 @@ def test_in_place_sweep_equals_rebuilding_every_scenario(spec_file, tmp_path):
     s2, p2 = load_sweep(tmp_path / "slow")
     pd.testing.assert_frame_equal(_comparable(s1), _comparable(s2))
     key = ["scenario_id", "intervention"]
-    pd.testing.assert_frame_equal(p1.sort_values(key).reset_index(drop=True), p2.sort_values(key).reset_index(drop=True))
+    pd.testing.assert_frame_equal(p1.sort_values(key).reset_index(drop=True),
+                                  p2.sort_values(key).reset_index(drop=True))
     assert (s1["status"] == "optimal").sum() == 8
 
 
@@ -74,7 +75,8 @@ def test_dask_local_cluster_gives_identical_results(spec_file, tmp_path):
     s2, p2 = load_sweep(tmp_path / "dask")
     pd.testing.assert_frame_equal(_comparable(s1), _comparable(s2))
     key = ["scenario_id", "intervention"]
-    pd.testing.assert_frame_equal(p1.sort_values(key).reset_index(drop=True), p2.sort_values(key).reset_index(drop=True))
+    pd.testing.assert_frame_equal(p1.sort_values(key).reset_index(drop=True),
+                                  p2.sort_values(key).reset_index(drop=True))
 
 
 def test_resume_after_interruption_loses_and_duplicates_nothing(spec_file, tmp_path):

@@ -10,6 +10,7 @@ import pyomo.environ as pyo
 from ..prepare import ModelData
 from .expressions import linear, objective
 
+
 class ObjectiveKind(enum.StrEnum):
     """What a model's objective is, and so whether the driver adds a second stage."""
 

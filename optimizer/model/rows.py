@@ -136,7 +136,7 @@ class StandardForm:
     a_index: np.ndarray
     a_value: np.ndarray
 
-    def same_structure(self, other: "StandardForm") -> bool:
+    def same_structure(self, other: StandardForm) -> bool:
         """Everything but the numbers is equal: names, integrality and where the nonzeros are. Two such forms
         differ only in costs, bounds, coefficient values and the sense (all changed in place)."""
         return (self.col_names == other.col_names

@@ -8,7 +8,8 @@ a quantity is fixed by the field that holds it; each field's docstring states it
 from __future__ import annotations
 
 import math
-from typing import Annotated, Callable
+from collections.abc import Callable
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 

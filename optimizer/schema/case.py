@@ -4,7 +4,7 @@ emissions tCO2e, and years are calendar years."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -12,15 +12,15 @@ from .base import (
     Complexity,
     Identifier,
     Name,
-    Scope,
-    Text,
-    Year,
     NonNegative,
     Positive,
     PositiveFraction,
     Provenance,
     Quantity,
+    Scope,
     Strict,
+    Text,
+    Year,
     YearSeries,
     quantity_in,
 )
@@ -277,7 +277,7 @@ class CustomTarget(Strict):
 
 
 Target = Annotated[
-    Union[BelowBauTarget, BelowBaseYearTarget, IntensityTarget, AbsoluteTarget, CustomTarget],
+    BelowBauTarget | BelowBaseYearTarget | IntensityTarget | AbsoluteTarget | CustomTarget,
     Field(discriminator="type"),
 ]
 

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -14,14 +14,14 @@ from .base import (
     Complexity,
     Identifier,
     Name,
-    Scope,
-    Text,
     NonNegative,
     Positive,
     PositiveFraction,
     Quantity,
+    Scope,
     Score,
     Strict,
+    Text,
     quantity_in,
 )
 
@@ -180,7 +180,7 @@ class ActivityEffect(Strict):
         return self
 
 
-Effect = Annotated[Union[ShareEffect, ActivityEffect], Field(discriminator="type")]
+Effect = Annotated[ShareEffect | ActivityEffect, Field(discriminator="type")]
 
 
 class Potential(Strict):

@@ -26,7 +26,8 @@ def ranged_parameters(loaded: LoadedCase, variant: str | None = None) -> list[st
     paths = ["discount_rate"]
     paths += [f"sources.{s.id}.price_usd_per_unit" for s in loaded.case.sources if s.price_usd_per_unit]
     paths += [f"drivers.{name}.annual_change" for name, p in loaded.case.drivers.items() if p.annual_change]
-    paths += [f"interventions.{i}.{f}" for i in candidates for f in ("capex_usd_per_unit", "om_change_usd_per_unit_year")]
+    paths += [f"interventions.{i}.{f}" for i in candidates
+              for f in ("capex_usd_per_unit", "om_change_usd_per_unit_year")]
     out = []
     for path in paths:
         q = value_at(loaded, path)
@@ -40,7 +41,8 @@ def _outcomes(loaded: LoadedCase, variant: str | None, settings: dict) -> dict:
         result = solve_in_place(apply_settings(loaded, settings), process_solver(str(loaded.path)), variant=variant)
     except (InputError, SolverFailure):
         return {k: float("nan") for k in OUTCOMES}
-    year = max(result.summary["target_years"]) if result.summary["target_years"] else int(result.pathway["year"].iloc[-1])
+    years = result.summary["target_years"]
+    year = max(years) if years else int(result.pathway["year"].iloc[-1])
     return {"net_present_cost_usd": float(-result.portfolio["npv_usd"].sum()) if len(result.portfolio) else 0.0,
             "final_year_emissions_tco2e": float(result.pathway.set_index("year").loc[year, "optimised_tco2e"])}
 
