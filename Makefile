@@ -4,6 +4,7 @@
 #   make wheel-check   build the wheel, install it with its dependencies in a fresh venv outside the
 #                      repository, and solve and validate bundled data with that copy
 #   make lint   ruff check (must pass) and ruff format --check (lists files to reformat, advisory for now)
+#   make typecheck   mypy on the files listed in pyproject.toml ([tool.mypy] files)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -12,7 +13,7 @@ DEV_STAMP := $(VENV)/.noregret-dev-installed
 MANIFEST ?= cases/manifest.yaml
 OUT ?= outputs
 
-.PHONY: run test bench docs clean wheel-check lint format
+.PHONY: run test bench docs clean wheel-check lint format typecheck
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "noregret needs Python >= 3.11 (found %s); set PYTHON=python3.11" % sys.version.split()[0])'
@@ -60,6 +61,9 @@ wheel-check: $(STAMP)
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check --output-format concise . || echo "make lint: formatting is advisory until 'make format' has been run once"
+
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
 
 # rewrites files in place: run it when nobody else has edits in flight, and commit the result on its own
 format: $(DEV_STAMP)

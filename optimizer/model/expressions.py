@@ -7,6 +7,7 @@ into a Pyomo ``Constraint`` on a Pyomo model, or into plain rows on a :class:`~o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
@@ -84,7 +85,7 @@ def spend_terms(m, data, i: str, y: int) -> list[tuple[float, object]]:
     return terms
 
 
-def abatement_terms(m, data, t: int, source_row: int | None = None) -> list[tuple[float, object]]:
+def abatement_terms(m, data, t: int, source_row: int | None = None) -> list[tuple[float, Any]]:
     """Abatement in year t (tCO2e), over all sources or one source row, as (coef, build var) terms."""
     k = data.year_index(t)
     terms = []

@@ -9,11 +9,15 @@ scenarios' forms can be compared entry by entry."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..prepare import ModelData
 from .variables import INF, index_sets, variable_families
+
+if TYPE_CHECKING:
+    from .objective import ObjectiveKind
 
 
 class Col:
@@ -22,7 +26,8 @@ class Col:
     __slots__ = ("family", "key", "position", "value")
 
     def __init__(self, family: str, key, position: int):
-        self.family, self.key, self.position, self.value = family, key, position, None
+        self.family, self.key, self.position = family, key, position
+        self.value: float | None = None
 
     def __repr__(self) -> str:
         return f"{self.family}[{self.key}]"
@@ -54,6 +59,7 @@ class RowModel:
     as the Pyomo model."""
 
     is_row_model = True
+    objective: ObjectiveSpec  # set by objective.add_objective, as on the Pyomo model
 
     def __init__(self, data: ModelData):
         sets = index_sets(data)
@@ -71,7 +77,7 @@ class RowModel:
                 self.bounds.append(family.bounds(key))
             object.__setattr__(self, family.name, cols)
         self.families: dict[str, RowFamily] = {}
-        self.objective_kind = None
+        self.objective_kind: ObjectiveKind | None = None
 
     def __setattr__(self, name, value):
         if isinstance(value, RowFamily):
@@ -155,7 +161,12 @@ def standard_form(rm: RowModel, objective: ObjectiveSpec | None = None) -> Stand
     cost = np.zeros(n)
     for coef, col in objective.terms:
         cost[col.position] += coef
-    row_names, lower, upper, rows_idx, cols_idx, values = [], [], [], [], [], []
+    row_names: list[tuple] = []
+    lower: list[float] = []
+    upper: list[float] = []
+    term_rows: list[int] = []
+    term_cols: list[int] = []
+    term_values: list[float] = []
     for name, family in rm.families.items():
         for key, row in family.items():
             r = len(row_names)
@@ -163,11 +174,11 @@ def standard_form(rm: RowModel, objective: ObjectiveSpec | None = None) -> Stand
             lower.append(_bound(row.lower))
             upper.append(INF if row.upper is None else float(row.upper))
             for coef, col in row.terms:
-                rows_idx.append(r)
-                cols_idx.append(col.position)
-                values.append(coef)
-    rows_idx, cols_idx, values = np.array(rows_idx, dtype=np.int64), np.array(cols_idx, dtype=np.int64), \
-        np.array(values, dtype=float)
+                term_rows.append(r)
+                term_cols.append(col.position)
+                term_values.append(coef)
+    rows_idx, cols_idx = np.array(term_rows, dtype=np.int64), np.array(term_cols, dtype=np.int64)
+    values = np.array(term_values, dtype=float)
     order = np.lexsort((rows_idx, cols_idx))
     rows_idx, cols_idx, values = rows_idx[order], cols_idx[order], values[order]
     if len(values):  # sum duplicates
