@@ -5,6 +5,7 @@
 #                      repository, and solve and validate bundled data with that copy
 #   make lint   ruff check (must pass) and ruff format --check (lists files to reformat, advisory for now)
 #   make typecheck   mypy on the files listed in pyproject.toml ([tool.mypy] files)
+#   make golden   rewrite tests/golden/ (standard forms of two small cases) after an intended formulation change
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -13,7 +14,7 @@ DEV_STAMP := $(VENV)/.noregret-dev-installed
 MANIFEST ?= cases/manifest.yaml
 OUT ?= outputs
 
-.PHONY: run test bench docs clean wheel-check lint format typecheck
+.PHONY: run test bench docs clean wheel-check lint format typecheck golden
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "noregret needs Python >= 3.11 (found %s); set PYTHON=python3.11" % sys.version.split()[0])'
@@ -61,6 +62,10 @@ wheel-check: $(STAMP)
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check --output-format concise . || echo "make lint: formatting is advisory until 'make format' has been run once"
+
+golden: $(STAMP)
+	$(BIN)/python -m pytest -q tests/test_golden.py --update-golden
+	git diff --stat -- tests/golden
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
