@@ -83,10 +83,6 @@ class Provenance(Strict):
     def status(self) -> str:
         return "sourced" if self.source else "estimate"
 
-    @property
-    def provenance_text(self) -> str:
-        return self.source if self.source else f"[estimate] {self.estimate}"
-
 
 class Quantity(Provenance):
     """A number with its provenance and an optional uncertainty range."""

@@ -106,7 +106,7 @@ def bounded(time_limit: float | None, memory_mb: int | None):
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
     main = threading.current_thread() is threading.main_thread() and time_limit
     if main:
-        def _ring(signum, frame):
+        def _ring(_signum, _frame):
             raise FuzzTimeout(f"no answer within {time_limit} s")
 
         old_handler = signal.signal(signal.SIGALRM, _ring)
