@@ -116,6 +116,7 @@ BINDING_FAMILIES = ["deployment_link", "start_deploys", "all_or_nothing", "group
                     "target_pathway", "source_floor", "activity_floor"]
 
 
+@pytest.mark.slow
 def test_every_constraint_family_changes_some_random_optimum():
     """Switching a family off changes the optimum in at least one random case: the cross-check above
     really exercises each family, not just its presence."""

@@ -89,6 +89,7 @@ def test_cli_lists_cases(capsys):
     assert "sector_plan" in rows["demo"] and "(11 cases)" in rows["manifest"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv", [["--help"], ["validate", "library"], ["cases"]])
 def test_user_commands_do_not_import_developer_tools(argv):
     """docgen, the provenance docs writer and the synthetic case builder are for developers and tests only."""

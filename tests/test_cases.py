@@ -43,6 +43,7 @@ def test_manifest_lists_every_bundled_case():
     assert listed == on_disk
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", manifest_cases(), ids=lambda p: p.stem)
 def test_case_solves_every_variant(path):
     loaded = _loaded(path)
@@ -75,6 +76,7 @@ def test_per_capita_emissions_are_plausible(path):
     assert PER_CAPITA_BAND[0] <= per_capita <= PER_CAPITA_BAND[1], (path.name, per_capita)
 
 
+@pytest.mark.slow  # solves every case (shared with test_case_solves_every_variant when both run)
 def test_every_family_is_used_or_explained():
     selected_families: set[str] = set()
     reasons: dict[str, set[str]] = {}

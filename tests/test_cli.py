@@ -74,6 +74,7 @@ def test_validate_ok(capsys):
     assert "ok" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("entry", [["-m", "optimizer"],
                                    ["-c", "from optimizer.cli import main; raise SystemExit(main())"]])
 def test_module_entry_points(entry, tmp_path):

@@ -76,6 +76,7 @@ def test_every_mutation_class_is_run():
     assert sum(EXAMPLES.values()) >= 1000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mutation", sorted(MUTATIONS))
 def test_mutated_input_is_refused_cleanly_or_accepted_rightly(mutation):
     @settings(max_examples=EXAMPLES[mutation], **SETTINGS)
