@@ -3,7 +3,7 @@
 Stages: load (YAML + validation + checks), prepare (screening, coefficients), build (Pyomo model),
 solve (APPSI HiGHS call: loading the model into HiGHS plus HiGHS's own run), extract (tables). HiGHS's own
 time is ``Highs.getRunTime()``. Reported as medians over repeats, and as ratios measured in the same run:
-end-to-end / HiGHS. Target (issue 2): end-to-end <= 2 x HiGHS + 0.5 s on a national case.
+end-to-end / HiGHS. Target: end-to-end <= 2 x HiGHS + 0.5 s on a national case.
 
 Usage: python bench/bench_solve.py [--repeats 5] [--cases cases/*.yaml]
 """

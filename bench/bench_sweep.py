@@ -174,11 +174,11 @@ def bench_case(case_path: Path, samples: int, sweep_samples: int, workers: int, 
              "direct highspy": direct}.items()}
     lines = [f"### {case_path.stem}: {samples} scenarios, {len(spec.monte_carlo.parameters)} parameters drawn",
              "",
-             f"In place: {solver.counts.passed} model(s) passed to HiGHS, {solver.counts.in_place} scenarios changed in "
-             f"place ({solver.counts.changed_numbers / max(solver.counts.in_place, 1):.0f} numbers each on average: "
-             f"{solver.counts.by_kind}). Objective values, largest relative difference: in place vs rebuilt "
-             f"{agree:.1e}, vs direct highspy {agree_direct:.1e}, vs stage 2 started from stage 1 {agree_warm:.1e}. "
-             f"Scenario set-up (apply the settings, validate the case): {setup * 1000:.1f} ms each, "
+             f"In place: {solver.counts.passed} model(s) passed to HiGHS, {solver.counts.in_place} scenarios "
+             f"changed in place ({solver.counts.changed_numbers / max(solver.counts.in_place, 1):.0f} numbers each "
+             f"on average: {solver.counts.by_kind}). Objective values, largest relative difference: in place vs "
+             f"rebuilt {agree:.1e}, vs direct highspy {agree_direct:.1e}, vs stage 2 started from stage 1 "
+             f"{agree_warm:.1e}. Scenario set-up (apply the settings, validate the case): {setup * 1000:.1f} ms each, "
              "not in the timings below.",
              "",
              "| method, 1 process | wall s | HiGHS s | not HiGHS, ms / scenario | scenarios / s | / direct highspy |",
@@ -208,7 +208,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     for case_path in args.cases:
-        print("\n".join(bench_case(case_path.resolve(), args.scenarios, args.sweep_scenarios, args.workers, args.seed)), flush=True)
+        lines = bench_case(case_path.resolve(), args.scenarios, args.sweep_scenarios, args.workers, args.seed)
+        print("\n".join(lines), flush=True)
         print()
     return 0
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import json
 import multiprocessing as mp
 import os
@@ -80,10 +81,8 @@ class Pool:
 
     def close(self) -> None:
         for slot in self.slots:
-            try:
+            with contextlib.suppress(OSError):
                 slot["conn"].send(None)
-            except OSError:
-                pass
             slot["proc"].join(timeout=5)
             if slot["proc"].is_alive():
                 slot["proc"].kill()

@@ -14,9 +14,9 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0+source"
 
-from .errors import InputError, Problem, SolverFailure  # noqa: E402
-from .loading import load_case, load_library  # noqa: E402
-from .results import Result  # noqa: E402
-from .solve import solve  # noqa: E402
+from .errors import InputError, Problem, SolverFailure
+from .loading import load_case, load_library
+from .results import Result
+from .solve import solve
 
 __all__ = ["InputError", "Problem", "Result", "SolverFailure", "__version__", "load_case", "load_library", "solve"]

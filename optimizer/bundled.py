@@ -20,7 +20,6 @@ from .errors import InputError, Problem
 
 LIBRARY_PACKAGE = "optimizer.data.intervention_library"
 CASES_PACKAGE = "optimizer.data.cases"
-MANIFEST_NAME = "manifest"
 LIBRARY_NAME = "library"
 _YAML_SUFFIXES = (".yaml", ".yml")
 

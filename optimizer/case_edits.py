@@ -42,8 +42,12 @@ def with_envelope(loaded: LoadedCase, source_id: str, year: int, extra: float) -
 
 def with_phase_budget(loaded: LoadedCase, phase_id: str, extra: float) -> LoadedCase:
     case = loaded.case
-    phases = [ph.model_copy(update={"budget_usd": ph.budget_usd.model_copy(update={"value": ph.budget_usd.value + extra})})
-              if ph.id == phase_id else ph for ph in case.phases]
+
+    def raised(ph):
+        budget = ph.budget_usd.model_copy(update={"value": ph.budget_usd.value + extra})
+        return ph.model_copy(update={"budget_usd": budget})
+
+    phases = [raised(ph) if ph.id == phase_id else ph for ph in case.phases]
     return with_case(loaded, case.model_copy(update={"phases": phases}))
 
 

@@ -52,7 +52,7 @@ def check_gases(lib: Library) -> list[Problem]:
     :func:`check_gas_ids_unique`)."""
     file = str(lib.root / "vocabulary.yaml")
     out = []
-    for k, src in enumerate(lib.vocabulary.sources):
+    for src in lib.vocabulary.sources:
         if src.gas is None:
             continue
         if src.gas.gas not in lib.gases:
@@ -401,7 +401,8 @@ def check_resources(case: Case, file: str, lib: Library) -> list[Problem]:
 def check_variants(case: Case, file: str, lib: Library) -> list[Problem]:
     out = []
     if case.default_variant not in case.variants:
-        out.append(Problem(file, "default_variant", case.default_variant, f"a key of 'variants' {sorted(case.variants)}"))
+        out.append(Problem(file, "default_variant", case.default_variant,
+                           f"a key of 'variants' {sorted(case.variants)}"))
     lo, hi = case.decision_window.first_year, case.horizon_end_year
     for vname, variant in case.variants.items():
         seen_years: set[int] = set()

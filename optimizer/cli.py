@@ -68,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--out", type=Path, help="also write alternatives.csv here")
     a.add_argument("--force", action="store_true", help=FORCE_HELP)
 
-    r = sub.add_parser("report", help="solve a case (or a manifest) and write a report: HTML, Markdown, Excel, IAMC CSV")
+    r = sub.add_parser("report",
+                       help="solve a case (or a manifest) and write a report: HTML, Markdown, Excel, IAMC CSV")
     r.add_argument("input", type=Path, help="case YAML file, a manifest YAML for the regional roll-up, or a result "
                                             "directory written by 'noregret solve' (or a bundled case name)")
     r.add_argument("--variant", help="target variant (default: each case's default_variant)")
@@ -293,7 +294,7 @@ def _alternatives(args) -> int:
     from .loading import load_case
     from .outputs import check_target, output_folder
 
-    if args.k < 1 or not 0 <= args.tolerance:
+    if args.k < 1 or not args.tolerance >= 0:
         raise InputError([Problem("<command line>", "-k / --tolerance", (args.k, args.tolerance),
                                   "k of 1 or more and a tolerance of 0 or more")])
     if args.out:
@@ -346,9 +347,9 @@ def _is_library_file(path: Path) -> bool:
 
 
 def _solve(args) -> int:
+    from .console import render_summary
     from .loading import load_case
     from .outputs import check_target
-    from .console import render_summary
     from .solve import solve
 
     if args.out:

@@ -24,7 +24,7 @@ ROOTS = [("Country case file (`cases/*.yaml`)", Case),
          ("Library action-family file (`intervention_library/<family>.yaml`)", FamilyFile),
          ("Library global warming potentials (`intervention_library/gwp.yaml`)", GwpFile),
          ("Case manifest (`cases/manifest.yaml`)", Manifest),
-         ("Sweep specification (work in progress: scenarios are generated, not yet run)", SweepSpec)]
+         ("Sweep specification (`noregret sweep SWEEP.yaml`)", SweepSpec)]
 
 
 _BOUNDS = (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"), ("min_length", "length >="),

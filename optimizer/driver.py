@@ -16,9 +16,9 @@ else is decided here, once:
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import SolverFailure

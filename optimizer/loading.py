@@ -234,8 +234,9 @@ def _library_root(case_path: Path, library: str | None) -> Path:
 
 def case_from_dict(data: dict, library: Library, name: str = "<case>") -> LoadedCase:
     """Validate a case given as a Python dict (API and tests); same checks as :func:`load_case`."""
-    from .checks import check_case
     import json
+
+    from .checks import check_case
 
     case = parse_model(Case, data, name)
     check_case(case, name, library)

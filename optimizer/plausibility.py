@@ -10,9 +10,10 @@ field path, the value and why it looks wrong. They are kept on the loaded case, 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, Problem, _show
 

@@ -19,6 +19,7 @@ from .loading import LoadedCase
 from .pathway import BauProjection, enforced_years, project_bau, target_pathway
 from .schema import FinancingSource, Intervention, Variant
 
+
 class ScreeningStatus(enum.StrEnum):
     """Whether screening keeps a candidate for the model."""
 

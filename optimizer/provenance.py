@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .loading import DEFAULT_LIBRARY, VOCABULARY_FILE, GWP_FILE, Library, load_case, load_library
+from .loading import DEFAULT_LIBRARY, GWP_FILE, VOCABULARY_FILE, Library, load_case, load_library
 from .schema.base import Provenance, Quantity, YearSeries
 
 ROOT = Path(__file__).resolve().parent.parent

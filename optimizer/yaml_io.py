@@ -9,17 +9,17 @@ Scalars are read as in YAML 1.2's core schema, not YAML 1.1's surprises:
 - ``1e6`` is a float (YAML 1.1 reads it as a string); dates stay strings.
 
 And a file cannot hurt the reader: a key repeated in one mapping is an error, not an overwrite; keys must
-be plain scalars (``? [a, b]`` is an error; ``<<`` merges a mapping as usual); nesting is limited to :data:`MAX_DEPTH` levels and the
-document, with every alias expanded, to :data:`MAX_NODES` values (an alias bomb is refused before it is
-built); files above :data:`MAX_BYTES` are refused; every OS failure (missing, unreadable, a directory, a
-symlink loop) is an :class:`~optimizer.errors.InputError` naming the file.
+be plain scalars (``? [a, b]`` is an error; ``<<`` merges a mapping as usual); nesting is limited to
+:data:`MAX_DEPTH` levels and the document, with every alias expanded, to :data:`MAX_NODES` values (an alias
+bomb is refused before it is built); files above :data:`MAX_BYTES` are refused; every OS failure (missing,
+unreadable, a directory, a symlink loop) is an :class:`~optimizer.errors.InputError` naming the file.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -66,7 +66,7 @@ class _TooLarge(Exception):
 class StrictSafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
     """SafeLoader with YAML 1.2 core scalars, unique plain keys and bounded documents."""
 
-    yaml_implicit_resolvers: dict = {}
+    yaml_implicit_resolvers: ClassVar[dict] = {}
 
 
 for _tag, _pattern, _first in (

@@ -35,7 +35,7 @@ def candidate_plans(c: Candidate) -> list[tuple[int | None, dict[int, int]]]:
         if c.all_or_nothing:
             plans.append((s, {s: int(c.potential)}))
             continue
-        ramp = int(round(c.ramp))
+        ramp = round(c.ramp)
         for combo in itertools.product(range(ramp + 1), repeat=len(years)):
             if sum(combo) <= c.potential + 1e-9 and combo[0] >= 1:  # a launch builds in its start year
                 plans.append((s, dict(zip(years, combo))))
@@ -164,8 +164,9 @@ def solve_by_enumeration(data: ModelData, objective: str) -> BruteForce:
             spend = {y: c.capex * builds.get(y, 0) + (c.fixed_cost if s == y else 0.0) for y in years}
             cost = sum(co["npc"][y] * u for y, u in builds.items())
             cost += c.fixed_cost / (1 + r) ** (s - case.base_year) if s else 0.0
-            abate_units = sum((co["abatement"][y] * u for y, u in builds.items() if u), np.zeros_like(data.bau.emissions))
-            removed_units = sum((co["removed"][y] * u for y, u in builds.items() if u), np.zeros_like(data.bau.emissions))
+            zero = np.zeros_like(data.bau.emissions)
+            abate_units = sum((co["abatement"][y] * u for y, u in builds.items() if u), zero)
+            removed_units = sum((co["removed"][y] * u for y, u in builds.items() if u), zero)
             if budget is not None:
                 for y in years:
                     F[k, index[f"budget:{y}"]] += spend[y]
@@ -211,7 +212,8 @@ def solve_by_enumeration(data: ModelData, objective: str) -> BruteForce:
                 obj[k] = cum_ab
             else:
                 score = (w.co_benefit * c.co_benefit + w.resilience * c.resilience) / 3.0
-                obj[k] = w.abatement * cum_ab / a_ref - w.npv * cost / c_ref + score * sum(builds.values()) / (n * c.potential)
+                obj[k] = (w.abatement * cum_ab / a_ref - w.npv * cost / c_ref
+                          + score * sum(builds.values()) / (n * c.potential))
         feats.append(F)
         objs.append(obj)
         costs.append(cost_v)

@@ -49,7 +49,8 @@ CASE_MISTAKES = {
                     ["mini_case.yaml", "discount_rate", "0.06", "a number with its provenance"]),
     "target year outside the horizon": (
         lambda d: d["variants"]["unconditional"]["targets"][0].update(year=2040),
-        ["mini_case.yaml", "variants[unconditional].targets[0].year", "2040", "from the first decision year to the horizon end, 2026-2030"]),
+        ["mini_case.yaml", "variants[unconditional].targets[0].year", "2040",
+         "from the first decision year to the horizon end, 2026-2030"]),
     "budget year outside the window": (
         lambda d: d["budget"]["total_usd_by_year"]["by_year"].update({2031: 5.0}),
         ["mini_case.yaml", "budget.total_usd_by_year.by_year[2031]", "within the decision window"]),

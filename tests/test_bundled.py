@@ -89,11 +89,12 @@ def test_cli_lists_cases(capsys):
     assert "sector_plan" in rows["demo"] and "(11 cases)" in rows["manifest"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv", [["--help"], ["validate", "library"], ["cases"]])
 def test_user_commands_do_not_import_developer_tools(argv):
     """docgen, the provenance docs writer and the synthetic case builder are for developers and tests only."""
-    code = ("import sys\nfrom optimizer.cli import main\ntry:\n    main(%r)\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in %r if m in sys.modules))" % (argv, DEV_MODULES))
+    code = (f"import sys\nfrom optimizer.cli import main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+            f"print(sorted(m for m in {DEV_MODULES!r} if m in sys.modules))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip().splitlines()[-1] == "[]"

@@ -4,7 +4,7 @@ is used somewhere or the screening table says why not."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -27,12 +27,12 @@ def manifest_cases() -> list[Path]:
     return [CASES / name for name in manifest.cases]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _loaded(path: Path):
     return load_case(path)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _default_result(path: Path):
     return solve(_loaded(path))
 
@@ -43,6 +43,7 @@ def test_manifest_lists_every_bundled_case():
     assert listed == on_disk
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", manifest_cases(), ids=lambda p: p.stem)
 def test_case_solves_every_variant(path):
     loaded = _loaded(path)
@@ -75,6 +76,7 @@ def test_per_capita_emissions_are_plausible(path):
     assert PER_CAPITA_BAND[0] <= per_capita <= PER_CAPITA_BAND[1], (path.name, per_capita)
 
 
+@pytest.mark.slow  # solves every case (shared with test_case_solves_every_variant when both run)
 def test_every_family_is_used_or_explained():
     selected_families: set[str] = set()
     reasons: dict[str, set[str]] = {}

@@ -12,8 +12,8 @@ import math
 import numpy as np
 import pytest
 
-from optimizer.explain import alternatives, explain
 from optimizer import case_edits as edits
+from optimizer.explain import alternatives, explain
 from optimizer.explain.alternatives import find_alternatives
 from optimizer.explain.shadow import fixed_start_lp, solve_lp_duals
 from optimizer.explain.switching import switching_value
@@ -80,7 +80,8 @@ def test_late_pipeline_shortfall_is_closed_by_starting_earlier():
     # The 2027 milestone needs the pipeline intervention active in 2027; with lead time 1 it must start in 2026.
     item = intervention("a", phase="pipeline", lead_time_years=1, **BIG)
     loaded = build([item], case_dict(variants={"main": {"targets": [
-        {"type": "absolute", "year": 2027, "cap_tco2e": q(1700)}, {"type": "below_bau", "year": 2030, "percent": q(20)}]}}))
+        {"type": "absolute", "year": 2027, "cap_tco2e": q(1700)},
+        {"type": "below_bau", "year": 2030, "percent": q(20)}]}}))
     e = explain(loaded, switching=False)
     fix = e.fixes[e.fixes["kind"] == "phase_start"].iloc[0]
     assert fix["closes_gap"] and "start in 2026" in fix["description"]
@@ -199,7 +200,8 @@ def test_money_fix_keeps_other_missed_years_as_they_were():
     b = intervention("b", effects=[{"type": "share", "source": "s0", "fraction": q(0.5)}], capex_usd_per_unit=100,
                      lead_time_years=2)
     loaded = build([a, b], case_dict(variants={"main": {"targets": [
-        {"type": "absolute", "year": 2027, "cap_tco2e": q(1700)}, {"type": "below_bau", "year": 2030, "percent": q(20)}]}},
+        {"type": "absolute", "year": 2027, "cap_tco2e": q(1700)},
+        {"type": "below_bau", "year": 2030, "percent": q(20)}]}},
         budget={"total_usd_by_year": series({2026: 50, 2027: 0, 2028: 0})}))
     before = solve(loaded).summary["shortfall_tco2e_by_year"]
     e = explain(loaded, switching=False)

@@ -9,8 +9,9 @@ Mutations of the shipped country cases, the shipped intervention library and the
   naming the mutated file and the mutated field's key.
 
 Examples are drawn from ``st.randoms`` with ``derandomize=True``: every CI run tries the same 1,000+
-mutations (hypothesis draws a seed; the generators use a plain ``random.Random``). Shrinking is off: a mutation is reported as it was drawn (its description says what was done,
-where), and a run stays within its time budget even when it finds something.
+mutations (hypothesis draws a seed; the generators use a plain ``random.Random``). Shrinking is off: a
+mutation is reported as it was drawn (its description says what was done, where), and a run stays within
+its time budget even when it finds something.
 
 A smaller test solves mutated mini cases (plausible numbers) and checks that the outputs are finite.
 """
@@ -75,6 +76,7 @@ def test_every_mutation_class_is_run():
     assert sum(EXAMPLES.values()) >= 1000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mutation", sorted(MUTATIONS))
 def test_mutated_input_is_refused_cleanly_or_accepted_rightly(mutation):
     @settings(max_examples=EXAMPLES[mutation], **SETTINGS)
@@ -120,7 +122,8 @@ def _mutate_mini(rng) -> tuple[dict[str, bytes], str]:
     done = []
     for _ in range(rng.randint(1, 4)):
         rel = rng.choice(["mini_case.yaml", "mini_case.yaml", "mini_library/waste.yaml"])
-        paths = [p for p, v in walk(data[rel]) if p and type(v) is float and (p[-1] == "value" or p[-2:-1] == ("by_year",))]
+        paths = [p for p, v in walk(data[rel])
+                 if p and type(v) is float and (p[-1] == "value" or p[-2:-1] == ("by_year",))]
         path = rng.choice(paths)
         slot = slot_at(sources[rel].role, data[rel], path)
         new = _plausible(rng, slot.semantic, path[-1], float(get(data[rel], path)))
@@ -181,7 +184,7 @@ def test_solving_mutated_mini_cases_ends_cleanly_with_finite_outputs(rng):
         try:
             with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), bounded(30.0, 1536):
                 code = main(["solve", str(root / "mini_case.yaml"), "--out", str(out_dir), "--quiet"])
-        except BaseException as exc:  # noqa: BLE001 - anything escaping main is a finding
+        except BaseException as exc:  # anything escaping main is a finding
             pytest.fail(f"{type(exc).__name__} escaped for {description}:\n{traceback.format_exc()[-3000:]}")
         seconds = time.perf_counter() - start
         err = stderr.getvalue()

@@ -264,6 +264,7 @@ def test_batch_writes_into_a_shared_folder_and_refuses_a_foreign_case_folder(wor
     assert not (shared / "mini_case" / "data.xlsx").exists()
 
 
+@pytest.mark.slow
 def test_interrupted_manifest_report_leaves_old_or_new_report_whole(workspace, capsys, monkeypatch):
     """A manifest report (regional files and one subfolder per country) is one output folder."""
     manifest = workspace / "manifest.yaml"

@@ -39,7 +39,7 @@ def test_bau_grows_with_driver_and_factor():
     sources = [{"id": "s0", "emissions_tco2e": q(1000), "activity": q(500), "driver": "grow",
                 "factor_path": {"annual_change": q(-0.02)}},
                {"id": "s1", "emissions_tco2e": q(200), "driver": "flat"}]
-    case, _, bau = _case([{"type": "below_bau", "year": 2030, "percent": q(10)}], sources=sources)
+    _, _, bau = _case([{"type": "below_bau", "year": 2030, "percent": q(10)}], sources=sources)
     k = 2030 - 2024
     assert bau.emissions[0, k] == pytest.approx(1000 * 1.05 ** 6 * 0.98 ** 6)
     assert bau.activity[0, k] == pytest.approx(500 * 1.05 ** 6)

@@ -98,6 +98,7 @@ def _scenarios(case: Path = GEORGIA):
     )]  # numbers only: the structure (rows, columns, nonzeros) stays that of the base case
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case, objective", [(PRC, "min_cost"), (PRC, "max_abatement")],
                          ids=["prc-min_cost", "prc-max_abatement"])
 def test_in_place_updates_leave_highs_holding_the_fresh_arrays(case, objective):
@@ -119,9 +120,11 @@ def test_in_place_updates_leave_highs_holding_the_fresh_arrays(case, objective):
         assert np.array_equal(ours[name], theirs[name]), name
 
 
-@pytest.mark.parametrize("case, objective", [(GEORGIA, "min_cost"), (PRC, "min_cost"), (PRC, "max_abatement"),
-                                             (GEORGIA, "weighted")],
-                         ids=["georgia-min_cost", "prc-min_cost", "prc-max_abatement", "georgia-weighted"])
+@pytest.mark.parametrize("case, objective", [
+    pytest.param(GEORGIA, "min_cost", id="georgia-min_cost"),
+    pytest.param(PRC, "min_cost", id="prc-min_cost", marks=pytest.mark.slow),
+    pytest.param(PRC, "max_abatement", id="prc-max_abatement", marks=pytest.mark.slow),
+    pytest.param(GEORGIA, "weighted", id="georgia-weighted")])
 def test_in_place_plans_equal_rebuilt_plans_in_any_order(case, objective):
     scenarios = _scenarios(case)
     rebuilt = [solve(loaded, objective=objective) for loaded in scenarios]

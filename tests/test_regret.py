@@ -33,7 +33,7 @@ def _scenarios():
 def _all_portfolios(data):
     """Every all-or-nothing portfolio: each intervention not started or started in one of its years."""
     options = []
-    for i, c in data.candidates.items():
+    for c in data.candidates.values():
         options.append([None] + list(c.start_years))
     for choice in itertools.product(*options):
         starts, builds = {}, {}

@@ -131,7 +131,7 @@ def test_charts_plot_the_table_numbers(tables):
 # ---------------------------------------------------------------------------------------------- formats
 
 def test_html_is_self_contained(written):
-    out, files = written
+    _, files = written
     text = files["html"].read_text()
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text, re.I)
     assert "@import" not in text and "<script" not in text.lower() and "<link" not in text.lower()
@@ -151,7 +151,7 @@ def test_markdown_with_charts_beside_it(written):
 
 
 def test_excel_reads_back(tables, written):
-    out, files = written
+    _, files = written
     book = openpyxl.load_workbook(files["xlsx"])
     for name, df in tables.named().items():
         ws = book[name]
@@ -167,7 +167,7 @@ def test_excel_reads_back(tables, written):
 
 
 def test_iamc_reads_back(result, tables, written):
-    out, files = written
+    _, files = written
     df = pd.read_csv(files["iamc"])
     assert list(df.columns[:5]) == ["model", "scenario", "region", "variable", "unit"]
     assert set(df["region"]) == {"GEO"} and set(df["scenario"]) == {result.summary["variant"]}
@@ -255,7 +255,8 @@ def test_report_from_a_result_directory(tmp_path):
     shutil.copytree(Path(__file__).parent / "fixtures", work)
     case = work / "mini_case.yaml"
     assert main(["solve", str(case), "--out", str(tmp_path / "res"), "--quiet"]) == 0
-    assert main(["report", str(tmp_path / "res"), "--format", "md", "--no-diagnosis", "--out", str(tmp_path / "rep")]) == 0
+    assert main(["report", str(tmp_path / "res"), "--format", "md", "--no-diagnosis",
+                 "--out", str(tmp_path / "rep")]) == 0
     assert (tmp_path / "rep" / "report.md").is_file()
     data = yaml.safe_load(case.read_text())
     data["discount_rate"]["value"] = 0.05  # the inputs changed since the result was written

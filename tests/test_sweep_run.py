@@ -45,7 +45,8 @@ def test_in_place_sweep_equals_rebuilding_every_scenario(spec_file, tmp_path):
     s2, p2 = load_sweep(tmp_path / "slow")
     pd.testing.assert_frame_equal(_comparable(s1), _comparable(s2))
     key = ["scenario_id", "intervention"]
-    pd.testing.assert_frame_equal(p1.sort_values(key).reset_index(drop=True), p2.sort_values(key).reset_index(drop=True))
+    pd.testing.assert_frame_equal(p1.sort_values(key).reset_index(drop=True),
+                                  p2.sort_values(key).reset_index(drop=True))
     assert (s1["status"] == "optimal").sum() == 8
 
 
@@ -66,6 +67,7 @@ def test_workers_give_identical_results_and_failures_are_recorded(spec_file, tmp
     assert s1["total_shortfall_tco2e"].nunique() > 1
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_identical_results(spec_file, tmp_path):
     run_sweep(spec_file, tmp_path / "local", workers=1, progress=False)
     run = run_sweep(spec_file, tmp_path / "dask", workers=2, scheduler="local", progress=False)
@@ -74,7 +76,8 @@ def test_dask_local_cluster_gives_identical_results(spec_file, tmp_path):
     s2, p2 = load_sweep(tmp_path / "dask")
     pd.testing.assert_frame_equal(_comparable(s1), _comparable(s2))
     key = ["scenario_id", "intervention"]
-    pd.testing.assert_frame_equal(p1.sort_values(key).reset_index(drop=True), p2.sort_values(key).reset_index(drop=True))
+    pd.testing.assert_frame_equal(p1.sort_values(key).reset_index(drop=True),
+                                  p2.sort_values(key).reset_index(drop=True))
 
 
 def test_resume_after_interruption_loses_and_duplicates_nothing(spec_file, tmp_path):
@@ -141,6 +144,7 @@ def test_sweep_and_robust_commands(spec_file, tmp_path, capsys):
     assert main(["sweep", str(spec_file), "--out", str(out), "--workers", "0"]) == 2
 
 
+@pytest.mark.slow
 def test_resume_after_the_process_is_killed(spec_file, tmp_path):
     import signal
     import subprocess

@@ -57,8 +57,9 @@ def test_target_percent_by_position(loaded):
     assert changed.case.variants["unconditional"].targets[0].percent.value == 25.0
 
 
-@pytest.mark.parametrize("path", ["discount_rte", "sources.s9.price_usd_per_unit", "interventions.solar.capex_usd_per_unit",
-                                  "interventions.led_retrofit.name", "budget.total_usd_by_year.2031"])
+@pytest.mark.parametrize("path", ["discount_rte", "sources.s9.price_usd_per_unit",
+                                  "interventions.solar.capex_usd_per_unit", "interventions.led_retrofit.name",
+                                  "budget.total_usd_by_year.2031"])
 def test_bad_paths_are_input_errors(loaded, path):
     with pytest.raises(InputError) as err:
         apply_settings(loaded, {path: 1.0})

@@ -6,15 +6,16 @@ from dataclasses import dataclass
 
 import pyomo.environ as pyo
 
+from .. import case_edits as edits
 from ..errors import SolverFailure
 from ..loading import LoadedCase
+from ..model import build_model
 from ..model.families import BY_NAME, MONEY_RAISABLE, RAISABLE
 from ..model.objective import shortfall_cap
 from ..prepare import ModelData
 from ..solve import solve
-from .. import case_edits as edits
 from .binding import BindingLimit
-from .resolve import fresh_model, make_targets_hard, replace_objective, try_solve
+from .resolve import make_targets_hard, replace_objective, try_solve
 
 CLOSED = 1e-3  # tCO2e: a shortfall below this counts as closed
 SIGNIFICANT = 3  # proposed increases are rounded up to 3 significant figures
@@ -59,7 +60,7 @@ def _constrain_to_gap(m, gap: Gap) -> None:
 def least_extra_on_row(data: ModelData, family: str, index: tuple, gap: Gap) -> float | None:
     """Least increase of one limit's right-hand side that meets the targets of ``gap.years`` without
     adding shortfall elsewhere — one MIP."""
-    m = fresh_model(data)
+    m = build_model(data, "min_cost")
     row = getattr(m, family)[index if len(index) > 1 else index[0]]
     m.extra = pyo.Var(domain=pyo.NonNegativeReals)
     row.deactivate()
@@ -115,7 +116,7 @@ MONEY_ROWS = MONEY_RAISABLE
 def least_uniform_scaling(data: ModelData, families: tuple[str, ...], gap: Gap) -> float | None:
     """Least theta such that every limit of ``families`` raised by the share theta meets the targets of
     ``years`` (hard) — one MIP: each row body <= bound becomes body - bound * theta <= bound."""
-    m = fresh_model(data)
+    m = build_model(data, "min_cost")
     m.theta = pyo.Var(domain=pyo.NonNegativeReals)
     m.scaled_rows = pyo.ConstraintList()
     for family in families:

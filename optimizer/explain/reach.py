@@ -8,11 +8,12 @@ from dataclasses import dataclass
 import pyomo.environ as pyo
 
 from ..formatting import money, tonnes
+from ..model import build_model
 from ..model.expressions import abatement_terms
 from ..model.families import MONEY_LIMITS
 from ..model.limits import required_abatement
 from ..prepare import ModelData
-from .resolve import fresh_model, make_targets_hard, replace_objective, try_solve
+from .resolve import make_targets_hard, replace_objective, try_solve
 
 
 @dataclass
@@ -48,7 +49,7 @@ def _drop_money_only(m) -> None:
 
 
 def technical_max(data: ModelData, year: int) -> float:
-    m = fresh_model(data)
+    m = build_model(data, "min_cost")
     _drop_money_only(m)
     m.target_pathway.deactivate()
     replace_objective(m, abatement_terms(m, data, year), pyo.maximize)
@@ -58,7 +59,7 @@ def technical_max(data: ModelData, year: int) -> float:
 def reachable_without_limits(data: ModelData, year: int) -> bool:
     """Whether the target of ``year`` can be met with unlimited money AND delivery resources (only the
     physics, phases, maturity, ramps and potentials left): the years that money or staff fixes can close."""
-    m = fresh_model(data)
+    m = build_model(data, "min_cost")
     _drop_money_only(m)
     component = getattr(m, "resource_limit", None)
     if component is not None:
@@ -70,7 +71,7 @@ def reachable_without_limits(data: ModelData, year: int) -> bool:
 
 
 def least_spend(data: ModelData, year: int) -> float | None:
-    m = fresh_model(data)
+    m = build_model(data, "min_cost")
     _drop_money_only(m)
     for t in m.target_years:
         if t != year:

@@ -5,14 +5,10 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from ..errors import SolverFailure
-from ..model import build_model
 from ..model.expressions import linear
 from ..model.objective import ObjectiveKind
 from ..prepare import ModelData
 from ..solve import make_solver, run_highs
-
-def fresh_model(data: ModelData, objective: str = "min_cost") -> pyo.ConcreteModel:
-    return build_model(data, objective)
 
 
 def make_targets_hard(m: pyo.ConcreteModel, years=None) -> None:

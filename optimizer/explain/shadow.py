@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import pyomo.environ as pyo
 
 from ..driver import run_stages
+from ..model import build_model
 from ..model.objective import ObjectiveKind
 from ..prepare import ModelData
 from ..solve import PyomoBackend
-from .resolve import fresh_model
 
 
 @dataclass
@@ -24,7 +24,7 @@ class ShadowPrice:
 
 def fixed_start_lp(data: ModelData, starts: dict) -> pyo.ConcreteModel:
     """The min-cost model with every start fixed to ``starts`` and integrality relaxed: an LP."""
-    m = fresh_model(data, "min_cost")
+    m = build_model(data, "min_cost")
     for key, v in starts.items():
         m.start[key].fix(float(v))
     pyo.TransformationFactory("core.relax_integer_vars").apply_to(m)

@@ -3,7 +3,6 @@ prerequisites. Phase and maturity gating are in the sparse start index (see ``in
 
 from __future__ import annotations
 
-
 from ..prepare import ModelData
 from .expressions import Model, add_rows, at_least, at_most, equal
 from .indices import cohorts_active_in, group_members, prerequisite_pairs

@@ -101,7 +101,7 @@ def spend_terms(m, data, i: str, y: int) -> list[tuple[float, object]]:
     return terms
 
 
-def abatement_terms(m, data, t: int, source_row: int | None = None) -> list[tuple[float, object]]:
+def abatement_terms(m, data, t: int, source_row: int | None = None) -> list[tuple[float, Any]]:
     """Abatement in year t (tCO2e), over all sources or one source row, as (coef, build var) terms."""
     k = data.year_index(t)
     terms = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from ..prepare import ModelData
 from .expressions import Model, add_rows, at_most, equal, spend_terms
 

@@ -14,6 +14,7 @@ from .expressions import Model, linear, set_objective
 if TYPE_CHECKING:
     from ..driver import SecondStage
 
+
 class ObjectiveKind(enum.StrEnum):
     """What a model's objective is, and so whether the driver adds a second stage."""
 
@@ -128,7 +129,7 @@ def stage_row_terms(m, data: ModelData, row: str) -> list[tuple[float, object]]:
     raise ValueError(f"unknown stage row {row!r}")
 
 
-def add_second_stage(m: Model, data: ModelData, stage: SecondStage) -> None:
+def add_second_stage(m: pyo.ConcreteModel, data: ModelData, stage: SecondStage) -> None:
     """A second solve stage on a Pyomo model (the driver decides when, :func:`optimizer.driver.second_stage`):
     the stage row bounded (scaled, :func:`stage_row_scale`) and the net present cost minimised alone, so the
     MIP gap measures money, not the penalty or the abatement of the first stage.

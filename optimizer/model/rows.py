@@ -9,11 +9,15 @@ scenarios' forms can be compared entry by entry."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..prepare import ModelData
 from .variables import INF, index_sets, variable_families
+
+if TYPE_CHECKING:
+    from .objective import ObjectiveKind
 
 
 class Col:
@@ -22,7 +26,8 @@ class Col:
     __slots__ = ("family", "key", "position", "value")
 
     def __init__(self, family: str, key, position: int):
-        self.family, self.key, self.position, self.value = family, key, position, None
+        self.family, self.key, self.position = family, key, position
+        self.value: float | None = None
 
     def __repr__(self) -> str:
         return f"{self.family}[{self.key}]"
@@ -53,6 +58,20 @@ class RowModel:
     """Columns, index sets and constraint families of one case variant, built by the same family functions
     as the Pyomo model."""
 
+    objective: ObjectiveSpec  # set by objective.add_objective (expressions.set_objective), as on the Pyomo model
+    # index sets (variables.index_sets) and variable families (variables.variable_families), set by name in
+    # __init__ so that the family functions read them as on the Pyomo model
+    build_index_set: IndexList
+    start_index_set: IndexList
+    financing_index_set: IndexList
+    decision_years: IndexList
+    target_years: IndexList
+    build: dict[tuple, Col]
+    start: dict[tuple, Col]
+    spend: dict[int, Col]
+    pay: dict[tuple, Col]
+    shortfall: dict[int, Col]
+
     def __init__(self, data: ModelData):
         sets = index_sets(data)
         for name, index in sets.items():
@@ -69,7 +88,7 @@ class RowModel:
                 self.bounds.append(family.bounds(key))
             setattr(self, family.name, cols)
         self.families: dict[str, RowFamily] = {}
-        self.objective_kind = None
+        self.objective_kind: ObjectiveKind | None = None
 
     def add_family(self, name: str, rows: RowFamily) -> None:
         """A constraint family, kept in build order (also reachable as an attribute, as on a Pyomo model)."""
@@ -134,7 +153,7 @@ class StandardForm:
     a_index: np.ndarray
     a_value: np.ndarray
 
-    def same_structure(self, other: "StandardForm") -> bool:
+    def same_structure(self, other: StandardForm) -> bool:
         """Everything but the numbers is equal: names, integrality and where the nonzeros are. Two such forms
         differ only in costs, bounds, coefficient values and the sense (all changed in place)."""
         return (self.col_names == other.col_names
@@ -153,7 +172,12 @@ def standard_form(rm: RowModel, objective: ObjectiveSpec | None = None) -> Stand
     cost = np.zeros(n)
     for coef, col in objective.terms:
         cost[col.position] += coef
-    row_names, lower, upper, rows_idx, cols_idx, values = [], [], [], [], [], []
+    row_names: list[tuple] = []
+    lower: list[float] = []
+    upper: list[float] = []
+    term_rows: list[int] = []
+    term_cols: list[int] = []
+    term_values: list[float] = []
     for name, family in rm.families.items():
         for key, row in family.items():
             r = len(row_names)
@@ -161,11 +185,11 @@ def standard_form(rm: RowModel, objective: ObjectiveSpec | None = None) -> Stand
             lower.append(_bound(row.lower))
             upper.append(INF if row.upper is None else float(row.upper))
             for coef, col in row.terms:
-                rows_idx.append(r)
-                cols_idx.append(col.position)
-                values.append(coef)
-    rows_idx, cols_idx, values = np.array(rows_idx, dtype=np.int64), np.array(cols_idx, dtype=np.int64), \
-        np.array(values, dtype=float)
+                term_rows.append(r)
+                term_cols.append(col.position)
+                term_values.append(coef)
+    rows_idx, cols_idx = np.array(term_rows, dtype=np.int64), np.array(term_cols, dtype=np.int64)
+    values = np.array(term_values, dtype=float)
     order = np.lexsort((rows_idx, cols_idx))
     rows_idx, cols_idx, values = rows_idx[order], cols_idx[order], values[order]
     if len(values):  # sum duplicates

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any
 
 import pyomo.environ as pyo
 
@@ -20,8 +21,8 @@ class VariableFamily:
 
     name: str
     index_set: str
-    kind: Callable[[object], str]
-    bounds: Callable[[object], tuple[float, float]]
+    kind: Callable[[Any], str]
+    bounds: Callable[[Any], tuple[float, float]]
 
 
 def index_sets(data: ModelData) -> dict[str, list]:

@@ -8,7 +8,8 @@ a quantity is fixed by the field that holds it; each field's docstring states it
 from __future__ import annotations
 
 import math
-from typing import Annotated, Callable
+from collections.abc import Callable
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -82,10 +83,6 @@ class Provenance(Strict):
     def status(self) -> str:
         return "sourced" if self.source else "estimate"
 
-    @property
-    def provenance_text(self) -> str:
-        return self.source if self.source else f"[estimate] {self.estimate}"
-
 
 class Quantity(Provenance):
     """A number with its provenance and an optional uncertainty range."""
@@ -154,12 +151,14 @@ def bounded(
     return check
 
 
-def quantity_in(low=None, high=None, *, low_open=False, whole=False):
-    """Annotated Quantity type whose value must lie in the given range."""
-    return Annotated[Quantity, AfterValidator(bounded(low, high, low_open=low_open, whole=whole))]
+def in_range(
+    low: float | None = None, high: float | None = None, *, low_open: bool = False, whole: bool = False
+) -> AfterValidator:
+    """Range check of a quantity, for ``Annotated[Quantity, in_range(low, high)]`` (see :func:`bounded`)."""
+    return AfterValidator(bounded(low, high, low_open=low_open, whole=whole))
 
 
-PositiveFraction = quantity_in(0.0, 1.0, low_open=True)
-NonNegative = quantity_in(0.0)
-Positive = quantity_in(0.0, low_open=True)
-Score = quantity_in(0.0, 3.0)
+PositiveFraction = Annotated[Quantity, in_range(0.0, 1.0, low_open=True)]
+NonNegative = Annotated[Quantity, in_range(0.0)]
+Positive = Annotated[Quantity, in_range(0.0, low_open=True)]
+Score = Annotated[Quantity, in_range(0.0, 3.0)]

@@ -4,7 +4,7 @@ emissions tCO2e, and years are calendar years."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -12,21 +12,21 @@ from .base import (
     Complexity,
     Identifier,
     Name,
-    Scope,
-    Text,
-    Year,
     NonNegative,
     Positive,
     PositiveFraction,
     Provenance,
     Quantity,
+    Scope,
     Strict,
+    Text,
+    Year,
     YearSeries,
-    quantity_in,
+    in_range,
 )
 from .library import ActionFamily, Effect
 
-Percent = quantity_in(-100.0, 100.0)
+Percent = Annotated[Quantity, in_range(-100.0, 100.0)]
 
 MAX_INDEX = 1000.0
 """Largest index of a path relative to its base year (base year = 1)."""
@@ -107,7 +107,7 @@ class Source(Strict):
 
     id: Identifier
     """Source id from the library's ``vocabulary.yaml`` (which fixes its scope and activity unit)."""
-    emissions_tco2e: quantity_in(0.0, 1e10) | None = None
+    emissions_tco2e: Annotated[Quantity, in_range(0.0, 1e10)] | None = None
     """Base-year emissions of this source; tCO2e per year. Required, except for gas sources (vocabulary
     ``gas``), whose emissions follow from the activity and the case's GWP set."""
     activity: NonNegative | None = None
@@ -277,7 +277,7 @@ class CustomTarget(Strict):
 
 
 Target = Annotated[
-    Union[BelowBauTarget, BelowBaseYearTarget, IntensityTarget, AbsoluteTarget, CustomTarget],
+    BelowBauTarget | BelowBaseYearTarget | IntensityTarget | AbsoluteTarget | CustomTarget,
     Field(discriminator="type"),
 ]
 
@@ -352,9 +352,9 @@ class InterventionOverride(Strict):
     """Replaces the programme cost; USD."""
     om_change_usd_per_unit_year: Quantity | None = None
     """Replaces the O&M change; USD per unit per year."""
-    lifetime_years: quantity_in(1, 100, whole=True) | None = None
+    lifetime_years: Annotated[Quantity, in_range(1, 100, whole=True)] | None = None
     """Replaces the lifetime; years."""
-    lead_time_years: quantity_in(0, 10, whole=True) | None = None
+    lead_time_years: Annotated[Quantity, in_range(0, 10, whole=True)] | None = None
     """Replaces the lead time; years."""
     max_share_per_year: PositiveFraction | None = None
     """Replaces the ramp limit; fraction of potential per year."""
@@ -399,7 +399,7 @@ class Case(Strict):
     """Years in which interventions may start and be built."""
     horizon_end_year: Year
     """Last year of the roadmap (trajectories, targets)."""
-    discount_rate: quantity_in(0.0, 1.0)
+    discount_rate: Annotated[Quantity, in_range(0.0, 1.0)]
     """Real discount rate; fraction per year."""
     drivers: dict[Identifier, GrowthPath] = Field(min_length=1)
     """BAU drivers (e.g. ``health_activity``, ``population``, ``gdp``): growth paths of activity."""

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -14,15 +14,15 @@ from .base import (
     Complexity,
     Identifier,
     Name,
-    Scope,
-    Text,
     NonNegative,
     Positive,
     PositiveFraction,
     Quantity,
+    Scope,
     Score,
     Strict,
-    quantity_in,
+    Text,
+    in_range,
 )
 
 ACTION_FAMILIES: dict[str, str] = {
@@ -41,20 +41,11 @@ ACTION_FAMILIES: dict[str, str] = {
 }
 """The strategy's twelve no-regret action families: id -> display name."""
 
-ActionFamily = Literal[
-    "inhalers_anaesthetics",
-    "reusable_devices",
-    "procurement_pharmacy",
-    "operating_theatres",
-    "clinical_pathways",
-    "waste",
-    "renewable_energy",
-    "buildings",
-    "fleet",
-    "travel",
-    "telemedicine",
-    "food",
-]
+if TYPE_CHECKING:
+    ActionFamily = str  # type checkers see an id; pydantic validates against the Literal below
+else:
+    ActionFamily = Literal[tuple(ACTION_FAMILIES)]
+"""An id of :data:`ACTION_FAMILIES` (the Literal is built from its keys: one list of the families)."""
 
 
 class GasContent(Strict):
@@ -126,9 +117,9 @@ class Gas(Strict):
     """Identifier used by ``vocabulary.yaml`` sources (``gas.gas``)."""
     name: Name
     """Display name (IPCC name in brackets)."""
-    gwp100_ar5: quantity_in(0.0, 1e6, low_open=True)
+    gwp100_ar5: Annotated[Quantity, in_range(0.0, 1e6, low_open=True)]
     """GWP100 in IPCC AR5 (Myhre et al. 2013, WG1 ch. 8, table 8.A.1); kgCO2e per kg."""
-    gwp100_ar6: quantity_in(0.0, 1e6, low_open=True)
+    gwp100_ar6: Annotated[Quantity, in_range(0.0, 1e6, low_open=True)]
     """GWP100 in IPCC AR6 (Forster et al. 2021, WG1 ch. 7, table 7.SM.7); kgCO2e per kg."""
 
 
@@ -163,7 +154,7 @@ class ActivityEffect(Strict):
     change_per_unit_year: Quantity | None = None
     """Change in the source's annual activity per active unit, in the source's activity unit per unit per
     year; negative reduces activity (e.g. -1.5 MWh grid electricity per kWp of solar)."""
-    change_share_of_unit_activity: quantity_in(-10.0, 10.0) | None = None
+    change_share_of_unit_activity: Annotated[Quantity, in_range(-10.0, 10.0)] | None = None
     """Change per active unit as a share of the base-year activity of ``relative_to`` per unit of potential
     (the case's activity / potential units); dimensionless, negative reduces (e.g. -0.08: an LED retrofit
     saves 8 % of an average hospital's electricity)."""
@@ -180,7 +171,7 @@ class ActivityEffect(Strict):
         return self
 
 
-Effect = Annotated[Union[ShareEffect, ActivityEffect], Field(discriminator="type")]
+Effect = Annotated[ShareEffect | ActivityEffect, Field(discriminator="type")]
 
 
 class Potential(Strict):
@@ -218,9 +209,9 @@ class Intervention(Strict):
     om_change_usd_per_unit_year: Quantity
     """Change in annual running cost per active unit other than the effects' activity costs, USD per unit
     per year; negative is a saving."""
-    lifetime_years: quantity_in(1, 100, whole=True)
+    lifetime_years: Annotated[Quantity, in_range(1, 100, whole=True)]
     """Years a unit delivers its effects, counted from its first active year; years."""
-    lead_time_years: quantity_in(0, 10, whole=True)
+    lead_time_years: Annotated[Quantity, in_range(0, 10, whole=True)]
     """Years between building a unit (spending) and its first active year; years."""
     potential: Potential
     """Maximum units in a country."""

@@ -129,7 +129,7 @@ def _portfolio_of(m, kind: str, value: float, scenarios, optima) -> RobustPortfo
     first = next(iter(scenarios.values()))
     builds = {key: (float(round(m.build[key].value or 0.0)) if first.candidates[key[0]].integer
                     else max(0.0, m.build[key].value or 0.0)) for key in m.build}
-    starts = {key: int(round(m.start[key].value or 0.0)) for key in m.start}
+    starts = {key: round(m.start[key].value or 0.0) for key in m.start}
     # evaluated afresh per scenario: in the shared model a scenario's shortfall variables may sit above
     # the real gap wherever its regret row has slack
     return RobustPortfolio(kind, value, builds, starts, regret_table(scenarios, builds, starts, optima))

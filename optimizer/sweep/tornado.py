@@ -26,7 +26,8 @@ def ranged_parameters(loaded: LoadedCase, variant: str | None = None) -> list[st
     paths = ["discount_rate"]
     paths += [f"sources.{s.id}.price_usd_per_unit" for s in loaded.case.sources if s.price_usd_per_unit]
     paths += [f"drivers.{name}.annual_change" for name, p in loaded.case.drivers.items() if p.annual_change]
-    paths += [f"interventions.{i}.{f}" for i in candidates for f in ("capex_usd_per_unit", "om_change_usd_per_unit_year")]
+    paths += [f"interventions.{i}.{f}" for i in candidates
+              for f in ("capex_usd_per_unit", "om_change_usd_per_unit_year")]
     out = []
     for path in paths:
         q = value_at(loaded, path)

@@ -38,7 +38,7 @@ _Loader.add_implicit_resolver(
 
 
 def load_yaml(text: str) -> Any:
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
+    return yaml.load(text, Loader=_Loader)  # a SafeLoader
 
 
 class Raw:
@@ -100,20 +100,20 @@ def _role(path: Path) -> str:
     return "family"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def shipped_cases() -> tuple[Source, ...]:
     return tuple(Source("case", f"cases/{p.name}", p.read_text(encoding="utf-8"))
                  for p in sorted(CASES_DIR.glob("*.yaml")) if p.name != "manifest.yaml")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def library_files(root: Path) -> tuple[Source, ...]:
     rel = root.relative_to(REPO)
     return tuple(Source(_role(p), f"{rel}/{p.name}", p.read_text(encoding="utf-8"))
                  for p in sorted(root.glob("*.yaml")))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def mini_case() -> Source:
     return Source("case", "tests/fixtures/mini_case.yaml", MINI_CASE.read_text(encoding="utf-8"))
 
@@ -197,9 +197,9 @@ def _pick_union_member(tp: Any, node: Any) -> Any:
     members = [_strip(a)[0] for a in typing.get_args(tp)]
     if isinstance(node, dict):
         for m in members:
-            if _is_model(m) and "type" in m.model_fields:
-                if node.get("type") in typing.get_args(m.model_fields["type"].annotation):
-                    return m
+            if _is_model(m) and "type" in m.model_fields and \
+                    node.get("type") in typing.get_args(m.model_fields["type"].annotation):
+                return m
     return tp
 
 
@@ -223,7 +223,7 @@ def slot_at(role: str, data: Any, path: tuple) -> Slot:
                 semantic = seg
             tp = info.annotation
         elif kind == "dict":
-            key_t, val_t = typing.get_args(tp)
+            _, val_t = typing.get_args(tp)
             parent, field, required, in_free = None, None, False, True
             tp = val_t
         elif kind == "list":

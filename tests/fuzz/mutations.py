@@ -12,8 +12,9 @@ hypothesis passes its own), so the same code serves the hypothesis tests and the
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 from . import corpus
 from .corpus import Raw, Source, dump_yaml, get, put, render_path, slot_at, walk
@@ -162,12 +163,11 @@ def number_expectation(semantic: str | None, leaf: Any, v: float, parent: Any) -
         return INVALID
     if isinstance(parent, dict) and leaf in ("value", "low", "high"):
         value = parent.get("value")
-        if _is_number(value):
-            if leaf == "low" and v > value or leaf == "high" and v < value:
-                return INVALID
+        if _is_number(value) and ((leaf == "low" and v > value) or (leaf == "high" and v < value)):
+            return INVALID
         if leaf == "value":
             low, high = parent.get("low"), parent.get("high")
-            if _is_number(low) and v < low or _is_number(high) and v > high:
+            if (_is_number(low) and v < low) or (_is_number(high) and v > high):
                 return INVALID
     return EITHER
 

@@ -106,7 +106,7 @@ def bounded(time_limit: float | None, memory_mb: int | None):
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
     main = threading.current_thread() is threading.main_thread() and time_limit
     if main:
-        def _ring(signum, frame):
+        def _ring(_signum, _frame):
             raise FuzzTimeout(f"no answer within {time_limit} s")
 
         old_handler = signal.signal(signal.SIGALRM, _ring)
@@ -195,7 +195,7 @@ def run_validate(example: Example, time_limit: float = 10.0, memory_mb: int | No
                 code = main(argv)
         except FuzzTimeout as e:
             exc = e
-        except (Exception, SystemExit) as e:  # noqa: BLE001 - anything escaping main is a finding
+        except (Exception, SystemExit) as e:  # anything escaping main is a finding
             exc = e
         seconds = time.perf_counter() - start
         if isinstance(exc, FuzzTimeout):
@@ -218,4 +218,4 @@ def run_validate(example: Example, time_limit: float = 10.0, memory_mb: int | No
         shutil.rmtree(root, ignore_errors=True)
 
 
-__all__ = ["Outcome", "run_validate", "judge", "materialize", "FAILURE_KINDS", "OK_VERDICTS", "EITHER"]
+__all__ = ["EITHER", "FAILURE_KINDS", "OK_VERDICTS", "Outcome", "judge", "materialize", "run_validate"]
