@@ -6,7 +6,7 @@
 # and for development (README, "Development"):
 #   make test-fast   the suite without the tests marked slow or wheel (under a minute; for the edit-test loop)
 #   make coverage    the same as make test, plus the lines not covered and an HTML report in build/coverage
-#   make lint   ruff check (must pass) and ruff format --check (lists files to reformat, advisory for now)
+#   make lint   ruff check and ruff format --check (both must pass)
 #   make typecheck   mypy on the files listed in pyproject.toml ([tool.mypy] files)
 #   make golden   rewrite tests/golden/ (standard forms of two small cases) after an intended formulation change
 PYTHON ?= python3
@@ -70,11 +70,9 @@ wheel-check: $(STAMP)
 	test -s "$$tmp/georgia/summary.json"; \
 	rm -rf "$$tmp"; echo "wheel-check passed"
 
-# ruff format --check is advisory until the one formatting pass over the code (make format) is done;
-# then drop the "|| echo ..." so that make lint fails on unformatted files too.
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check --output-format concise . || echo "make lint: formatting is advisory until 'make format' has been run once"
+	$(BIN)/ruff format --check .
 
 golden: $(STAMP)
 	$(BIN)/python -m pytest -q tests/test_golden.py --update-golden
@@ -83,7 +81,7 @@ golden: $(STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
-# rewrites files in place: run it when nobody else has edits in flight, and commit the result on its own
+# rewrites files in place
 format: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .

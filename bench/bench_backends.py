@@ -41,9 +41,14 @@ def measure(loaded, backend: str) -> dict:
     result = BACKENDS[backend](loaded)
     total = time.perf_counter() - started
     t = result.timings
-    return {"build_s": t["build_seconds"], "solve_s": t["solve_seconds"], "highs_s": t["highs_seconds"],
-            "end_to_end_s": total, "objective_value": result.summary["objective_value"],
-            "selected": tuple(sorted(result.summary["selected_interventions"]))}
+    return {
+        "build_s": t["build_seconds"],
+        "solve_s": t["solve_seconds"],
+        "highs_s": t["highs_seconds"],
+        "end_to_end_s": total,
+        "objective_value": result.summary["objective_value"],
+        "selected": tuple(sorted(result.summary["selected_interventions"])),
+    }
 
 
 def main() -> int:

@@ -57,8 +57,10 @@ def monte_carlo_spec(case_path: Path, samples: int, seed: int) -> dict:
     prices = [p for p in (f"sources.{s.id}.price_usd_per_unit" for s in loaded.case.sources) if ranged(loaded, p)]
     kept = prepare(loaded).candidates
     capex = [p for p in (f"interventions.{i}.capex_usd_per_unit" for i in kept) if ranged(loaded, p)]
-    spec = {"case": str(case_path.resolve()), "monte_carlo": {
-        "samples": samples, "seed": seed, "distribution": "triangular", "parameters": prices + capex}}
+    spec = {
+        "case": str(case_path.resolve()),
+        "monte_carlo": {"samples": samples, "seed": seed, "distribution": "triangular", "parameters": prices + capex},
+    }
     if len(prices) > 1:
         spec["monte_carlo"]["correlated"] = {"energy_prices": prices}
     return spec
@@ -90,11 +92,31 @@ def direct_highspy(prepared) -> tuple[float, float, list[float]]:
     n = len(first.col_names)
     idx = np.arange(n, dtype=np.int32)
     started = time.perf_counter()
-    h.passModel(n, len(first.row_names), len(first.a_value), 1, 1, 0.0, first.cost, first.col_lower,
-                first.col_upper, first.row_lower, first.row_upper, first.a_start, first.a_index, first.a_value,
-                first.integrality.astype(np.int32))
-    held = {"cost": first.cost.copy(), "col_lower": first.col_lower, "col_upper": first.col_upper,
-            "row_lower": first.row_lower.copy(), "row_upper": first.row_upper.copy(), "a_value": first.a_value}
+    h.passModel(
+        n,
+        len(first.row_names),
+        len(first.a_value),
+        1,
+        1,
+        0.0,
+        first.cost,
+        first.col_lower,
+        first.col_upper,
+        first.row_lower,
+        first.row_upper,
+        first.a_start,
+        first.a_index,
+        first.a_value,
+        first.integrality.astype(np.int32),
+    )
+    held = {
+        "cost": first.cost.copy(),
+        "col_lower": first.col_lower,
+        "col_upper": first.col_upper,
+        "row_lower": first.row_lower.copy(),
+        "row_upper": first.row_upper.copy(),
+        "a_value": first.a_value,
+    }
     objectives = []
     for f, cost2, shortfall_cols, opts, penalty in prepared:
         h.setOptionValue("time_limit", float(opts.time_limit_seconds))
@@ -110,8 +132,14 @@ def direct_highspy(prepared) -> tuple[float, float, list[float]]:
         cols = np.searchsorted(f.a_start, changed, side="right") - 1
         for k, j in zip(changed.tolist(), cols.tolist()):
             h.changeCoeff(int(f.a_index[k]), j, float(f.a_value[k]))
-        held = {"cost": f.cost, "col_lower": f.col_lower, "col_upper": f.col_upper, "row_lower": f.row_lower.copy(),
-                "row_upper": f.row_upper.copy(), "a_value": f.a_value}
+        held = {
+            "cost": f.cost,
+            "col_lower": f.col_lower,
+            "col_upper": f.col_upper,
+            "row_lower": f.row_lower.copy(),
+            "row_upper": f.row_upper.copy(),
+            "a_value": f.a_value,
+        }
         h.clearSolver()
         h.run()
         x = np.array(h.getSolution().col_value)
@@ -134,8 +162,11 @@ def direct_highspy(prepared) -> tuple[float, float, list[float]]:
 def timed_loop(solve_one, loaded_list) -> tuple[float, float, list[float]]:
     started = time.perf_counter()
     results = [solve_one(lc) for lc in loaded_list]
-    return time.perf_counter() - started, sum(r.timings["highs_seconds"] for r in results), \
-        [r.summary["objective_value"] for r in results]
+    return (
+        time.perf_counter() - started,
+        sum(r.timings["highs_seconds"] for r in results),
+        [r.summary["objective_value"] for r in results],
+    )
 
 
 def sweep_rate(spec_file: Path, workers: int, rebuild: bool) -> float:
@@ -164,34 +195,53 @@ def bench_case(case_path: Path, samples: int, sweep_samples: int, workers: int, 
         warm_solver = PersistentHighs(warm_start=True)
         warm = timed_loop(lambda lc: solve_in_place(lc, warm_solver), loaded_list)
         direct = direct_highspy([stage_form(lc) for lc in loaded_list])
-        rates = {w: {"in place": sweep_rate(sweep_file, w, False), "rebuild": sweep_rate(sweep_file, w, True)}
-                 for w in sorted({1, workers})}
+        rates = {
+            w: {"in place": sweep_rate(sweep_file, w, False), "rebuild": sweep_rate(sweep_file, w, True)}
+            for w in sorted({1, workers})
+        }
     agree = max(abs(a - b) / max(abs(a), 1.0) for a, b in zip(rebuild[2], in_place[2]))
     agree_direct = max(abs(a - b) / max(abs(a), 1.0) for a, b in zip(direct[2], in_place[2]))
     agree_warm = max(abs(a - b) / max(abs(a), 1.0) for a, b in zip(warm[2], in_place[2]))
-    rate = {name: samples / seconds for name, (seconds, _, _) in
-            {"rebuild": rebuild, "in place": in_place, "in place, stage 2 from stage 1's plan": warm,
-             "direct highspy": direct}.items()}
-    lines = [f"### {case_path.stem}: {samples} scenarios, {len(spec.monte_carlo.parameters)} parameters drawn",
-             "",
-             f"In place: {solver.counts.passed} model(s) passed to HiGHS, {solver.counts.in_place} scenarios "
-             f"changed in place ({solver.counts.changed_numbers / max(solver.counts.in_place, 1):.0f} numbers each "
-             f"on average: {solver.counts.by_kind}). Objective values, largest relative difference: in place vs "
-             f"rebuilt {agree:.1e}, vs direct highspy {agree_direct:.1e}, vs stage 2 started from stage 1 "
-             f"{agree_warm:.1e}. Scenario set-up (apply the settings, validate the case): {setup * 1000:.1f} ms each, "
-             "not in the timings below.",
-             "",
-             "| method, 1 process | wall s | HiGHS s | not HiGHS, ms / scenario | scenarios / s | / direct highspy |",
-             "|---|---|---|---|---|---|"]
-    for name, (seconds, highs_s, _) in {"direct highspy": direct, "in place": in_place,
-                                        "in place, stage 2 from stage 1's plan": warm,
-                                        "rebuild": rebuild}.items():
-        lines.append(f"| {name} | {seconds:.2f} | {highs_s:.2f} | {1000 * (seconds - highs_s) / samples:.1f} "
-                     f"| {rate[name]:.2f} | "
-                     f"{rate[name] / rate['direct highspy']:.2f} |")
-    lines += ["", f"noregret sweep end to end, {sweep_samples} scenarios:", "",
-              "| method | " + " | ".join(f"{w} worker(s), scenarios / s" for w in rates)
-              + f" | {workers} / 1 |", "|---" * (len(rates) + 2) + "|"]
+    rate = {
+        name: samples / seconds
+        for name, (seconds, _, _) in {
+            "rebuild": rebuild,
+            "in place": in_place,
+            "in place, stage 2 from stage 1's plan": warm,
+            "direct highspy": direct,
+        }.items()
+    }
+    lines = [
+        f"### {case_path.stem}: {samples} scenarios, {len(spec.monte_carlo.parameters)} parameters drawn",
+        "",
+        f"In place: {solver.counts.passed} model(s) passed to HiGHS, {solver.counts.in_place} scenarios "
+        f"changed in place ({solver.counts.changed_numbers / max(solver.counts.in_place, 1):.0f} numbers each "
+        f"on average: {solver.counts.by_kind}). Objective values, largest relative difference: in place vs "
+        f"rebuilt {agree:.1e}, vs direct highspy {agree_direct:.1e}, vs stage 2 started from stage 1 "
+        f"{agree_warm:.1e}. Scenario set-up (apply the settings, validate the case): {setup * 1000:.1f} ms each, "
+        "not in the timings below.",
+        "",
+        "| method, 1 process | wall s | HiGHS s | not HiGHS, ms / scenario | scenarios / s | / direct highspy |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, (seconds, highs_s, _) in {
+        "direct highspy": direct,
+        "in place": in_place,
+        "in place, stage 2 from stage 1's plan": warm,
+        "rebuild": rebuild,
+    }.items():
+        lines.append(
+            f"| {name} | {seconds:.2f} | {highs_s:.2f} | {1000 * (seconds - highs_s) / samples:.1f} "
+            f"| {rate[name]:.2f} | "
+            f"{rate[name] / rate['direct highspy']:.2f} |"
+        )
+    lines += [
+        "",
+        f"noregret sweep end to end, {sweep_samples} scenarios:",
+        "",
+        "| method | " + " | ".join(f"{w} worker(s), scenarios / s" for w in rates) + f" | {workers} / 1 |",
+        "|---" * (len(rates) + 2) + "|",
+    ]
     for method in ("in place", "rebuild"):
         cells = " | ".join(f"{rates[w][method]:.2f}" for w in rates)
         lines.append(f"| {method} | {cells} | {rates[workers][method] / rates[1][method]:.2f} |")
@@ -200,8 +250,12 @@ def bench_case(case_path: Path, samples: int, sweep_samples: int, workers: int, 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", nargs="*", type=Path,
-                        default=[ROOT / "cases" / f"{c}.yaml" for c in ("georgia", "tajikistan", "prc")])
+    parser.add_argument(
+        "--cases",
+        nargs="*",
+        type=Path,
+        default=[ROOT / "cases" / f"{c}.yaml" for c in ("georgia", "tajikistan", "prc")],
+    )
     parser.add_argument("--scenarios", type=int, default=24)
     parser.add_argument("--sweep-scenarios", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)

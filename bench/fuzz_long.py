@@ -55,9 +55,21 @@ def _worker(conn, seed: int, time_limit: float, memory_mb: int) -> None:
 
 
 def _record(k, ex, verdict, code, seconds, detail, where) -> dict:
-    return {"k": k, "mutation": ex.mutation, "detail": ex.detail, "file": ex.file, "where": ex.where,
-            "key": ex.key, "expect": ex.expect, "description": ex.description, "verdict": verdict, "code": code,
-            "seconds": round(seconds, 4), "message": detail, "frame": where}
+    return {
+        "k": k,
+        "mutation": ex.mutation,
+        "detail": ex.detail,
+        "file": ex.file,
+        "where": ex.where,
+        "key": ex.key,
+        "expect": ex.expect,
+        "description": ex.description,
+        "verdict": verdict,
+        "code": code,
+        "seconds": round(seconds, 4),
+        "message": detail,
+        "frame": where,
+    }
 
 
 class Pool:
@@ -88,8 +100,9 @@ class Pool:
                 slot["proc"].kill()
 
 
-def run(n: int, seed: int, workers: int, timeout: float, time_limit: float, memory_mb: int,
-        progress: bool = True) -> list[dict]:
+def run(
+    n: int, seed: int, workers: int, timeout: float, time_limit: float, memory_mb: int, progress: bool = True
+) -> list[dict]:
     pool = Pool(workers, seed, time_limit, memory_mb)
     todo = iter(range(n))
     records: list[dict] = []
@@ -113,8 +126,17 @@ def run(n: int, seed: int, workers: int, timeout: float, time_limit: float, memo
                 except (EOFError, OSError):  # the worker died (killed by the kernel, a crash in C code)
                     k = slot["task"]
                     code = slot["proc"].exitcode
-                    records.append(_record(k, example_for(seed, k), "crash", code, time.perf_counter() - slot["since"],
-                                           f"worker process died (exit code {code})", ""))
+                    records.append(
+                        _record(
+                            k,
+                            example_for(seed, k),
+                            "crash",
+                            code,
+                            time.perf_counter() - slot["since"],
+                            f"worker process died (exit code {code})",
+                            "",
+                        )
+                    )
                     slot["task"] = None
                     pool.restart(slot)
                     continue
@@ -123,8 +145,17 @@ def run(n: int, seed: int, workers: int, timeout: float, time_limit: float, memo
             for slot in pool.slots:
                 if slot["task"] is not None and now - slot["since"] > timeout:
                     k = slot["task"]
-                    records.append(_record(k, example_for(seed, k), "hang", None, now - slot["since"],
-                                           f"no answer within {timeout} s (worker killed)", ""))
+                    records.append(
+                        _record(
+                            k,
+                            example_for(seed, k),
+                            "hang",
+                            None,
+                            now - slot["since"],
+                            f"no answer within {timeout} s (worker killed)",
+                            "",
+                        )
+                    )
                     slot["task"] = None
                     pool.restart(slot)
             if progress and records and len(records) % 500 == 0:
@@ -161,11 +192,15 @@ def report(records: list[dict], seconds: float, out=sys.stdout) -> None:
     failed = sum(total[k] for k in fail_kinds)
     print("-" * len(head), file=out)
     kinds = ", ".join(f"{k} {total[k]}" for k in fail_kinds if total[k])
-    print(f"{'all':<18}{sum(total.values()):>6}{total['clean_error']:>10}{total['accepted']:>9}{failed:>8}  {kinds}",
-          file=out)
-    print(f"\n{len(records)} examples in {seconds:.0f} s "
-          f"({sum(r['seconds'] for r in records) / max(len(records), 1) * 1000:.0f} ms per example in the worker)",
-          file=out)
+    print(
+        f"{'all':<18}{sum(total.values()):>6}{total['clean_error']:>10}{total['accepted']:>9}{failed:>8}  {kinds}",
+        file=out,
+    )
+    print(
+        f"\n{len(records)} examples in {seconds:.0f} s "
+        f"({sum(r['seconds'] for r in records) / max(len(records), 1) * 1000:.0f} ms per example in the worker)",
+        file=out,
+    )
 
     failures = [r for r in records if r["verdict"] not in OK_VERDICTS]
     if not failures:
@@ -182,8 +217,11 @@ def report(records: list[dict], seconds: float, out=sys.stdout) -> None:
     print(f"\nDistinct failures ({len(groups)}), most frequent first:", file=out)
     for sig, rs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         r = rs[0]
-        print(f"\n{len(rs):>5} x {' / '.join(str(s) for s in sig if s)}\n        e.g. #{r['k']} {r['description']}"
-              f"\n        {r['message'][:300]}", file=out)
+        print(
+            f"\n{len(rs):>5} x {' / '.join(str(s) for s in sig if s)}\n        e.g. #{r['k']} {r['description']}"
+            f"\n        {r['message'][:300]}",
+            file=out,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,14 +12,27 @@ import pandas as pd
 
 from .errors import InputError, Problem, SolverFailure
 from .loading import LoadedCase, load_case
-from .schema.manifest import Manifest
 from .outputs import atomic_write_text, check_target, ensure_folder
+from .schema.manifest import Manifest
 from .solve import solve
 from .validation import parse_model
 from .yaml_io import read_yaml_mapping
 
-COMPARISON_COLUMNS = ["case", "country", "variant", "status", "bau_tco2e", "target_tco2e", "optimised_tco2e",
-                      "shortfall_tco2e", "capex_usd", "spend_usd", "npv_usd", "selected", "seconds"]
+COMPARISON_COLUMNS = [
+    "case",
+    "country",
+    "variant",
+    "status",
+    "bau_tco2e",
+    "target_tco2e",
+    "optimised_tco2e",
+    "shortfall_tco2e",
+    "capex_usd",
+    "spend_usd",
+    "npv_usd",
+    "selected",
+    "seconds",
+]
 
 
 @dataclass
@@ -44,13 +57,26 @@ def load_manifest(path: Path) -> tuple[Manifest, list[LoadedCase]]:
 
     data = read_yaml_mapping(path)
     if "cases" not in data and "country" in data:
-        raise InputError([Problem(str(path), "", "<a case file>", "a manifest listing case files under 'cases:' "
-                                  "(to solve one case: noregret solve CASE.yaml)")])
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    "<a case file>",
+                    "a manifest listing case files under 'cases:' (to solve one case: noregret solve CASE.yaml)",
+                )
+            ]
+        )
     manifest = parse_model(Manifest, data, str(path))
     problems: list[Problem] = [  # the output folder of a case is named after its file
-        Problem(p.file, p.path, manifest.cases[int(p.path[6:-1])], "case files with distinct names (two cases named "
-                f"'{p.value}' would write the same output folder)")
-        for p in duplicates(str(path), "cases", [Path(name).stem for name in manifest.cases], "case")]
+        Problem(
+            p.file,
+            p.path,
+            manifest.cases[int(p.path[6:-1])],
+            f"case files with distinct names (two cases named '{p.value}' would write the same output folder)",
+        )
+        for p in duplicates(str(path), "cases", [Path(name).stem for name in manifest.cases], "case")
+    ]
     loaded: list[LoadedCase] = []
     library_cache: dict = {}
     for k, name in enumerate(manifest.cases):
@@ -88,8 +114,9 @@ def run_batch(path: Path, variant: str | None = None, out_dir: Path | None = Non
             result = solve(lc, variant=chosen)
         except SolverFailure as err:
             failures[lc.path.stem] = f"{err.status}: {err}"
-            rows.append({"case": lc.path.stem, "country": lc.case.country.iso3, "variant": chosen,
-                         "status": err.status})
+            rows.append(
+                {"case": lc.path.stem, "country": lc.case.country.iso3, "variant": chosen, "status": err.status}
+            )
             continue
         results[lc.path.stem] = result
         if out_dir is not None:
@@ -106,14 +133,19 @@ def _comparison_row(lc: LoadedCase, variant: str, result, year: int, seconds: fl
     at = pw.loc[year] if year in pw.index else None
     s = result.summary
     return {
-        "case": lc.path.stem, "country": lc.case.country.iso3, "variant": variant, "status": s["status"],
+        "case": lc.path.stem,
+        "country": lc.case.country.iso3,
+        "variant": variant,
+        "status": s["status"],
         "bau_tco2e": float(at["bau_tco2e"]) if at is not None else np.nan,
         "target_tco2e": float(at["target_tco2e"]) if at is not None else np.nan,
         "optimised_tco2e": float(at["optimised_tco2e"]) if at is not None else np.nan,
         "shortfall_tco2e": float(at["shortfall_tco2e"]) if at is not None else np.nan,
         "capex_usd": float(sum(s["capex_usd_by_year"].values())),
         "spend_usd": float(sum(s["spend_usd_by_year"].values())),
-        "npv_usd": s["npv_usd"], "selected": len(s["selected_interventions"]), "seconds": seconds,
+        "npv_usd": s["npv_usd"],
+        "selected": len(s["selected_interventions"]),
+        "seconds": seconds,
     }
 
 
@@ -124,12 +156,19 @@ def render_comparison(comparison: pd.DataFrame, year: int) -> str:
     def musd(x):
         return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x / 1e6:,.2f}"
 
-    head = (f"{'case':<16} {'variant':<14} {'status':<10} {'BAU ' + str(year):>10} {'target':>10} {'optimised':>10} "
-            f"{'shortfall':>10} {'capex':>9} {'NPV':>9} {'s':>6}")
-    units = f"{'':<16} {'':<14} {'':<10} {'ktCO2e':>10} {'ktCO2e':>10} {'ktCO2e':>10} {'ktCO2e':>10} {'US$m':>9} {'US$m':>9}"
+    head = (
+        f"{'case':<16} {'variant':<14} {'status':<10} {'BAU ' + str(year):>10} {'target':>10} {'optimised':>10} "
+        f"{'shortfall':>10} {'capex':>9} {'NPV':>9} {'s':>6}"
+    )
+    units = (
+        f"{'':<16} {'':<14} {'':<10} {'ktCO2e':>10} {'ktCO2e':>10} {'ktCO2e':>10} {'ktCO2e':>10} "
+        f"{'US$m':>9} {'US$m':>9}"
+    )
     lines = [head, units]
     for r in comparison.itertuples():
-        lines.append(f"{r.case:<16} {r.variant:<14} {r.status:<10} {kt(r.bau_tco2e):>10} {kt(r.target_tco2e):>10} "
-                     f"{kt(r.optimised_tco2e):>10} {kt(r.shortfall_tco2e):>10} {musd(r.capex_usd):>9} "
-                     f"{musd(r.npv_usd):>9} {r.seconds:>6.2f}")
+        lines.append(
+            f"{r.case:<16} {r.variant:<14} {r.status:<10} {kt(r.bau_tco2e):>10} {kt(r.target_tco2e):>10} "
+            f"{kt(r.optimised_tco2e):>10} {kt(r.shortfall_tco2e):>10} {musd(r.capex_usd):>9} "
+            f"{musd(r.npv_usd):>9} {r.seconds:>6.2f}"
+        )
     return "\n".join(lines)

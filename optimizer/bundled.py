@@ -41,8 +41,17 @@ def _package_dir(package: str) -> Path:
     except ModuleNotFoundError:
         folder = None
     if not isinstance(folder, Path) or not folder.is_dir():
-        raise InputError([Problem("<installation>", "", package, "the data installed with noregret (reinstall it: "
-                                  "pip install -e . in the repository, or pip install the wheel)")])
+        raise InputError(
+            [
+                Problem(
+                    "<installation>",
+                    "",
+                    package,
+                    "the data installed with noregret (reinstall it: "
+                    "pip install -e . in the repository, or pip install the wheel)",
+                )
+            ]
+        )
     return folder
 
 
@@ -111,8 +120,14 @@ def listing() -> list[BundledCase]:
             continue
         country = data.get("country")
         variants = data.get("variants")
-        rows.append(BundledCase(name, path, str(country.get("name", "?")) if isinstance(country, dict) else "?",
-                                tuple(variants) if isinstance(variants, dict) else ()))
+        rows.append(
+            BundledCase(
+                name,
+                path,
+                str(country.get("name", "?")) if isinstance(country, dict) else "?",
+                tuple(variants) if isinstance(variants, dict) else (),
+            )
+        )
     return rows
 
 
@@ -122,7 +137,10 @@ def render_listing(rows: list[BundledCase]) -> str:
     cwidth = max((len(r.country) for r in rows), default=7)
     lines = [f"{'name':<{width}}  {'country':<{cwidth}}  variants"]
     lines += [f"{r.name:<{width}}  {r.country:<{cwidth}}  {', '.join(r.variants) or '-'}" for r in rows]
-    lines += ["", f"Cases in {cases_dir()}; library in {library_dir()}.",
-              "Use a name in place of a case file: noregret solve georgia, noregret batch manifest, "
-              "noregret validate library."]
+    lines += [
+        "",
+        f"Cases in {cases_dir()}; library in {library_dir()}.",
+        "Use a name in place of a case file: noregret solve georgia, noregret batch manifest, "
+        "noregret validate library.",
+    ]
     return "\n".join(lines)

@@ -31,12 +31,15 @@ def with_envelope(loaded: LoadedCase, source_id: str, year: int, extra: float) -
             return fin
         by_year = dict(fin.envelope_usd_by_year.by_year)
         by_year[year] = by_year.get(year, 0.0) + extra
-        return fin.model_copy(update={"envelope_usd_by_year": fin.envelope_usd_by_year.model_copy(
-            update={"by_year": by_year})})
+        return fin.model_copy(
+            update={"envelope_usd_by_year": fin.envelope_usd_by_year.model_copy(update={"by_year": by_year})}
+        )
 
     budget = case.budget.model_copy(update={"financing": [raise_(f) for f in case.budget.financing]})
-    variants = {name: v.model_copy(update={"additional_financing": [raise_(f) for f in v.additional_financing]})
-                for name, v in case.variants.items()}
+    variants = {
+        name: v.model_copy(update={"additional_financing": [raise_(f) for f in v.additional_financing]})
+        for name, v in case.variants.items()
+    }
     return with_case(loaded, case.model_copy(update={"budget": budget, "variants": variants}))
 
 

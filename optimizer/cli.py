@@ -15,8 +15,15 @@ from .outputs import OutputWriteError
 EXIT_OK, EXIT_INPUT, EXIT_SOLVER = 0, 2, 3
 FORCE_HELP = "replace the --out folder even if it holds files noregret did not write"
 CASE_HELP = "case YAML file, or the name of a bundled case (noregret cases lists them)"
-BUNDLED_ARGS = {"solve": "case", "explain": "case", "alternatives": "case", "tornado": "case", "report": "input",
-                "batch": "manifest", "validate": "paths"}
+BUNDLED_ARGS = {
+    "solve": "case",
+    "explain": "case",
+    "alternatives": "case",
+    "tornado": "case",
+    "report": "input",
+    "batch": "manifest",
+    "validate": "paths",
+}
 """The argument of each command that may name a bundled case instead of a file (see :mod:`optimizer.bundled`)."""
 
 
@@ -32,15 +39,21 @@ def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
     p.add_argument("--version", action="version", version=f"noregret {__version__}")
-    p.add_argument("--strict", action="store_true",
-                   help="refuse legal but implausible values (printed as warnings otherwise) as input errors")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse legal but implausible values (printed as warnings otherwise) as input errors",
+    )
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     s = sub.add_parser("solve", help="solve a case and write the result tables")
     s.add_argument("case", type=Path, help=CASE_HELP)
     s.add_argument("--variant", help="target variant (default: the case's default_variant)")
-    s.add_argument("--objective", choices=["min_cost", "max_abatement", "weighted"],
-                   help="objective (default: the case's objective.kind)")
+    s.add_argument(
+        "--objective",
+        choices=["min_cost", "max_abatement", "weighted"],
+        help="objective (default: the case's objective.kind)",
+    )
     s.add_argument("--out", type=Path, help="output directory (default: outputs/<case file name>-<variant>)")
     s.add_argument("--force", action="store_true", help=FORCE_HELP)
     s.add_argument("--quiet", action="store_true", help="print only where the outputs are")
@@ -56,25 +69,38 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--variant", help="target variant (default: the case's default_variant)")
     e.add_argument("--out", type=Path, help="also write the tables (CSV) and the text here")
     e.add_argument("--force", action="store_true", help=FORCE_HELP)
-    e.add_argument("--no-switching", action="store_true",
-                   help="skip switching values (they need several re-solves per intervention)")
+    e.add_argument(
+        "--no-switching",
+        action="store_true",
+        help="skip switching values (they need several re-solves per intervention)",
+    )
 
     a = sub.add_parser("alternatives", help="the k best distinct portfolios within a cost tolerance")
     a.add_argument("case", type=Path, help=CASE_HELP)
     a.add_argument("--variant", help="target variant (default: the case's default_variant)")
     a.add_argument("-k", type=int, default=5, help="how many alternatives besides the optimum (default 5)")
-    a.add_argument("--tolerance", type=float, default=0.05,
-                   help="largest relative increase of the objective over the optimum (default 0.05)")
+    a.add_argument(
+        "--tolerance",
+        type=float,
+        default=0.05,
+        help="largest relative increase of the objective over the optimum (default 0.05)",
+    )
     a.add_argument("--out", type=Path, help="also write alternatives.csv here")
     a.add_argument("--force", action="store_true", help=FORCE_HELP)
 
-    r = sub.add_parser("report",
-                       help="solve a case (or a manifest) and write a report: HTML, Markdown, Excel, IAMC CSV")
-    r.add_argument("input", type=Path, help="case YAML file, a manifest YAML for the regional roll-up, or a result "
-                                            "directory written by 'noregret solve' (or a bundled case name)")
+    r = sub.add_parser(
+        "report", help="solve a case (or a manifest) and write a report: HTML, Markdown, Excel, IAMC CSV"
+    )
+    r.add_argument(
+        "input",
+        type=Path,
+        help="case YAML file, a manifest YAML for the regional roll-up, or a result "
+        "directory written by 'noregret solve' (or a bundled case name)",
+    )
     r.add_argument("--variant", help="target variant (default: each case's default_variant)")
-    r.add_argument("--format", default="html,md,xlsx,iamc",
-                   help="comma-separated subset of html,md,xlsx,iamc (default: all four)")
+    r.add_argument(
+        "--format", default="html,md,xlsx,iamc", help="comma-separated subset of html,md,xlsx,iamc (default: all four)"
+    )
     r.add_argument("--out", type=Path, help="output directory (default: outputs/report-<input file name>)")
     r.add_argument("--force", action="store_true", help=FORCE_HELP)
     r.add_argument("--no-diagnosis", action="store_true", help="skip the diagnosis section (no explain re-solve)")
@@ -85,33 +111,50 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--out", type=Path, required=True, help="output directory (Parquet results stream here)")
     w.add_argument("--workers", type=int, help="worker processes (default: one per core)")
     w.add_argument("--resume", action="store_true", help="continue an interrupted sweep in --out")
-    w.add_argument("--scheduler", help="run on Dask: a scheduler address (tcp://host:port) or 'local' for a "
-                                       "LocalCluster of --workers processes")
-    w.add_argument("--rebuild", action="store_true",
-                   help="build the model anew for every scenario (default: each worker changes one HiGHS model "
-                        "in place; same results, slower)")
+    w.add_argument(
+        "--scheduler",
+        help="run on Dask: a scheduler address (tcp://host:port) or 'local' for a LocalCluster of --workers processes",
+    )
+    w.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="build the model anew for every scenario (default: each worker changes one HiGHS model "
+        "in place; same results, slower)",
+    )
 
     rb = sub.add_parser("robust", help="how often each intervention is optimal across a sweep's scenarios")
     rb.add_argument("sweep_dir", type=Path, help="directory written by noregret sweep")
-    rb.add_argument("--regret", action="store_true",
-                    help="also the minimax-regret and expected-cost portfolios over the solved scenarios (one "
-                         "MILP each with the portfolio shared; sized for tens of scenarios)")
-    rb.add_argument("--max-scenarios", type=int, default=50,
-                    help="with --regret: refuse more scenarios than this (default 50)")
+    rb.add_argument(
+        "--regret",
+        action="store_true",
+        help="also the minimax-regret and expected-cost portfolios over the solved scenarios (one "
+        "MILP each with the portfolio shared; sized for tens of scenarios)",
+    )
+    rb.add_argument(
+        "--max-scenarios", type=int, default=50, help="with --regret: refuse more scenarios than this (default 50)"
+    )
 
     tn = sub.add_parser("tornado", help="which uncertain parameters move cost and final-year emissions most")
     tn.add_argument("case", type=Path, help=CASE_HELP)
     tn.add_argument("--variant", help="target variant (default: the case's default_variant)")
-    tn.add_argument("--parameters", nargs="+", help="parameter paths (default: every ranged price, growth, "
-                                                    "discount rate, capex and running cost of the candidates)")
+    tn.add_argument(
+        "--parameters",
+        nargs="+",
+        help="parameter paths (default: every ranged price, growth, "
+        "discount rate, capex and running cost of the candidates)",
+    )
     tn.add_argument("--workers", type=int, help="worker processes (default: one per core)")
     tn.add_argument("--top", type=int, default=15, help="parameters shown (default 15)")
     tn.add_argument("--out", type=Path, help="also write tornado.csv and tornado.png here")
     tn.add_argument("--force", action="store_true", help=FORCE_HELP)
 
     v = sub.add_parser("validate", help="check case files and library directories without solving")
-    v.add_argument("paths", nargs="+", type=Path, help="case YAML files or intervention library directories (or "
-                                                       "bundled names: a case, 'manifest', 'library')")
+    v.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        help="case YAML files or intervention library directories (or bundled names: a case, 'manifest', 'library')",
+    )
 
     sub.add_parser("cases", help="list the bundled cases (name, country, variants) to use in place of a case file")
     return p
@@ -121,9 +164,18 @@ def main(argv: list[str] | None = None) -> int:
     from .plausibility import command_line_policy
 
     args = _parser().parse_args(argv)
-    commands = {"validate": lambda a: _validate(a.paths), "batch": _batch, "sweep": _sweep, "robust": _robust,
-                "tornado": _tornado, "explain": _explain, "alternatives": _alternatives, "report": _report,
-                "solve": _solve, "cases": _cases}
+    commands = {
+        "validate": lambda a: _validate(a.paths),
+        "batch": _batch,
+        "sweep": _sweep,
+        "robust": _robust,
+        "tornado": _tornado,
+        "explain": _explain,
+        "alternatives": _alternatives,
+        "report": _report,
+        "solve": _solve,
+        "cases": _cases,
+    }
     try:
         _resolve_bundled(args)
         with command_line_policy(strict=args.strict):
@@ -192,10 +244,13 @@ def _sweep(args) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise InputError([Problem("<command line>", "--workers", args.workers, "1 or more")])
-    run = run_sweep(args.spec, args.out, workers=args.workers, resume=args.resume, scheduler=args.scheduler,
-                    rebuild=args.rebuild)
-    print(f"{run.done_before + run.solved_now} of {run.total} scenarios done ({run.solved_now} now, "
-          f"{run.failed_now} failed and recorded); results in {args.out}/")
+    run = run_sweep(
+        args.spec, args.out, workers=args.workers, resume=args.resume, scheduler=args.scheduler, rebuild=args.rebuild
+    )
+    print(
+        f"{run.done_before + run.solved_now} of {run.total} scenarios done ({run.solved_now} now, "
+        f"{run.failed_now} failed and recorded); results in {args.out}/"
+    )
     if run.interrupted:
         print("Interrupted: run again with --resume to finish.", file=sys.stderr)
         return 130
@@ -236,17 +291,29 @@ def _regret(args, summary, base, variant) -> None:
 
     solved = summary[summary["status"] != "error"]
     if len(solved) > args.max_scenarios:
-        raise InputError([Problem("<command line>", "--max-scenarios", args.max_scenarios,
-                                  f"at least the {len(solved)} solved scenarios (the regret MILP grows with them)")])
+        raise InputError(
+            [
+                Problem(
+                    "<command line>",
+                    "--max-scenarios",
+                    args.max_scenarios,
+                    f"at least the {len(solved)} solved scenarios (the regret MILP grows with them)",
+                )
+            ]
+        )
     cases = {row.scenario_id: apply_settings(base, json.loads(row.settings)) for row in solved.itertuples()}
     scenarios = scenario_data(cases, variant)
     optima = {sid: optimum(d) for sid, d in scenarios.items()}
     rows = []
     for portfolio in (minimax_regret(scenarios, optima), expected_cost(scenarios, optima)):
-        print(f"{portfolio.kind}: {', '.join(sorted(portfolio.interventions)) or '(nothing)'}; "
-              f"largest regret US${max(portfolio.regret_by_scenario.values()):,.0f}")
-        rows += [{"portfolio": portfolio.kind, "scenario_id": sid, "regret": r}
-                 for sid, r in portfolio.regret_by_scenario.items()]
+        print(
+            f"{portfolio.kind}: {', '.join(sorted(portfolio.interventions)) or '(nothing)'}; "
+            f"largest regret US${max(portfolio.regret_by_scenario.values()):,.0f}"
+        )
+        rows += [
+            {"portfolio": portfolio.kind, "scenario_id": sid, "regret": r}
+            for sid, r in portfolio.regret_by_scenario.items()
+        ]
     atomic_write_text(args.sweep_dir / "regret.csv", pd.DataFrame(rows).to_csv(index=False, float_format="%.10g"))
     print(f"Regret by scenario written to {args.sweep_dir}/regret.csv")
 
@@ -262,10 +329,15 @@ def _tornado(args) -> int:
         check_target(args.out, force=args.force)
     t = tornado(load_case(args.case), variant=args.variant, parameters=args.parameters, workers=args.workers)
     shown = t.table.head(args.top)
-    print(f"Central plan: net present cost US${t.base['net_present_cost_usd'] / 1e6:,.2f}m, final-year emissions "
-          f"{t.base['final_year_emissions_tco2e'] / 1e3:,.1f} ktCO2e. Largest swings ({len(t.table)} parameters):")
-    print(shown[["parameter", "low", "high", "net_present_cost_usd_swing", "final_year_emissions_tco2e_swing"]]
-          .to_string(index=False))
+    print(
+        f"Central plan: net present cost US${t.base['net_present_cost_usd'] / 1e6:,.2f}m, final-year emissions "
+        f"{t.base['final_year_emissions_tco2e'] / 1e3:,.1f} ktCO2e. Largest swings ({len(t.table)} parameters):"
+    )
+    print(
+        shown[["parameter", "low", "high", "net_present_cost_usd_swing", "final_year_emissions_tco2e_swing"]].to_string(
+            index=False
+        )
+    )
     if args.out:
         with output_folder(args.out, kind="tornado", force=args.force) as staging:
             t.table.to_csv(staging / "tornado.csv", index=False, float_format="%.10g")
@@ -295,13 +367,28 @@ def _alternatives(args) -> int:
     from .outputs import check_target, output_folder
 
     if args.k < 1 or not args.tolerance >= 0:
-        raise InputError([Problem("<command line>", "-k / --tolerance", (args.k, args.tolerance),
-                                  "k of 1 or more and a tolerance of 0 or more")])
+        raise InputError(
+            [
+                Problem(
+                    "<command line>",
+                    "-k / --tolerance",
+                    (args.k, args.tolerance),
+                    "k of 1 or more and a tolerance of 0 or more",
+                )
+            ]
+        )
     if args.out:
         check_target(args.out, force=args.force)
     table = alternatives(load_case(args.case), variant=args.variant, k=args.k, tolerance=args.tolerance)
-    with_cols = ["rank", "objective_value", "extra_vs_optimum", "shortfall_tco2e", "n_interventions", "added",
-                 "removed"]
+    with_cols = [
+        "rank",
+        "objective_value",
+        "extra_vs_optimum",
+        "shortfall_tco2e",
+        "n_interventions",
+        "added",
+        "removed",
+    ]
     if table.empty:
         print("No feasible plan: no alternatives to list (noregret explain says why).")
         return EXIT_SOLVER
@@ -318,8 +405,15 @@ def _report(args) -> int:
     from .report import build_report, parse_formats
 
     formats = parse_formats(args.format)
-    written = build_report(args.input, variant=args.variant, formats=formats, out=args.out,
-                           diagnosis=not args.no_diagnosis, sweep_dir=args.sweep, force=args.force)
+    written = build_report(
+        args.input,
+        variant=args.variant,
+        formats=formats,
+        out=args.out,
+        diagnosis=not args.no_diagnosis,
+        sweep_dir=args.sweep,
+        force=args.force,
+    )
     for label, path in written.items():
         print(f"{label:<28} {path}")
     return EXIT_OK

@@ -19,16 +19,24 @@ from .schema.manifest import Manifest
 from .sweep.spec import SweepSpec
 
 REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "reference.md"
-ROOTS = [("Country case file (`cases/*.yaml`)", Case),
-         ("Library vocabulary (`intervention_library/vocabulary.yaml`)", Vocabulary),
-         ("Library action-family file (`intervention_library/<family>.yaml`)", FamilyFile),
-         ("Library global warming potentials (`intervention_library/gwp.yaml`)", GwpFile),
-         ("Case manifest (`cases/manifest.yaml`)", Manifest),
-         ("Sweep specification (`noregret sweep SWEEP.yaml`)", SweepSpec)]
+ROOTS = [
+    ("Country case file (`cases/*.yaml`)", Case),
+    ("Library vocabulary (`intervention_library/vocabulary.yaml`)", Vocabulary),
+    ("Library action-family file (`intervention_library/<family>.yaml`)", FamilyFile),
+    ("Library global warming potentials (`intervention_library/gwp.yaml`)", GwpFile),
+    ("Case manifest (`cases/manifest.yaml`)", Manifest),
+    ("Sweep specification (`noregret sweep SWEEP.yaml`)", SweepSpec),
+]
 
 
-_BOUNDS = (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"), ("min_length", "length >="),
-           ("max_length", "length <="))
+_BOUNDS = (
+    ("ge", ">="),
+    ("gt", ">"),
+    ("le", "<="),
+    ("lt", "<"),
+    ("min_length", "length >="),
+    ("max_length", "length <="),
+)
 
 
 def _bounds_text(metadata) -> str:
@@ -48,7 +56,7 @@ def _constraint_text(metadata) -> str:
     bounds = _bounds_text(metadata)
     for meta in metadata:
         fn = getattr(meta, "func", None)
-        for cell in (getattr(fn, "__closure__", None) or ()):
+        for cell in getattr(fn, "__closure__", None) or ():
             if callable(cell.cell_contents) and getattr(cell.cell_contents, "__name__", "") == "describe":
                 return cell.cell_contents()
         pattern = getattr(meta, "pattern", None)
@@ -110,10 +118,15 @@ def _clean(text: str | None) -> str:
 
 
 def render_reference() -> str:
-    lines = ["# Input reference", "",
-             "Generated from the schema by `python -m optimizer.docgen`; do not edit by hand.", "",
-             "Every data number is a [Quantity](#quantity) (or a [YearSeries](#yearseries)): a value with a `source` "
-             "or an `estimate` note. Units are stated in each field's description. Unknown keys are errors.", ""]
+    lines = [
+        "# Input reference",
+        "",
+        "Generated from the schema by `python -m optimizer.docgen`; do not edit by hand.",
+        "",
+        "Every data number is a [Quantity](#quantity) (or a [YearSeries](#yearseries)): a value with a `source` "
+        "or an `estimate` note. Units are stated in each field's description. Unknown keys are errors.",
+        "",
+    ]
     seen: list = []
     for title, root in ROOTS:
         lines += [f"## {title}", "", f"Top-level model: [{root.__name__}](#{root.__name__.lower()}).", ""]
@@ -123,14 +136,19 @@ def render_reference() -> str:
             if model in seen:
                 continue
             seen.append(model)
-            lines += [f"### {model.__name__}", "", _clean(inspect.getdoc(model)), "",
-                      "| field | type | default | description |", "|---|---|---|---|"]
+            lines += [
+                f"### {model.__name__}",
+                "",
+                _clean(inspect.getdoc(model)),
+                "",
+                "| field | type | default | description |",
+                "|---|---|---|---|",
+            ]
             for name, field in model.model_fields.items():
                 kind = _type_name(field.annotation)
                 extra = _constraint_text(field.metadata)
                 kind = f"{kind} ({extra})" if extra else kind
-                lines.append(f"| `{name}` | {kind} | {_default(field)} | "
-                             f"{_clean(field.description)} |")
+                lines.append(f"| `{name}` | {kind} | {_default(field)} | {_clean(field.description)} |")
             lines.append("")
     return "\n".join(lines)
 

@@ -112,8 +112,10 @@ class Backend(Protocol):
 
 def infeasible_message(data: ModelData) -> str:
     if data.case.target_rules.mode == "hard":
-        return ("No plan meets the hard target pathway within the budgets and limits. Set "
-                "target_rules.mode: elastic to get the best plan and its shortfall by year.")
+        return (
+            "No plan meets the hard target pathway within the budgets and limits. Set "
+            "target_rules.mode: elastic to get the best plan and its shortfall by year."
+        )
     return "No plan satisfies the budgets and limits (check budgets, financing and resource limits)."
 
 
@@ -127,16 +129,25 @@ def outcome_of(attempt: Attempt, data: ModelData) -> SolveOutcome:
     elif ending is Termination.INFEASIBLE:
         raise SolverFailure("infeasible", infeasible_message(data))
     elif ending in STOPPED_EARLY:
-        raise SolverFailure(ending.value, f"HiGHS stopped ({ending.value}) after {attempt.solve_seconds:.1f} s "
-                                          "without a feasible plan; raise solver.time_limit_seconds")
+        raise SolverFailure(
+            ending.value,
+            f"HiGHS stopped ({ending.value}) after {attempt.solve_seconds:.1f} s "
+            "without a feasible plan; raise solver.time_limit_seconds",
+        )
     else:
         name = attempt.raw_status or ending.value
-        raise SolverFailure(ending.value if ending is not Termination.OTHER else name,
-                            f"HiGHS ended with '{name}' and no usable plan")
+        raise SolverFailure(
+            ending.value if ending is not Termination.OTHER else name, f"HiGHS ended with '{name}' and no usable plan"
+        )
     gap = attempt.mip_gap
-    return SolveOutcome(status=status, objective_value=attempt.objective_value, best_bound=attempt.best_bound,
-                        mip_gap=gap if gap == gap and gap < 1e30 else float("inf"),
-                        highs_seconds=attempt.highs_seconds, solve_seconds=attempt.solve_seconds)
+    return SolveOutcome(
+        status=status,
+        objective_value=attempt.objective_value,
+        best_bound=attempt.best_bound,
+        mip_gap=gap if gap == gap and gap < 1e30 else float("inf"),
+        highs_seconds=attempt.highs_seconds,
+        solve_seconds=attempt.solve_seconds,
+    )
 
 
 def second_stage(kind: ObjectiveKind, first_objective: float, shortfall: float) -> SecondStage | None:
@@ -179,8 +190,12 @@ def run_stages(backend: Backend, data: ModelData) -> SolveOutcome:
     return combine_stages(first, second, second.objective_value + penalty * backend.total_shortfall())
 
 
-def solve_with(loaded: LoadedCase, make_backend: Callable[[ModelData, str | None], Backend],
-               variant: str | None = None, objective: str | None = None) -> Result:
+def solve_with(
+    loaded: LoadedCase,
+    make_backend: Callable[[ModelData, str | None], Backend],
+    variant: str | None = None,
+    objective: str | None = None,
+) -> Result:
     """Prepare, build (``make_backend``), solve in stages and read the plan, timing each step: the one path
     from a loaded case to a :class:`~optimizer.results.Result`, whichever backend holds the model."""
     from .prepare import prepare
@@ -195,6 +210,11 @@ def solve_with(loaded: LoadedCase, make_backend: Callable[[ModelData, str | None
     t3 = time.perf_counter()
     result = extract_result(backend.model, data, outcome)
     t4 = time.perf_counter()
-    result.timings.update(prepare_seconds=t1 - t0, build_seconds=t2 - t1, solve_seconds=t3 - t2,
-                          highs_seconds=outcome.highs_seconds, extract_seconds=t4 - t3)
+    result.timings.update(
+        prepare_seconds=t1 - t0,
+        build_seconds=t2 - t1,
+        solve_seconds=t3 - t2,
+        highs_seconds=outcome.highs_seconds,
+        extract_seconds=t4 - t3,
+    )
     return result

@@ -78,8 +78,9 @@ def _family_paths(root: Path) -> list[Path]:
         return sorted(p for p in root.glob("*.yaml") if p.name not in SPECIAL_FILES)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise InputError([Problem(str(root), "", f"<cannot be listed: {reason}>",
-                                  "a readable intervention library directory")]) from None
+        raise InputError(
+            [Problem(str(root), "", f"<cannot be listed: {reason}>", "a readable intervention library directory")]
+        ) from None
 
 
 def load_library(root: Path | str) -> Library:
@@ -119,8 +120,9 @@ def load_library(root: Path | str) -> Library:
     return assemble_library(root, vocabulary, families, _sha256([*special, *family_paths]), gases)
 
 
-def library_from_data(vocabulary: dict, family_files: dict[str, dict], root: str = "<library>",
-                      gwp: dict | None = None) -> Library:
+def library_from_data(
+    vocabulary: dict, family_files: dict[str, dict], root: str = "<library>", gwp: dict | None = None
+) -> Library:
     """Build a library from Python dicts (API, tests, synthetic cases); same checks as :func:`load_library`.
 
     ``family_files`` maps a file label (used in error messages) to the file's content."""
@@ -186,8 +188,9 @@ def _index_unique(items, kind: str, path: str, store: dict, file_store: dict) ->
     problems = []
     for k, item in enumerate(items):
         if item.id in store:
-            problems.append(Problem(path, f"{kind}[{k}].id", item.id,
-                                    f"an id not already used (it is in {file_store[item.id]})"))
+            problems.append(
+                Problem(path, f"{kind}[{k}].id", item.id, f"an id not already used (it is in {file_store[item.id]})")
+            )
             continue
         store[item.id] = item
         file_store[item.id] = path
@@ -228,8 +231,9 @@ def _library_root(case_path: Path, library: str | None) -> Path:
         reason = f"{root} does not exist or is not a directory"
     except (OSError, RuntimeError, ValueError) as exc:  # symlink loop, NUL byte, ...
         reason = f"{library} cannot be resolved: {exc}"
-    raise InputError([Problem(str(case_path), "library", library,
-                              f"a library directory relative to the case file ({reason})")])
+    raise InputError(
+        [Problem(str(case_path), "library", library, f"a library directory relative to the case file ({reason})")]
+    )
 
 
 def case_from_dict(data: dict, library: Library, name: str = "<case>") -> LoadedCase:

@@ -42,8 +42,9 @@ MARKER = ".noregret-output"
 """Name of the marker file every noregret output folder holds (JSON: ``kind`` and ``version``)."""
 PROTECTED_KINDS = frozenset({"sweep"})
 """Kinds of output that are not replaced without ``force`` (a sweep's results are expensive to redo)."""
-LEGACY_RESULT_FILES = frozenset({"portfolio.csv", "schedule.csv", "trajectory.csv", "pathway.csv", "finance.csv",
-                                 "screening.csv", "summary.json"})
+LEGACY_RESULT_FILES = frozenset(
+    {"portfolio.csv", "schedule.csv", "trajectory.csv", "pathway.csv", "finance.csv", "screening.csv", "summary.json"}
+)
 """The files of a solve result written before folders carried the marker: such a folder is replaced too."""
 _SHOWN_FILES = 3
 _STAGING, _ASIDE = "noregret-new", "noregret-old"
@@ -59,6 +60,7 @@ class OutputWriteError(OSError):
 
 
 # ------------------------------------------------------------------------------------------------ folders
+
 
 @contextmanager
 def output_folder(target: Path | str, kind: str, force: bool = False, option: str = "--out") -> Iterator[Path]:
@@ -111,10 +113,14 @@ def check_target(target: Path | str, force: bool = False, option: str = "--out")
     marker = read_marker(target)
     if marker is not None:
         if marker.get("kind") in PROTECTED_KINDS:
-            raise out_problem(target, option, f"<a noregret {marker.get('kind')}>",
-                              f"a new folder, an empty one or a previous noregret output; this holds a noregret "
-                              f"{marker.get('kind')}, not replaced without --force: pass --force to replace it, "
-                              "or choose another folder")
+            raise out_problem(
+                target,
+                option,
+                f"<a noregret {marker.get('kind')}>",
+                f"a new folder, an empty one or a previous noregret output; this holds a noregret "
+                f"{marker.get('kind')}, not replaced without --force: pass --force to replace it, "
+                "or choose another folder",
+            )
         return
     try:
         entries = sorted(p.name for p in target.iterdir())
@@ -122,12 +128,17 @@ def check_target(target: Path | str, force: bool = False, option: str = "--out")
         raise _place_error(target, option, err) from None
     if not entries or (set(entries) <= LEGACY_RESULT_FILES and "summary.json" in entries):
         return
-    few = ", ".join(entries[:_SHOWN_FILES]) + (f" and {len(entries) - _SHOWN_FILES} more"
-                                                if len(entries) > _SHOWN_FILES else "")
-    raise out_problem(target, option, "<a folder of other files>",
-                      f"a new folder, an empty one or a previous noregret output; this holds files noregret did "
-                      f"not write ({few}): pass --force to replace it and everything in it, or choose another "
-                      "folder")
+    few = ", ".join(entries[:_SHOWN_FILES]) + (
+        f" and {len(entries) - _SHOWN_FILES} more" if len(entries) > _SHOWN_FILES else ""
+    )
+    raise out_problem(
+        target,
+        option,
+        "<a folder of other files>",
+        f"a new folder, an empty one or a previous noregret output; this holds files noregret did "
+        f"not write ({few}): pass --force to replace it and everything in it, or choose another "
+        "folder",
+    )
 
 
 def out_problem(folder: Path | str, option: str, value: str, expected: str) -> InputError:
@@ -172,8 +183,12 @@ def _real_path(target: Path, option: str) -> Path:
     under the running process (and the user's shell)."""
     real = target.resolve()
     if real == Path.cwd() or real in Path.cwd().parents:
-        raise out_problem(target, option, "<the current folder or one holding it>",
-                          "a folder other than the current one and those holding it")
+        raise out_problem(
+            target,
+            option,
+            "<the current folder or one holding it>",
+            "a folder other than the current one and those holding it",
+        )
     return real
 
 
@@ -187,8 +202,12 @@ def _make_staging(real: Path, shown: Path, option: str) -> Path:
 
 def _place_error(folder: Path, option: str, err: OSError) -> InputError:
     where = f" ({err.filename})" if err.filename and str(err.filename) != str(folder) else ""
-    return out_problem(folder, option, "<cannot create or write>",
-                       f"a folder noregret can create and write; the system says: {err.strerror or err}{where}")
+    return out_problem(
+        folder,
+        option,
+        "<cannot create or write>",
+        f"a folder noregret can create and write; the system says: {err.strerror or err}{where}",
+    )
 
 
 def _swap_in(staging: Path, target: Path) -> None:
@@ -259,6 +278,7 @@ def _alive(pid: int | None) -> bool:
 
 
 # ------------------------------------------------------------------------------------------------- files
+
 
 def atomic_write_bytes(path: Path | str, data: bytes) -> Path:
     """Write ``data`` to ``path`` all-or-nothing: a hidden temporary file in the same folder, flushed to disk,

@@ -87,10 +87,22 @@ class PersistentHighs:
 
     def _pass(self, f: StandardForm) -> None:
         status = self.highs.passModel(
-            len(f.col_names), len(f.row_names), len(f.a_value), int(highspy.MatrixFormat.kColwise),
-            int(highspy.ObjSense.kMaximize if f.maximize else highspy.ObjSense.kMinimize), 0.0,
-            f.cost, f.col_lower, f.col_upper, f.row_lower, f.row_upper, f.a_start, f.a_index, f.a_value,
-            f.integrality.astype(np.int32))
+            len(f.col_names),
+            len(f.row_names),
+            len(f.a_value),
+            int(highspy.MatrixFormat.kColwise),
+            int(highspy.ObjSense.kMaximize if f.maximize else highspy.ObjSense.kMinimize),
+            0.0,
+            f.cost,
+            f.col_lower,
+            f.col_upper,
+            f.row_lower,
+            f.row_upper,
+            f.a_start,
+            f.a_index,
+            f.a_value,
+            f.integrality.astype(np.int32),
+        )
         if status == highspy.HighsStatus.kError:
             raise SolverFailure("model_error", "HiGHS refused the model")
 
@@ -192,8 +204,20 @@ def process_solver(key: str) -> PersistentHighs:
 
 
 def _copy(f: StandardForm) -> StandardForm:
-    return StandardForm(f.col_names, f.row_names, f.cost.copy(), f.maximize, f.col_lower.copy(), f.col_upper.copy(),
-                        f.integrality, f.row_lower.copy(), f.row_upper.copy(), f.a_start, f.a_index, f.a_value.copy())
+    return StandardForm(
+        f.col_names,
+        f.row_names,
+        f.cost.copy(),
+        f.maximize,
+        f.col_lower.copy(),
+        f.col_upper.copy(),
+        f.integrality,
+        f.row_lower.copy(),
+        f.row_upper.copy(),
+        f.a_start,
+        f.a_index,
+        f.a_value.copy(),
+    )
 
 
 def _stage_terms(rm: RowModel, data: ModelData) -> list:
@@ -261,13 +285,17 @@ class InPlaceBackend:
             scale = stage_row_scale(upper if lower == -np.inf else lower)
             solver.scale_row(row, scale)
             solver.set_row_bounds(row, scale * lower, scale * upper)
-            rm.families[STAGE_ROW][None] = Row(rm.families[STAGE_ROW][None].terms,
-                                               None if lower == -np.inf else lower, None if upper == np.inf else upper)
+            rm.families[STAGE_ROW][None] = Row(
+                rm.families[STAGE_ROW][None].terms,
+                None if lower == -np.inf else lower,
+                None if upper == np.inf else upper,
+            )
         solver.set_objective(cost_vector(rm, self.data), maximize=False)
 
 
-def solve_in_place(loaded: LoadedCase, solver: PersistentHighs, variant: str | None = None,
-                   objective: str | None = None):
+def solve_in_place(
+    loaded: LoadedCase, solver: PersistentHighs, variant: str | None = None, objective: str | None = None
+):
     """Like :func:`optimizer.solve.solve`, on ``solver``'s HiGHS model changed in place, in the driver's stages
     (:func:`optimizer.driver.solve_with`). Returns a :class:`~optimizer.results.Result`."""
 

@@ -53,9 +53,13 @@ def warn_fast_growth(loaded: LoadedCase) -> list[Caution]:
     for s in case.sources:
         paths += [(f"sources[{s.id}].{name}", getattr(s, name)) for name in ("factor_path", "price_path")]
     return [
-        Caution(file, f"{where}.annual_change.value", p.annual_change.value,
-                f"{p.annual_change.value:.0%} a year is above {MAX_PLAUSIBLE_GROWTH:.0%}/yr (it multiplies by "
-                f"{(1 + p.annual_change.value) ** 10:,.1f} in ten years); the field is a fraction: 0.05 is 5 %/yr")
+        Caution(
+            file,
+            f"{where}.annual_change.value",
+            p.annual_change.value,
+            f"{p.annual_change.value:.0%} a year is above {MAX_PLAUSIBLE_GROWTH:.0%}/yr (it multiplies by "
+            f"{(1 + p.annual_change.value) ** 10:,.1f} in ten years); the field is a fraction: 0.05 is 5 %/yr",
+        )
         for where, p in paths
         if p is not None and p.annual_change is not None and p.annual_change.value > MAX_PLAUSIBLE_GROWTH
     ]
@@ -69,9 +73,15 @@ def warn_percent_written_as_fraction(loaded: LoadedCase) -> list[Caution]:
             for name in ("percent", "achieved_by_base_year_percent"):
                 q = getattr(t, name, None)
                 if q is not None and 0 < abs(q.value) < 1:
-                    out.append(Caution(file, f"variants[{vname}].targets[{k}].{name}.value", q.value,
-                                       f"a cut of {q.value:g} % is below 1 %: the field is a percent, so a "
-                                       f"{q.value:.0%} cut is written {q.value * 100:g}"))
+                    out.append(
+                        Caution(
+                            file,
+                            f"variants[{vname}].targets[{k}].{name}.value",
+                            q.value,
+                            f"a cut of {q.value:g} % is below 1 %: the field is a percent, so a "
+                            f"{q.value:.0%} cut is written {q.value * 100:g}",
+                        )
+                    )
     return out
 
 
@@ -80,15 +90,24 @@ def warn_activity_share_above_one(loaded: LoadedCase) -> list[Caution]:
     lib, case = loaded.library, loaded.case
     out = []
     effects = [(lib.file_of[iid], f"interventions[{iid}]", item.effects) for iid, item in lib.interventions.items()]
-    effects += [(str(loaded.path), f"overrides.interventions[{iid}]", ov.effects)
-                for iid, ov in case.overrides.interventions.items() if ov.effects is not None]
+    effects += [
+        (str(loaded.path), f"overrides.interventions[{iid}]", ov.effects)
+        for iid, ov in case.overrides.interventions.items()
+        if ov.effects is not None
+    ]
     for file, where, items in effects:
         for k, eff in enumerate(items):
             share = getattr(eff, "change_share_of_unit_activity", None)
             if share is not None and abs(share.value) > 1:
-                out.append(Caution(file, f"{where}.effects[{k}].change_share_of_unit_activity.value", share.value,
-                                   f"a change of {share.value:.0%} of a unit's whole activity; the field is a "
-                                   "fraction (-0.08 is an 8 % saving)"))
+                out.append(
+                    Caution(
+                        file,
+                        f"{where}.effects[{k}].change_share_of_unit_activity.value",
+                        share.value,
+                        f"a change of {share.value:.0%} of a unit's whole activity; the field is a "
+                        "fraction (-0.08 is an 8 % saving)",
+                    )
+                )
     return out
 
 
@@ -109,9 +128,15 @@ def warn_emissions_per_person(loaded: LoadedCase) -> list[Caution]:
     low, high = PER_CAPITA_BAND
     if low <= per_person <= high:
         return []
-    return [Caution(str(loaded.path), "sources", f"{total:,.0f} tCO2e",
-                    f"{per_person:.3g} tCO2e per person a year is outside the {low:g}-{high:g} t seen in health "
-                    "systems (check the units of emissions and activity, and country.population)")]
+    return [
+        Caution(
+            str(loaded.path),
+            "sources",
+            f"{total:,.0f} tCO2e",
+            f"{per_person:.3g} tCO2e per person a year is outside the {low:g}-{high:g} t seen in health "
+            "systems (check the units of emissions and activity, and country.population)",
+        )
+    ]
 
 
 def warn_effects_after_horizon(loaded: LoadedCase) -> list[Caution]:
@@ -130,10 +155,16 @@ def warn_effects_after_horizon(loaded: LoadedCase) -> list[Caution]:
             overridden = ov is not None and ov.lead_time_years is not None
             file = str(loaded.path) if overridden else lib.file_of[iid]
             path = f"{'overrides.' if overridden else ''}interventions[{iid}].lead_time_years.value"
-            out.append(Caution(file, path, lead.value,
-                               f"started at the earliest ({active - int(lead.value)}), it first acts in {active}, "
-                               f"after the horizon end {case.horizon_end_year}: it can abate nothing in the "
-                               "roadmap"))
+            out.append(
+                Caution(
+                    file,
+                    path,
+                    lead.value,
+                    f"started at the earliest ({active - int(lead.value)}), it first acts in {active}, "
+                    f"after the horizon end {case.horizon_end_year}: it can abate nothing in the "
+                    "roadmap",
+                )
+            )
     return out
 
 
@@ -141,9 +172,15 @@ def warn_high_discount_rate(loaded: LoadedCase) -> list[Caution]:
     rate = loaded.case.discount_rate.value
     if rate <= MAX_PLAUSIBLE_DISCOUNT_RATE:
         return []
-    return [Caution(str(loaded.path), "discount_rate.value", rate,
-                    f"a real discount rate of {rate:.0%} a year is above {MAX_PLAUSIBLE_DISCOUNT_RATE:.0%}: "
-                    "the field is a fraction (0.06 is 6 %)")]
+    return [
+        Caution(
+            str(loaded.path),
+            "discount_rate.value",
+            rate,
+            f"a real discount rate of {rate:.0%} a year is above {MAX_PLAUSIBLE_DISCOUNT_RATE:.0%}: "
+            "the field is a fraction (0.06 is 6 %)",
+        )
+    ]
 
 
 def warn_budget_below_cheapest_start(loaded: LoadedCase) -> list[Caution]:
@@ -168,9 +205,15 @@ def warn_budget_below_cheapest_start(loaded: LoadedCase) -> list[Caution]:
     largest = max(case.budget.total_usd_by_year.by_year.values())
     if largest >= cheapest:
         return []
-    return [Caution(str(loaded.path), "budget.total_usd_by_year", f"at most US${largest:,.0f} a year",
-                    f"below the cheapest start (US${cheapest:,.0f}: {name}); no intervention can start "
-                    "(is the budget in USD, not thousands or millions?)")]
+    return [
+        Caution(
+            str(loaded.path),
+            "budget.total_usd_by_year",
+            f"at most US${largest:,.0f} a year",
+            f"below the cheapest start (US${cheapest:,.0f}: {name}); no intervention can start "
+            "(is the budget in USD, not thousands or millions?)",
+        )
+    ]
 
 
 PLAUSIBILITY_CHECKS: tuple[Callable[[LoadedCase], list[Caution]], ...] = (

@@ -221,18 +221,22 @@ def _applicability(loaded: LoadedCase, cand: Candidate, financing: list[Financin
     for eff in effective_effects(loaded, cand.id):
         adds = eff.type == "activity" and (eff.change_per_unit_year or eff.change_share_of_unit_activity).value > 0
         if eff.source not in inventory and adds:
-            return (f"not applicable: it adds activity to source '{eff.source}', which the case inventory "
-                    "does not list")
+            return f"not applicable: it adds activity to source '{eff.source}', which the case inventory does not list"
     if not applicable_effects(loaded, cand.id):
         missing = ", ".join(ignored_sources(loaded, cand.id))
         return f"not applicable: the case inventory has none of its sources ({missing})"
     for eff in applicable_effects(loaded, cand.id):
         src = inventory[eff.source]
         basis = inventory.get(getattr(eff, "relative_to", None) or eff.source)
-        if eff.type == "activity" and eff.change_share_of_unit_activity is not None and \
-                (basis is None or basis.activity is None):
-            return (f"needs activity data: its effect on '{eff.source}' is a share of the activity of "
-                    f"'{eff.relative_to or eff.source}', which the case does not give")
+        if (
+            eff.type == "activity"
+            and eff.change_share_of_unit_activity is not None
+            and (basis is None or basis.activity is None)
+        ):
+            return (
+                f"needs activity data: its effect on '{eff.source}' is a share of the activity of "
+                f"'{eff.relative_to or eff.source}', which the case does not give"
+            )
         if eff.type == "activity" and src.activity is None:
             return f"needs activity data: the case gives no activity for source '{eff.source}'"
         if eff.type == "activity" and src.price_usd_per_unit is None:
@@ -259,8 +263,9 @@ def _start_years(case, cand: Candidate) -> list[int]:
     ]
 
 
-def _coefficients(loaded: LoadedCase, cand: Candidate, years: np.ndarray, bau: BauProjection,
-                  discount: np.ndarray) -> None:
+def _coefficients(
+    loaded: LoadedCase, cand: Candidate, years: np.ndarray, bau: BauProjection, discount: np.ndarray
+) -> None:
     """Per-unit NPV cost, saving and abatement for each build year (fills the candidate in place)."""
     effects = applicable_effects(loaded, cand.id)
     y0 = int(years[0])
@@ -299,8 +304,9 @@ def prepare(loaded: LoadedCase, variant_name: str | None = None) -> ModelData:
     if variant_name not in case.variants:
         from .errors import InputError, Problem
 
-        raise InputError([Problem(str(loaded.path), "variants", variant_name,
-                                  f"a variant of this case: {sorted(case.variants)}")])
+        raise InputError(
+            [Problem(str(loaded.path), "variants", variant_name, f"a variant of this case: {sorted(case.variants)}")]
+        )
     variant = case.variants[variant_name]
     financing = list(case.budget.financing) + list(variant.additional_financing)
     window = case.decision_window
@@ -318,8 +324,10 @@ def prepare(loaded: LoadedCase, variant_name: str | None = None) -> ModelData:
         reasons[iid] = _applicability(loaded, cand, financing)
 
     kept_ids = [i for i in candidates if reasons[i] is None]
-    last_active = max([case.horizon_end_year] + [
-        window.last_year + candidates[i].lead_time + candidates[i].lifetime - 1 for i in kept_ids])
+    last_active = max(
+        [case.horizon_end_year]
+        + [window.last_year + candidates[i].lead_time + candidates[i].lifetime - 1 for i in kept_ids]
+    )
     years = np.arange(case.base_year, last_active + 1)
     roadmap = np.arange(case.base_year, case.horizon_end_year + 1)
     discount = (1.0 + case.discount_rate.value) ** -(years - case.base_year).astype(float)
@@ -336,13 +344,19 @@ def prepare(loaded: LoadedCase, variant_name: str | None = None) -> ModelData:
                 reasons[iid] = f"simple payback {shown} exceeds the screen of {screen.value:g} years"
     _screen_prerequisites(candidates, reasons)
 
-    bau_roadmap = BauProjection(roadmap, bau.source_ids, *(a[:, : len(roadmap)] for a in
-                                                           (bau.emissions, bau.activity, bau.factor, bau.price)))
+    bau_roadmap = BauProjection(
+        roadmap, bau.source_ids, *(a[:, : len(roadmap)] for a in (bau.emissions, bau.activity, bau.factor, bau.price))
+    )
     pathway = target_pathway(case, variant, bau_roadmap)
     screening = [
         ScreeningRow(
-            id=c.id, name=c.name, family=c.family, phase=c.phase, complexity=c.complexity,
-            potential_units=c.potential, earliest_start=c.start_years[0] if c.start_years else None,
+            id=c.id,
+            name=c.name,
+            family=c.family,
+            phase=c.phase,
+            complexity=c.complexity,
+            potential_units=c.potential,
+            earliest_start=c.start_years[0] if c.start_years else None,
             simple_payback_years=c.simple_payback_years,
             status=ScreeningStatus.KEPT if reasons[c.id] is None else ScreeningStatus.EXCLUDED,
             reason=reasons[c.id] or "passes all screens",

@@ -7,7 +7,7 @@ import json
 import math
 import platform
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypedDict
 
@@ -152,13 +152,13 @@ def _clean(x: float) -> float:
 def read_solution(m, data: ModelData):
     """Variable values as plain dicts, with integrality noise removed: starts rounded, and units built without a
     start (allowed only by a start within HiGHS's integrality tolerance, e.g. 1e-7) are zero."""
-    start = {(i, y): int(round(m.start[i, y].value or 0.0)) for (i, y) in m.start_index_set}
+    start = {(i, y): round(m.start[i, y].value or 0.0) for (i, y) in m.start_index_set}
     first_start = {}
     for (i, y), s in start.items():
         if s and y < first_start.get(i, y + 1):
             first_start[i] = y
     build = {}
-    for (i, y) in m.build_index_set:
+    for i, y in m.build_index_set:
         v = (m.build[i, y].value or 0.0) if y >= first_start.get(i, y + 1) else 0.0
         build[i, y] = float(round(v)) if data.candidates[i].integer else _clean(round(v, UNIT_DECIMALS))
     pay = {(i, y, f): _clean(m.pay[i, y, f].value or 0.0) for (i, y, f) in m.financing_index_set}
@@ -199,14 +199,16 @@ def _pathway(data: ModelData, abated: np.ndarray, shortfall: dict) -> pd.DataFra
     bau = data.bau.emissions[:, : len(data.roadmap_years)].sum(axis=0)
     opt = bau - abated.sum(axis=0)
     enforced = set(data.target_years)
-    return pd.DataFrame({
-        "year": data.roadmap_years.astype(int),
-        "bau_tco2e": bau,
-        "target_tco2e": data.pathway.to_numpy(),
-        "optimised_tco2e": opt,
-        "enforced": [int(t) in enforced for t in data.roadmap_years],
-        "shortfall_tco2e": [shortfall.get(int(t), 0.0) for t in data.roadmap_years],
-    })
+    return pd.DataFrame(
+        {
+            "year": data.roadmap_years.astype(int),
+            "bau_tco2e": bau,
+            "target_tco2e": data.pathway.to_numpy(),
+            "optimised_tco2e": opt,
+            "enforced": [int(t) in enforced for t in data.roadmap_years],
+            "shortfall_tco2e": [shortfall.get(int(t), 0.0) for t in data.roadmap_years],
+        }
+    )
 
 
 def _schedule(data: ModelData, build: dict, start: dict, n_years: int) -> pd.DataFrame:
@@ -226,10 +228,33 @@ def _schedule(data: ModelData, build: dict, start: dict, n_years: int) -> pd.Dat
             active = sum(u for y, u in cohorts[i] if t in c.active_years(y))
             abatement = float(abated[k])
             if built or started or active or abatement:
-                rows.append((i, t, bool(started), built, active, built * c.capex, started * c.fixed_cost,
-                             built * c.capex + started * c.fixed_cost, abatement))
-    return pd.DataFrame(rows, columns=["intervention", "year", "starts", "units_built", "units_active", "capex_usd",
-                                       "fixed_cost_usd", "spend_usd", "abatement_tco2e"])
+                rows.append(
+                    (
+                        i,
+                        t,
+                        bool(started),
+                        built,
+                        active,
+                        built * c.capex,
+                        started * c.fixed_cost,
+                        built * c.capex + started * c.fixed_cost,
+                        abatement,
+                    )
+                )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "intervention",
+            "year",
+            "starts",
+            "units_built",
+            "units_active",
+            "capex_usd",
+            "fixed_cost_usd",
+            "spend_usd",
+            "abatement_tco2e",
+        ],
+    )
 
 
 def _portfolio(data: ModelData, build, start, pay, schedule: pd.DataFrame) -> pd.DataFrame:
@@ -259,30 +284,59 @@ def _portfolio(data: ModelData, build, start, pay, schedule: pd.DataFrame) -> pd
         npc = sum(c.npv_cost_per_unit[y] * u for y, u in built) + sum(c.fixed_cost_pv[y] for y in started)
         saving = sum(c.saving_per_unit[y] * u for y, u in built)
         lifetime_abatement = sum(float(c.abatement[y].sum()) * u for y, u in built)
-        horizon_abatement = sum(float(c.abatement[y][:, first: last + 1].sum()) * u for y, u in built)
+        horizon_abatement = sum(float(c.abatement[y][:, first : last + 1].sum()) * u for y, u in built)
         target_year_abatement = sum(float(c.abatement[y][:, k].sum()) * u for y, u in built)
         sources = sorted(paid_by.get(i, set()))
-        rows.append({
-            "intervention": i, "name": c.name, "family": c.family, "phase": c.phase, "complexity": c.complexity,
-            "start_year": min(started) if started else None, "units": units, "unit": c.unit,
-            "potential_units": c.potential, "deployment_share": units / c.potential,
-            "capex_usd": capex, "fixed_cost_usd": fixed,
-            "npv_usd": -npc,
-            "first_year_saving_usd": saving,
-            "simple_payback_years": (capex + fixed) / saving if saving > 0 else float("inf"),
-            "target_year": final_target,
-            "abatement_target_year_tco2e": target_year_abatement,
-            "abatement_horizon_tco2e": horizon_abatement,
-            "abatement_lifetime_tco2e": lifetime_abatement,
-            "cost_per_tco2e_usd": npc / lifetime_abatement if lifetime_abatement > 0 else float("nan"),
-            "financing_sources": ";".join(sources),
-            "kpis": "; ".join(c.kpis),
-        })
-    columns = ["intervention", "name", "family", "phase", "complexity", "start_year", "units", "unit",
-               "potential_units", "deployment_share", "capex_usd", "fixed_cost_usd", "npv_usd",
-               "first_year_saving_usd", "simple_payback_years", "target_year", "abatement_target_year_tco2e",
-               "abatement_horizon_tco2e", "abatement_lifetime_tco2e", "cost_per_tco2e_usd", "financing_sources",
-               "kpis"]
+        rows.append(
+            {
+                "intervention": i,
+                "name": c.name,
+                "family": c.family,
+                "phase": c.phase,
+                "complexity": c.complexity,
+                "start_year": min(started) if started else None,
+                "units": units,
+                "unit": c.unit,
+                "potential_units": c.potential,
+                "deployment_share": units / c.potential,
+                "capex_usd": capex,
+                "fixed_cost_usd": fixed,
+                "npv_usd": -npc,
+                "first_year_saving_usd": saving,
+                "simple_payback_years": (capex + fixed) / saving if saving > 0 else float("inf"),
+                "target_year": final_target,
+                "abatement_target_year_tco2e": target_year_abatement,
+                "abatement_horizon_tco2e": horizon_abatement,
+                "abatement_lifetime_tco2e": lifetime_abatement,
+                "cost_per_tco2e_usd": npc / lifetime_abatement if lifetime_abatement > 0 else float("nan"),
+                "financing_sources": ";".join(sources),
+                "kpis": "; ".join(c.kpis),
+            }
+        )
+    columns = [
+        "intervention",
+        "name",
+        "family",
+        "phase",
+        "complexity",
+        "start_year",
+        "units",
+        "unit",
+        "potential_units",
+        "deployment_share",
+        "capex_usd",
+        "fixed_cost_usd",
+        "npv_usd",
+        "first_year_saving_usd",
+        "simple_payback_years",
+        "target_year",
+        "abatement_target_year_tco2e",
+        "abatement_horizon_tco2e",
+        "abatement_lifetime_tco2e",
+        "cost_per_tco2e_usd",
+        "financing_sources",
+        "kpis",
+    ]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(["start_year", "intervention"], kind="stable").reset_index(drop=True)
 
@@ -300,12 +354,14 @@ def _finance(data: ModelData, build, start, pay) -> pd.DataFrame:
         paid.setdefault((f, y), []).append(v)
     for fin in data.financing:
         for y in data.decision_years:
-            rows.append(("year", str(y), fin.id, sum(paid.get((fin.id, y), [])),
-                         fin.envelope_usd_by_year.by_year.get(y, 0.0)))
+            rows.append(
+                ("year", str(y), fin.id, sum(paid.get((fin.id, y), [])), fin.envelope_usd_by_year.by_year.get(y, 0.0))
+            )
     for ph in data.case.phases:
         members = {i for i, c in data.candidates.items() if c.phase == ph.id}
-        used = sum(u * data.candidates[i].capex for (i, _), u in build.items() if i in members) + \
-            sum(s * data.candidates[i].fixed_cost for (i, _), s in start.items() if i in members)
+        used = sum(u * data.candidates[i].capex for (i, _), u in build.items() if i in members) + sum(
+            s * data.candidates[i].fixed_cost for (i, _), s in start.items() if i in members
+        )
         rows.append(("phase", ph.id, "all", used, ph.budget_usd.value if ph.budget_usd else float("nan")))
     frame = pd.DataFrame(rows, columns=["period_type", "period", "financing_source", "spend_usd", "envelope_usd"])
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -348,8 +404,11 @@ def _screening(data: ModelData, portfolio: pd.DataFrame, shortfall: float, objec
         elif row.status is ScreeningStatus.KEPT:
             record["reason"] = _not_selected_reason(cost, objective, shortfall)
         rows.append({**record, "cost_per_tco2e_usd": cost, "selected": selected})
-    columns = ["intervention"] + [k for k in ScreeningRow.__dataclass_fields__ if k != "id"] + \
-        ["cost_per_tco2e_usd", "selected"]
+    columns = (
+        ["intervention"]
+        + [k for k in ScreeningRow.__dataclass_fields__ if k != "id"]
+        + ["cost_per_tco2e_usd", "selected"]
+    )
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -370,8 +429,9 @@ def _installed_versions() -> dict:
     return out
 
 
-def _summary(m, data: ModelData, outcome, portfolio: pd.DataFrame, pathway: pd.DataFrame,
-             finance: pd.DataFrame, build: dict) -> Summary:
+def _summary(
+    m, data: ModelData, outcome, portfolio: pd.DataFrame, pathway: pd.DataFrame, finance: pd.DataFrame, build: dict
+) -> Summary:
     years = [int(y) for y in pathway["year"]]
     by_year = lambda col: {y: float(v) for y, v in zip(years, pathway[col])}  # noqa: E731
     spend_rows = finance[(finance["period_type"] == "year") & (finance["financing_source"] == "all")]
@@ -391,24 +451,34 @@ def _summary(m, data: ModelData, outcome, portfolio: pd.DataFrame, pathway: pd.D
         "total_shortfall_tco2e": float(pathway.loc[pathway["enforced"], "shortfall_tco2e"].sum()),
         "capex_usd_by_year": {y: _clean(v) for y, v in capex_by_year.items()},
         "spend_usd_by_year": {int(p): float(v) for p, v in zip(spend_rows["period"], spend_rows["spend_usd"])},
-        "emissions_tco2e_by_year": {"bau": by_year("bau_tco2e"), "target": by_year("target_tco2e"),
-                                    "optimised": by_year("optimised_tco2e")},
-        "shortfall_tco2e_by_year": {int(y): float(v) for y, v, enforced in
-                                    zip(pathway["year"], pathway["shortfall_tco2e"], pathway["enforced"]) if enforced},
+        "emissions_tco2e_by_year": {
+            "bau": by_year("bau_tco2e"),
+            "target": by_year("target_tco2e"),
+            "optimised": by_year("optimised_tco2e"),
+        },
+        "shortfall_tco2e_by_year": {
+            int(y): float(v)
+            for y, v, enforced in zip(pathway["year"], pathway["shortfall_tco2e"], pathway["enforced"])
+            if enforced
+        },
         "target_years": list(data.target_years),
         "final_year": data.final_year,
         "selected_interventions": list(portfolio["intervention"]),
         "candidates_kept": len(data.candidates),
         "candidates_excluded": sum(1 for r in data.screening if r.status is not ScreeningStatus.KEPT),
-        "model_size": {"variables": m.nvariables(), "constraints": m.nconstraints(),
-                       "binaries": len(m.start_index_set)},
-        "warnings": [{"file": w.file, "path": w.path, "value": str(w.value), "warning": w.why}
-                     for w in data.loaded.warnings],
+        "model_size": {
+            "variables": m.nvariables(),
+            "constraints": m.nconstraints(),
+            "binaries": len(m.start_index_set),
+        },
+        "warnings": [
+            {"file": w.file, "path": w.path, "value": str(w.value), "warning": w.why} for w in data.loaded.warnings
+        ],
         "metadata": {
             "versions": _versions(),
             "input_sha256": data.loaded.digest,
             "case_file": str(data.loaded.path.resolve() if data.loaded.path.is_file() else data.loaded.path),
             "library": str(data.loaded.library.root),
-            "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         },
     }

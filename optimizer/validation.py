@@ -14,9 +14,7 @@ from .errors import InputError, Problem
 M = TypeVar("M", bound=BaseModel)
 
 _MISSING = "<missing>"
-_PROVENANCE_HINT = (
-    "a number with its provenance, e.g. {value: 5, source: 'citation'} or {value: 5, estimate: 'why'}"
-)
+_PROVENANCE_HINT = "a number with its provenance, e.g. {value: 5, source: 'citation'} or {value: 5, estimate: 'why'}"
 
 
 def parse_model(model: type[M], data: dict, file: str) -> M:
@@ -51,7 +49,7 @@ def _problem(model: type[BaseModel], data: Any, err: dict, file: str) -> Problem
         value = {k: value[k] for k in ("value", "low", "high") if k in value}  # the numbers, not the citation
     message = err.get("msg", "a valid value")
     if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
+        message = message[len("Value error, ") :]
     return Problem(file, path, value, message[0].lower() + message[1:] if message else message)
 
 

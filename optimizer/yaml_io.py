@@ -118,11 +118,17 @@ def _check_size(root: yaml.Node) -> None:
         node, depth = stack.pop()
         count += 1
         if count > MAX_NODES:
-            raise _TooLarge(node.start_mark.line + 1, f"more than {MAX_NODES:,} values with aliases expanded",
-                            f"a document of at most {MAX_NODES:,} values (is an alias repeated many times?)")
+            raise _TooLarge(
+                node.start_mark.line + 1,
+                f"more than {MAX_NODES:,} values with aliases expanded",
+                f"a document of at most {MAX_NODES:,} values (is an alias repeated many times?)",
+            )
         if depth > MAX_DEPTH:
-            raise _TooLarge(node.start_mark.line + 1, f"nesting deeper than {MAX_DEPTH} levels",
-                            f"at most {MAX_DEPTH} levels of nested mappings and lists")
+            raise _TooLarge(
+                node.start_mark.line + 1,
+                f"nesting deeper than {MAX_DEPTH} levels",
+                f"at most {MAX_DEPTH} levels of nested mappings and lists",
+            )
         if isinstance(node, yaml.MappingNode):
             stack.extend((n, depth + 1) for pair in node.value for n in pair)
         elif isinstance(node, yaml.SequenceNode):
@@ -165,7 +171,7 @@ def read_text(path: Path, what: str = "a YAML file") -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(name, f"byte {exc.start}", data[exc.start:exc.start + 4], "UTF-8 text")]) from None
+        raise InputError([Problem(name, f"byte {exc.start}", data[exc.start : exc.start + 4], "UTF-8 text")]) from None
 
 
 def read_yaml_mapping(path: Path) -> dict:
@@ -177,13 +183,26 @@ def read_yaml_mapping(path: Path) -> dict:
     except _DuplicateKey as dup:
         raise InputError([Problem(name, f"line {dup.line}", dup.key, "each key only once per mapping")]) from None
     except _BadKey as bad:
-        raise InputError([Problem(name, f"line {bad.line}", "<a list or mapping used as a key>",
-                                  "a plain key (a name, a number or a year)")]) from None
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    f"line {bad.line}",
+                    "<a list or mapping used as a key>",
+                    "a plain key (a name, a number or a year)",
+                )
+            ]
+        ) from None
     except _TooLarge as big:
         raise InputError([Problem(name, f"line {big.line}", f"<{big.what}>", big.expected)]) from None
     except RecursionError:
-        raise InputError([Problem(name, "", "<nesting too deep to read>",
-                                  f"at most {MAX_DEPTH} levels of nested mappings and lists")]) from None
+        raise InputError(
+            [
+                Problem(
+                    name, "", "<nesting too deep to read>", f"at most {MAX_DEPTH} levels of nested mappings and lists"
+                )
+            ]
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

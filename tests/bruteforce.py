@@ -143,7 +143,7 @@ def solve_by_enumeration(data: ModelData, objective: str) -> BruteForce:
     targets = data.target_years
     req = np.array([float(data.bau.emissions[:, data.year_index(t)].sum() - data.pathway[t]) for t in targets])
     first, last = data.year_index(years[0]), data.year_index(int(data.roadmap_years[-1]))
-    a_ref = max(float(data.bau.emissions[:, first: last + 1].sum()), 1.0)
+    a_ref = max(float(data.bau.emissions[:, first : last + 1].sum()), 1.0)
     if budget is not None and sum(budget.by_year.values()) > 0:
         c_ref = float(sum(budget.by_year.values()))
     else:
@@ -204,7 +204,7 @@ def solve_by_enumeration(data: ModelData, objective: str) -> BruteForce:
                         F[k, index[f"pre:{j}:{i}:{y}"]] -= started_by[y]
             for q_, t in enumerate(targets):
                 ab[k, q_] = abate_units[:, data.year_index(t)].sum()
-            cum_ab = float(abate_units[:, first: last + 1].sum())
+            cum_ab = float(abate_units[:, first : last + 1].sum())
             cost_v[k] = cost
             if objective == "min_cost":
                 obj[k] = cost
@@ -212,8 +212,11 @@ def solve_by_enumeration(data: ModelData, objective: str) -> BruteForce:
                 obj[k] = cum_ab
             else:
                 score = (w.co_benefit * c.co_benefit + w.resilience * c.resilience) / 3.0
-                obj[k] = (w.abatement * cum_ab / a_ref - w.npv * cost / c_ref
-                          + score * sum(builds.values()) / (n * c.potential))
+                obj[k] = (
+                    w.abatement * cum_ab / a_ref
+                    - w.npv * cost / c_ref
+                    + score * sum(builds.values()) / (n * c.potential)
+                )
         feats.append(F)
         objs.append(obj)
         costs.append(cost_v)

@@ -61,9 +61,14 @@ objectives, second stages and infeasible cases in one sequence."""
 def _least_cost_of(result) -> float:
     """Net present cost of a result's plan, from the per-unit coefficients (independent of the solver)."""
     data, s = result.data, result.schedule
-    return float(sum(data.candidates[r.intervention].npv_cost_per_unit[int(r.year)] * r.units_built
-                     + (data.candidates[r.intervention].fixed_cost_pv[int(r.year)] if r.starts else 0.0)
-                     for r in s.itertuples() if r.units_built or r.starts))
+    return float(
+        sum(
+            data.candidates[r.intervention].npv_cost_per_unit[int(r.year)] * r.units_built
+            + (data.candidates[r.intervention].fixed_cost_pv[int(r.year)] if r.starts else 0.0)
+            for r in s.itertuples()
+            if r.units_built or r.starts
+        )
+    )
 
 
 @pytest.mark.parametrize("seed", [*SEEDS, *FLOOR_SEEDS])
@@ -90,9 +95,20 @@ def test_in_place_resolve_matches_enumeration(seed):
 
 def test_random_cases_exercise_every_constraint_family():
     """The random cases are only a cross-check if they contain what they are meant to check."""
-    seen = {"group": 0, "prerequisite": 0, "payback": 0, "hard": 0, "all_or_nothing": 0, "infeasible": 0,
-            "excluded": 0, "financing": 0, "phase_budget": 0, "per_start_resource": 0, "lead_time_2": 0,
-            "group_cap_below_1": 0}
+    seen = {
+        "group": 0,
+        "prerequisite": 0,
+        "payback": 0,
+        "hard": 0,
+        "all_or_nothing": 0,
+        "infeasible": 0,
+        "excluded": 0,
+        "financing": 0,
+        "phase_budget": 0,
+        "per_start_resource": 0,
+        "lead_time_2": 0,
+        "group_cap_below_1": 0,
+    }
     for seed in SEEDS:
         loaded = random_case(RandomSpec(n_interventions=3, seed=seed), objective=_objective_for(seed))
         data = prepare(loaded)
@@ -111,9 +127,21 @@ def test_random_cases_exercise_every_constraint_family():
     assert all(count >= 3 for count in seen.values()), seen
 
 
-BINDING_FAMILIES = ["deployment_link", "start_deploys", "all_or_nothing", "group_share", "prerequisite",
-                    "annual_budget", "financing_envelope", "phase_budget", "portfolio_payback", "resource_limit",
-                    "target_pathway", "source_floor", "activity_floor"]
+BINDING_FAMILIES = [
+    "deployment_link",
+    "start_deploys",
+    "all_or_nothing",
+    "group_share",
+    "prerequisite",
+    "annual_budget",
+    "financing_envelope",
+    "phase_budget",
+    "portfolio_payback",
+    "resource_limit",
+    "target_pathway",
+    "source_floor",
+    "activity_floor",
+]
 
 
 @pytest.mark.slow

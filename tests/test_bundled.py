@@ -31,9 +31,16 @@ def test_every_case_file_has_a_name():
     assert {"georgia", "prc", "demo", "manifest"} <= set(on_disk)
 
 
-@pytest.mark.parametrize("typed, expected", [("georgia", "georgia.yaml"), ("Georgia.yaml", "georgia.yaml"),
-                                             ("kyrgyz-republic", "kyrgyz_republic.yaml"), ("demo", "demo.yaml"),
-                                             ("manifest", "manifest.yaml")])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("georgia", "georgia.yaml"),
+        ("Georgia.yaml", "georgia.yaml"),
+        ("kyrgyz-republic", "kyrgyz_republic.yaml"),
+        ("demo", "demo.yaml"),
+        ("manifest", "manifest.yaml"),
+    ],
+)
 def test_names_resolve_to_bundled_files(typed, expected):
     assert bundled.resolve(Path(typed)).name == expected
 
@@ -93,8 +100,10 @@ def test_cli_lists_cases(capsys):
 @pytest.mark.parametrize("argv", [["--help"], ["validate", "library"], ["cases"]])
 def test_user_commands_do_not_import_developer_tools(argv):
     """docgen, the provenance docs writer and the synthetic case builder are for developers and tests only."""
-    code = (f"import sys\nfrom optimizer.cli import main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
-            f"print(sorted(m for m in {DEV_MODULES!r} if m in sys.modules))")
+    code = (
+        f"import sys\nfrom optimizer.cli import main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {DEV_MODULES!r} if m in sys.modules))"
+    )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip().splitlines()[-1] == "[]"
@@ -106,5 +115,7 @@ def test_pyproject_lists_every_package():
     on_disk = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "optimizer").rglob("__init__.py")}
     mapped = {"optimizer.data.intervention_library", "optimizer.data.cases", "optimizer.data.cases.examples"}
     assert set(config["packages"]) == on_disk | mapped
-    assert config["package-dir"] == {"optimizer.data.intervention_library": "intervention_library",
-                                     "optimizer.data.cases": "cases"}
+    assert config["package-dir"] == {
+        "optimizer.data.intervention_library": "intervention_library",
+        "optimizer.data.cases": "cases",
+    }

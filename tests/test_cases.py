@@ -63,8 +63,9 @@ def test_inventory_adds_up_to_the_documented_baseline(path):
     total = float(base.sum())
     assert total == pytest.approx(ref.total_tco2e, rel=0.01)
     for scope, share in ref.scope_shares.items():
-        in_scope = sum(base[k] for k, s in enumerate(data.bau.source_ids)
-                       if loaded.library.source_type(s).scope == scope)
+        in_scope = sum(
+            base[k] for k, s in enumerate(data.bau.source_ids) if loaded.library.source_type(s).scope == scope
+        )
         assert in_scope / total == pytest.approx(share, abs=0.02), (path.name, scope)
 
 

@@ -16,9 +16,20 @@ from optimizer.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASE = FIXTURES / "mini_case.yaml"
-SUMMARY_KEYS = {"status", "objective", "objective_value", "mip_gap", "npv_usd", "capex_usd_by_year",
-                "emissions_tco2e_by_year", "shortfall_tco2e_by_year", "build_seconds", "solve_seconds",
-                "highs_seconds", "metadata"}
+SUMMARY_KEYS = {
+    "status",
+    "objective",
+    "objective_value",
+    "mip_gap",
+    "npv_usd",
+    "capex_usd_by_year",
+    "emissions_tco2e_by_year",
+    "shortfall_tco2e_by_year",
+    "build_seconds",
+    "solve_seconds",
+    "highs_seconds",
+    "metadata",
+}
 
 
 def test_solve_writes_all_outputs(tmp_path, capsys):
@@ -27,8 +38,16 @@ def test_solve_writes_all_outputs(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "Mini case (TST), variant 'unconditional'" in printed and str(out) in printed
     files = sorted(p.name for p in out.iterdir())
-    assert files == [".noregret-output", "finance.csv", "pathway.csv", "portfolio.csv", "schedule.csv",
-                     "screening.csv", "summary.json", "trajectory.csv"]
+    assert files == [
+        ".noregret-output",
+        "finance.csv",
+        "pathway.csv",
+        "portfolio.csv",
+        "schedule.csv",
+        "screening.csv",
+        "summary.json",
+        "trajectory.csv",
+    ]
     summary = json.loads((out / "summary.json").read_text())
     assert set(summary) >= SUMMARY_KEYS
     assert summary["status"] == "optimal" and summary["objective"] == "min_cost"
@@ -49,8 +68,22 @@ def test_solve_writes_all_outputs(tmp_path, capsys):
 
 def test_variant_and_objective_options(tmp_path):
     out = tmp_path / "c"
-    assert main(["solve", str(CASE), "--variant", "conditional", "--objective", "max_abatement",
-                 "--out", str(out), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "solve",
+                str(CASE),
+                "--variant",
+                "conditional",
+                "--objective",
+                "max_abatement",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     summary = json.loads((out / "summary.json").read_text())
     assert summary["variant"] == "conditional" and summary["objective"] == "max_abatement"
 
@@ -75,13 +108,15 @@ def test_validate_ok(capsys):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("entry", [["-m", "optimizer"],
-                                   ["-c", "from optimizer.cli import main; raise SystemExit(main())"]])
+@pytest.mark.parametrize(
+    "entry", [["-m", "optimizer"], ["-c", "from optimizer.cli import main; raise SystemExit(main())"]]
+)
 def test_module_entry_points(entry, tmp_path):
     proc = subprocess.run([sys.executable, *entry, "validate", str(CASE)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    proc = subprocess.run([sys.executable, *entry, "solve", str(tmp_path / "missing.yaml")], capture_output=True,
-                          text=True)
+    proc = subprocess.run(
+        [sys.executable, *entry, "solve", str(tmp_path / "missing.yaml")], capture_output=True, text=True
+    )
     assert proc.returncode == 2 and "missing.yaml" in proc.stderr and "Traceback" not in proc.stderr
 
 
@@ -116,8 +151,15 @@ def test_explain_and_alternatives_commands(tmp_path, capsys):
     assert main(["explain", str(CASE), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "Before solving:" in printed and "Shadow prices" in printed and "Switching values" in printed
-    assert {p.name for p in out.iterdir()} == {".noregret-output", "reach.csv", "binding.csv", "fixes.csv",
-                                               "shadow_prices.csv", "switching.csv", "explanation.txt"}
+    assert {p.name for p in out.iterdir()} == {
+        ".noregret-output",
+        "reach.csv",
+        "binding.csv",
+        "fixes.csv",
+        "shadow_prices.csv",
+        "switching.csv",
+        "explanation.txt",
+    }
     assert main(["alternatives", str(CASE), "-k", "2", "--tolerance", "1.0", "--out", str(out)]) == 0
     table = pd.read_csv(out / "alternatives.csv")
     assert table["rank"].tolist() == list(range(len(table))) and len(table) >= 2

@@ -21,7 +21,8 @@ from optimizer.schema.base import Quantity, YearSeries
 
 def test_data_sources_is_current():
     assert DATA_SOURCES.read_text() == render_data_sources(), (
-        "docs/data-sources.md is stale: run python -m optimizer.provenance")
+        "docs/data-sources.md is stale: run python -m optimizer.provenance"
+    )
 
 
 def _mentions_number_type(annotation) -> bool:

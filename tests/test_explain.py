@@ -33,13 +33,17 @@ def _shortfall(loaded) -> float:
 
 
 def test_reachability_statements():
-    unreachable = build([intervention("a", **BIG)], case_dict(variants={"main": {"targets": [
-        {"type": "below_bau", "year": 2030, "percent": q(40)}]}}))  # 800 t needed, 500 possible
+    unreachable = build(
+        [intervention("a", **BIG)],
+        case_dict(variants={"main": {"targets": [{"type": "below_bau", "year": 2030, "percent": q(40)}]}}),
+    )  # 800 t needed, 500 possible
     e = explain(unreachable, switching=False)
     assert "cannot be met even with unlimited money" in e.reach.loc[0, "statement"]
     assert math.isclose(e.reach.loc[0, "technical_max_tco2e"], 500.0)
-    short_of_money = build([intervention("a", **BIG)], case_dict(
-        variants=TARGET_20, budget={"total_usd_by_year": series({2026: 20, 2027: 20, 2028: 20})}))
+    short_of_money = build(
+        [intervention("a", **BIG)],
+        case_dict(variants=TARGET_20, budget={"total_usd_by_year": series({2026: 20, 2027: 20, 2028: 20})}),
+    )
     e = explain(short_of_money, switching=False)
     assert "cannot be met within the budget" in e.reach.loc[0, "statement"]
     assert math.isclose(e.reach.loc[0, "least_spend_usd"], 80.0)  # 0.8 units x 100
@@ -48,8 +52,10 @@ def test_reachability_statements():
 
 def test_budget_shortfall_is_diagnosed_and_each_fix_closes_it():
     # 20 USD a year buys 0.6 units (300 t) by 2028; 400 t are needed: 100 t short. Any one year needs +20.
-    loaded = build([intervention("a", **BIG)], case_dict(
-        variants=TARGET_20, budget={"total_usd_by_year": series({2026: 20, 2027: 20, 2028: 20})}))
+    loaded = build(
+        [intervention("a", **BIG)],
+        case_dict(variants=TARGET_20, budget={"total_usd_by_year": series({2026: 20, 2027: 20, 2028: 20})}),
+    )
     e = explain(loaded, switching=False)
     assert set(e.binding["family"]) >= {"annual_budget"}
     money = e.fixes[e.fixes["kind"] == "annual_budget"]
@@ -66,8 +72,10 @@ def test_budget_shortfall_is_diagnosed_and_each_fix_closes_it():
 
 def test_payback_rule_shortfall_gets_the_limit_that_closes_it():
     # Capex 100, saving 10/yr per unit: payback 10 years. Rule of 5 years: nothing can be built.
-    loaded = build([intervention("a", om_change_usd_per_unit_year=-10, **BIG)],
-                   case_dict(variants=TARGET_20, payback={"portfolio_max_years": q(5)}))
+    loaded = build(
+        [intervention("a", om_change_usd_per_unit_year=-10, **BIG)],
+        case_dict(variants=TARGET_20, payback={"portfolio_max_years": q(5)}),
+    )
     e = explain(loaded, switching=False)
     fix = e.fixes[e.fixes["kind"] == "portfolio_payback"].iloc[0]
     assert fix["closes_gap"] and fix["amount"] == 10.0
@@ -79,9 +87,19 @@ def test_payback_rule_shortfall_gets_the_limit_that_closes_it():
 def test_late_pipeline_shortfall_is_closed_by_starting_earlier():
     # The 2027 milestone needs the pipeline intervention active in 2027; with lead time 1 it must start in 2026.
     item = intervention("a", phase="pipeline", lead_time_years=1, **BIG)
-    loaded = build([item], case_dict(variants={"main": {"targets": [
-        {"type": "absolute", "year": 2027, "cap_tco2e": q(1700)},
-        {"type": "below_bau", "year": 2030, "percent": q(20)}]}}))
+    loaded = build(
+        [item],
+        case_dict(
+            variants={
+                "main": {
+                    "targets": [
+                        {"type": "absolute", "year": 2027, "cap_tco2e": q(1700)},
+                        {"type": "below_bau", "year": 2030, "percent": q(20)},
+                    ]
+                }
+            }
+        ),
+    )
     e = explain(loaded, switching=False)
     fix = e.fixes[e.fixes["kind"] == "phase_start"].iloc[0]
     assert fix["closes_gap"] and "start in 2026" in fix["description"]
@@ -91,9 +109,13 @@ def test_late_pipeline_shortfall_is_closed_by_starting_earlier():
 def test_shadow_prices_match_finite_differences():
     a = intervention("a", **BIG)
     b = intervention("b", effects=[{"type": "share", "source": "s1", "fraction": q(0.4)}], capex_usd_per_unit=200)
-    loaded = build([a, b], case_dict(variants={"main": {"targets": [{"type": "below_bau", "year": 2030,
-                                                                     "percent": q(30)}]}},
-                                     budget={"total_usd_by_year": series({2026: 60, 2027: 60, 2028: 60})}))
+    loaded = build(
+        [a, b],
+        case_dict(
+            variants={"main": {"targets": [{"type": "below_bau", "year": 2030, "percent": q(30)}]}},
+            budget={"total_usd_by_year": series({2026: 60, 2027: 60, 2028: 60})},
+        ),
+    )
     data = prepare(loaded)
     m = build_model(data)
     run_highs(m, data)
@@ -127,9 +149,15 @@ def test_switching_value_by_hand():
 
 
 def test_alternatives_are_distinct_ordered_within_tolerance_and_match_enumeration():
-    items = [intervention(f"i{k}", all_or_nothing=True, capex_usd_per_unit=c,
-                          effects=[{"type": "share", "source": f"s{k % 2}", "fraction": q(f)}])
-             for k, (c, f) in enumerate([(100, 0.3), (80, 0.25), (120, 0.35), (60, 0.1)])]
+    items = [
+        intervention(
+            f"i{k}",
+            all_or_nothing=True,
+            capex_usd_per_unit=c,
+            effects=[{"type": "share", "source": f"s{k % 2}", "fraction": q(f)}],
+        )
+        for k, (c, f) in enumerate([(100, 0.3), (80, 0.25), (120, 0.35), (60, 0.1)])
+    ]
     loaded = build(items, case_dict())
     found = find_alternatives(prepare(loaded), k=6, tolerance=2.0)
     sets = [alt.interventions for alt in found]
@@ -161,8 +189,7 @@ def test_alternatives_are_distinct_ordered_within_tolerance_and_match_enumeratio
 
 
 def test_alternatives_api_table():
-    table = alternatives(build([intervention("a", **BIG), intervention("b", **BIG)], case_dict()), k=2,
-                         tolerance=1.0)
+    table = alternatives(build([intervention("a", **BIG), intervention("b", **BIG)], case_dict()), k=2, tolerance=1.0)
     assert list(table["rank"]) == list(range(len(table)))
     assert table.loc[0, "extra_vs_optimum"] == 0.0
 
@@ -172,11 +199,16 @@ def test_alternatives_never_miss_the_target_by_more_than_the_optimum():
     # of s1) leaves 50 t short. {a, b} is optimal, {a, c} the alternative; {a} alone would be cheaper but
     # 300 t short, so it must not be listed as near-optimal.
     slice_ = dict(effects=[{"type": "share", "source": "s1", "fraction": q(0.25)}], group="slice", all_or_nothing=True)
-    items = [intervention("a", all_or_nothing=True, **BIG), intervention("b", capex_usd_per_unit=80, **slice_),
-             intervention("c", capex_usd_per_unit=90, **slice_)]
-    loaded = build(items, case_dict(variants={"main": {"targets": [{"type": "below_bau", "year": 2030,
-                                                                    "percent": q(40)}]}}),
-                   groups=[{"id": "slice", "name": "slice"}])
+    items = [
+        intervention("a", all_or_nothing=True, **BIG),
+        intervention("b", capex_usd_per_unit=80, **slice_),
+        intervention("c", capex_usd_per_unit=90, **slice_),
+    ]
+    loaded = build(
+        items,
+        case_dict(variants={"main": {"targets": [{"type": "below_bau", "year": 2030, "percent": q(40)}]}}),
+        groups=[{"id": "slice", "name": "slice"}],
+    )
     found = find_alternatives(prepare(loaded), k=5, tolerance=0.5)
     assert found[0].shortfall_tco2e == pytest.approx(50.0)
     assert [set(alt.interventions) for alt in found] == [{"a", "b"}, {"a", "c"}]
@@ -184,8 +216,13 @@ def test_alternatives_never_miss_the_target_by_more_than_the_optimum():
 
 
 def test_explain_handles_infeasible_hard_targets():
-    loaded = build([intervention("a", **BIG)], case_dict(target_rules={"mode": "hard"}, variants={"main": {
-        "targets": [{"type": "below_bau", "year": 2030, "percent": q(40)}]}}))
+    loaded = build(
+        [intervention("a", **BIG)],
+        case_dict(
+            target_rules={"mode": "hard"},
+            variants={"main": {"targets": [{"type": "below_bau", "year": 2030, "percent": q(40)}]}},
+        ),
+    )
     e = explain(loaded, switching=False)
     assert any("With hard targets no plan exists" in s for s in e.sentences)
     assert "cannot be met even with unlimited money" in e.reach.loc[0, "statement"]
@@ -195,14 +232,26 @@ def test_money_fix_keeps_other_missed_years_as_they_were():
     # 2027 cannot be met at any budget (b acts from 2028), so the plan spends its 2026 budget on a for 2027.
     # Closing 2030 (b: 0.8 units = 80 USD) must not be paid for by giving up a's help in 2027: +40 USD in
     # 2026 (b's 80 USD, less the 40 the 2026 budget has left after a) is what closes 2030.
-    a = intervention("a", effects=[{"type": "share", "source": "s1", "fraction": q(0.1)}], capex_usd_per_unit=10,
-                     lifetime_years=2)
-    b = intervention("b", effects=[{"type": "share", "source": "s0", "fraction": q(0.5)}], capex_usd_per_unit=100,
-                     lead_time_years=2)
-    loaded = build([a, b], case_dict(variants={"main": {"targets": [
-        {"type": "absolute", "year": 2027, "cap_tco2e": q(1700)},
-        {"type": "below_bau", "year": 2030, "percent": q(20)}]}},
-        budget={"total_usd_by_year": series({2026: 50, 2027: 0, 2028: 0})}))
+    a = intervention(
+        "a", effects=[{"type": "share", "source": "s1", "fraction": q(0.1)}], capex_usd_per_unit=10, lifetime_years=2
+    )
+    b = intervention(
+        "b", effects=[{"type": "share", "source": "s0", "fraction": q(0.5)}], capex_usd_per_unit=100, lead_time_years=2
+    )
+    loaded = build(
+        [a, b],
+        case_dict(
+            variants={
+                "main": {
+                    "targets": [
+                        {"type": "absolute", "year": 2027, "cap_tco2e": q(1700)},
+                        {"type": "below_bau", "year": 2030, "percent": q(20)},
+                    ]
+                }
+            },
+            budget={"total_usd_by_year": series({2026: 50, 2027: 0, 2028: 0})},
+        ),
+    )
     before = solve(loaded).summary["shortfall_tco2e_by_year"]
     e = explain(loaded, switching=False)
     fix = e.fixes[(e.fixes["kind"] == "annual_budget")].iloc[0]
@@ -214,8 +263,9 @@ def test_money_fix_keeps_other_missed_years_as_they_were():
 def test_staff_shortfall_is_diagnosed_and_closed_with_more_staff():
     # 2 staff-months per unit and 0.2 a year: 0.3 units (150 t) by 2028 against 200 t needed.
     item = intervention("a", resource_use_per_unit={"staff": q(2)}, **BIG)
-    loaded = build([item], case_dict(resources=[{"id": "staff", "limit_by_year": series({2026: 0.2, 2027: 0.2,
-                                                                                          2028: 0.2})}]))
+    loaded = build(
+        [item], case_dict(resources=[{"id": "staff", "limit_by_year": series({2026: 0.2, 2027: 0.2, 2028: 0.2})}])
+    )
     e = explain(loaded, switching=False)
     assert "resource_limit" in set(e.binding["family"])
     staff = e.fixes[e.fixes["kind"] == "resource_limit"]
@@ -227,12 +277,16 @@ def test_staff_shortfall_is_diagnosed_and_closed_with_more_staff():
 def test_switching_values_in_parallel_equal_sequential():
     from optimizer.explain.switching import switching_values
 
-    items = [intervention(f"i{k}", capex_usd_per_unit=c, effects=[{"type": "share", "source": f"s{k % 2}",
-                                                                    "fraction": q(f)}])
-             for k, (c, f) in enumerate([(80, 0.25), (100, 0.3), (120, 0.2), (60, 0.1)])]
+    items = [
+        intervention(
+            f"i{k}", capex_usd_per_unit=c, effects=[{"type": "share", "source": f"s{k % 2}", "fraction": q(f)}]
+        )
+        for k, (c, f) in enumerate([(80, 0.25), (100, 0.3), (120, 0.2), (60, 0.1)])
+    ]
     data = prepare(build(items, case_dict()))
     selected = {"i0"}
     sequential = switching_values(data, selected, workers=1)
     parallel = switching_values(data, selected, workers=2)
-    assert [(v.intervention, v.factor, v.text) for v in parallel] == [(v.intervention, v.factor, v.text)
-                                                                      for v in sequential]
+    assert [(v.intervention, v.factor, v.text) for v in parallel] == [
+        (v.intervention, v.factor, v.text) for v in sequential
+    ]

@@ -122,8 +122,9 @@ def _mutate_mini(rng) -> tuple[dict[str, bytes], str]:
     done = []
     for _ in range(rng.randint(1, 4)):
         rel = rng.choice(["mini_case.yaml", "mini_case.yaml", "mini_library/waste.yaml"])
-        paths = [p for p, v in walk(data[rel])
-                 if p and type(v) is float and (p[-1] == "value" or p[-2:-1] == ("by_year",))]
+        paths = [
+            p for p, v in walk(data[rel]) if p and type(v) is float and (p[-1] == "value" or p[-2:-1] == ("by_year",))
+        ]
         path = rng.choice(paths)
         slot = slot_at(sources[rel].role, data[rel], path)
         new = _plausible(rng, slot.semantic, path[-1], float(get(data[rel], path)))
@@ -151,6 +152,7 @@ def _non_finite_cells(out: Path) -> list[str]:
                     bad.append(f"{csv_path.name} row {row_no} {column}: {cell}")
     summary = out / "summary.json"
     if summary.exists():
+
         def walk_json(node, where):
             if isinstance(node, float) and not math.isfinite(node):
                 bad.append(f"summary.json {where}: {node}")

@@ -25,8 +25,10 @@ GOLDEN = HERE / "golden"
 
 CASES: dict[str, tuple[str, Callable[[], LoadedCase]]] = {
     "mini_case": ("tests/fixtures/mini_case.yaml", lambda: load_case(HERE / "fixtures" / "mini_case.yaml")),
-    "random_seed0_floors": ("optimizer.synthetic.random_case(RandomSpec(seed=0, floors=True))",
-                            lambda: random_case(RandomSpec(seed=0, floors=True))),
+    "random_seed0_floors": (
+        "optimizer.synthetic.random_case(RandomSpec(seed=0, floors=True))",
+        lambda: random_case(RandomSpec(seed=0, floors=True)),
+    ),
 }
 
 
@@ -61,12 +63,13 @@ def render(form: StandardForm, source: str, variant: str) -> str:
     ]
     for j, name in enumerate(cols):
         kind = "integer" if form.integrality[j] else "continuous"
-        lines.append(f"  {name} {kind} [{_num(form.col_lower[j])}, {_num(form.col_upper[j])}] "
-                     f"{_num(form.cost[j])}")
+        lines.append(f"  {name} {kind} [{_num(form.col_lower[j])}, {_num(form.col_upper[j])}] {_num(form.cost[j])}")
     lines += ["", "rows: name [lower, upper]: terms (columns in column order)"]
     for r, (family, key) in enumerate(form.row_names):
-        lines.append(f"  {_name(family, key)} [{_num(form.row_lower[r])}, {_num(form.row_upper[r])}]: "
-                     f"{' '.join(terms[r]) or '(empty)'}")
+        lines.append(
+            f"  {_name(family, key)} [{_num(form.row_lower[r])}, {_num(form.row_upper[r])}]: "
+            f"{' '.join(terms[r]) or '(empty)'}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -82,8 +85,19 @@ def test_standard_form_matches_golden(name, request):
     assert path.is_file(), f"{path} is missing: run 'make golden' to write it"
     expected = path.read_text()
     if text != expected:
-        diff = list(difflib.unified_diff(expected.splitlines(), text.splitlines(), f"{path.name} (committed)",
-                                         f"{path.name} (this build)", lineterm="", n=1))
+        diff = list(
+            difflib.unified_diff(
+                expected.splitlines(),
+                text.splitlines(),
+                f"{path.name} (committed)",
+                f"{path.name} (this build)",
+                lineterm="",
+                n=1,
+            )
+        )
         shown = "\n".join(diff[:120]) + (f"\n... {len(diff) - 120} more diff lines" if len(diff) > 120 else "")
-        pytest.fail(f"the standard form of {name} changed:\n{shown}\n\nIf the change is intended, run 'make golden' "
-                    "and commit tests/golden/ with the change.", pytrace=False)
+        pytest.fail(
+            f"the standard form of {name} changed:\n{shown}\n\nIf the change is intended, run 'make golden' "
+            "and commit tests/golden/ with the change.",
+            pytrace=False,
+        )

@@ -10,9 +10,16 @@ from optimizer.loading import case_from_dict, library_from_data
 from optimizer.pathway import project_bau
 from optimizer.synthetic import case_dict, intervention, q, vocabulary
 
-GWP = {"gases": [{"id": "desflurane", "name": "Desflurane (HFE-236ea2)",
-                  "gwp100_ar5": {"value": 1790, "source": "IPCC AR5 WG1 table 8.A.1"},
-                  "gwp100_ar6": {"value": 2590, "source": "IPCC AR6 WG1 table 7.SM.7"}}]}
+GWP = {
+    "gases": [
+        {
+            "id": "desflurane",
+            "name": "Desflurane (HFE-236ea2)",
+            "gwp100_ar5": {"value": 1790, "source": "IPCC AR5 WG1 table 8.A.1"},
+            "gwp100_ar6": {"value": 2590, "source": "IPCC AR6 WG1 table 7.SM.7"},
+        }
+    ]
+}
 
 
 def _library():
@@ -23,8 +30,10 @@ def _library():
 
 
 def _case(gwp_set, **source0):
-    sources = [{"id": "s0", "activity": q(1000), "driver": "flat", **source0},
-               {"id": "s1", "emissions_tco2e": q(10), "driver": "flat"}]
+    sources = [
+        {"id": "s0", "activity": q(1000), "driver": "flat", **source0},
+        {"id": "s1", "emissions_tco2e": q(10), "driver": "flat"},
+    ]
     return case_dict(sources=sources, gwp_set=gwp_set)
 
 

@@ -68,8 +68,9 @@ def _rejected(capsys, path: Path, *texts: str) -> str:
 
 
 def test_growth_written_as_a_percentage(capsys, mini):
-    _edit(mini, lambda d: d["drivers"]["flat"].update(
-        annual_change={"value": 5.5, "low": 4, "high": 8, "estimate": "x"}))
+    _edit(
+        mini, lambda d: d["drivers"]["flat"].update(annual_change={"value": 5.5, "low": 4, "high": 8, "estimate": "x"})
+    )
     _rejected(capsys, mini, "drivers.flat.annual_change", "5.5", "fraction per year", "0.055")
 
 
@@ -94,8 +95,10 @@ def test_year_with_a_leading_zero_is_the_year(capsys, mini):
     assert load_case(mini).case.base_year == 2024
 
 
-@pytest.mark.parametrize("text, shown", [("-2024", "-2024"), ("100000000", "100000000"), ("1e9", "1000000000.0"),
-                                         ("true", "True"), ("2024.5", "2024.5")])
+@pytest.mark.parametrize(
+    "text, shown",
+    [("-2024", "-2024"), ("100000000", "100000000"), ("1e9", "1000000000.0"), ("true", "True"), ("2024.5", "2024.5")],
+)
 def test_years_must_be_calendar_years(capsys, mini, text, shown):
     _replace(mini, "base_year: 2024", f"base_year: {text}")
     _rejected(capsys, mini, "mini_case.yaml: base_year", shown)
@@ -131,10 +134,13 @@ def test_negative_resource_limit(capsys, georgia):
     _rejected(capsys, georgia, "resources[engineering_staff_months].limit_by_year", "-44", "0 or more")
 
 
-@pytest.mark.parametrize("old, new, field", [
-    ("complexity: 1", "complexity: true", "complexity"),
-    ("complexity: 1", "complexity: 1.0", "complexity"),
-])
+@pytest.mark.parametrize(
+    "old, new, field",
+    [
+        ("complexity: 1", "complexity: true", "complexity"),
+        ("complexity: 1", "complexity: 1.0", "complexity"),
+    ],
+)
 def test_no_bool_or_float_for_integers(capsys, mini, old, new, field):
     _replace(mini.parent / "mini_library" / "waste.yaml", old, new)
     _rejected(capsys, mini, "waste.yaml", f"].{field}", "valid integer")
@@ -160,6 +166,7 @@ def test_ids_unique_in_every_list(capsys, mini):
     def twice(d):
         d["overrides"] = {"exclude": ["recycling", "recycling"]}
         d["resources"] = []
+
     _edit(mini, twice)
     _rejected(capsys, mini, "overrides.exclude[1]", "'recycling'", "only once")
 
@@ -322,9 +329,14 @@ def test_emissions_per_person(capsys, mini):
 
 def test_activity_share_above_one(capsys, georgia):
     def share_as_percent(d):
-        effect = next(e for ov in d["overrides"]["interventions"].values() for e in ov.get("effects", [])
-                      if "change_share_of_unit_activity" in e)
+        effect = next(
+            e
+            for ov in d["overrides"]["interventions"].values()
+            for e in ov.get("effects", [])
+            if "change_share_of_unit_activity" in e
+        )
         effect["change_share_of_unit_activity"] = {"value": -8.0, "estimate": "x"}
+
     _edit(georgia, share_as_percent)
     _warned(capsys, georgia, "change_share_of_unit_activity.value", "-800%", "fraction")
 

@@ -24,14 +24,15 @@ def read_mknap(path: Path) -> list[dict]:
     for _ in range(int(numbers[0])):
         n, m, optimum = int(numbers[pos]), int(numbers[pos + 1]), numbers[pos + 2]
         pos += 3
-        profits = numbers[pos: pos + n]
+        profits = numbers[pos : pos + n]
         pos += n
-        weights = [numbers[pos + k * n: pos + (k + 1) * n] for k in range(m)]
+        weights = [numbers[pos + k * n : pos + (k + 1) * n] for k in range(m)]
         pos += m * n
-        capacities = numbers[pos: pos + m]
+        capacities = numbers[pos : pos + m]
         pos += m
-        problems.append({"n": n, "m": m, "optimum": optimum, "profits": profits, "weights": weights,
-                         "capacities": capacities})
+        problems.append(
+            {"n": n, "m": m, "optimum": optimum, "profits": profits, "weights": weights, "capacities": capacities}
+        )
     return problems
 
 
@@ -39,19 +40,28 @@ def knapsack_case(problem: dict):
     total = sum(problem["profits"])
     items = []
     for j, p in enumerate(problem["profits"]):
-        items.append(intervention(
-            f"item{j}", all_or_nothing=True, lifetime_years=1, capex_usd_per_unit=0,
-            effects=[{"type": "share", "source": "s0", "fraction": q(p / total)}],
-            resource_use_per_unit={f"k{k}": q(w[j]) for k, w in enumerate(problem["weights"]) if w[j] > 0}))
+        items.append(
+            intervention(
+                f"item{j}",
+                all_or_nothing=True,
+                lifetime_years=1,
+                capex_usd_per_unit=0,
+                effects=[{"type": "share", "source": "s0", "fraction": q(p / total)}],
+                resource_use_per_unit={f"k{k}": q(w[j]) for k, w in enumerate(problem["weights"]) if w[j] > 0},
+            )
+        )
     case = case_dict(
-        decision_window={"first_year": 2026, "last_year": 2026}, horizon_end_year=2026,
+        decision_window={"first_year": 2026, "last_year": 2026},
+        horizon_end_year=2026,
         phases=[{"id": "quick_wins", "name": "Quick wins", "first_start_year": 2026}],
-        sources=[{"id": "s0", "emissions_tco2e": q(total), "driver": "flat"},
-                 {"id": "s1", "emissions_tco2e": q(1.0), "driver": "flat"}],
-        resources=[{"id": f"k{k}", "limit_by_year": series({2026: c})}
-                   for k, c in enumerate(problem["capacities"])],
+        sources=[
+            {"id": "s0", "emissions_tco2e": q(total), "driver": "flat"},
+            {"id": "s1", "emissions_tco2e": q(1.0), "driver": "flat"},
+        ],
+        resources=[{"id": f"k{k}", "limit_by_year": series({2026: c})} for k, c in enumerate(problem["capacities"])],
         variants={"main": {"targets": [{"type": "below_bau", "year": 2026, "percent": q(0)}]}},
-        objective={"kind": "max_abatement"})
+        objective={"kind": "max_abatement"},
+    )
     return build(items, case, resources=tuple(f"k{k}" for k in range(problem["m"])))
 
 

@@ -159,8 +159,15 @@ def test_result_folder_of_an_older_version_is_replaced(two_results, tmp_path):
     assert json.loads((out / "summary.json").read_text())["objective"] == "max_abatement"
 
 
-@pytest.mark.parametrize("command", [["solve"], ["explain", "--no-switching"], ["alternatives", "-k", "1"],
-                                     ["report", "--format", "iamc", "--no-diagnosis"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["solve"],
+        ["explain", "--no-switching"],
+        ["alternatives", "-k", "1"],
+        ["report", "--format", "iamc", "--no-diagnosis"],
+    ],
+)
 def test_folder_with_user_files_is_refused_then_replaced_with_force(workspace, capsys, command):
     out = workspace / "mine"
     out.mkdir()
@@ -184,9 +191,18 @@ def test_empty_folder_is_used(workspace, capsys):
     assert (out / "summary.json").is_file()
 
 
-@pytest.mark.parametrize("command", [["solve"], ["explain", "--no-switching"], ["alternatives", "-k", "1"],
-                                     ["report", "--no-diagnosis"], ["tornado", "--parameters", "discount_rate"],
-                                     ["batch"], ["sweep"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["solve"],
+        ["explain", "--no-switching"],
+        ["alternatives", "-k", "1"],
+        ["report", "--no-diagnosis"],
+        ["tornado", "--parameters", "discount_rate"],
+        ["batch"],
+        ["sweep"],
+    ],
+)
 def test_out_naming_a_file_is_refused(workspace, capsys, command):
     target = workspace / "taken.txt"
     target.write_text("a file")
@@ -324,9 +340,11 @@ def test_damaged_sweep_json_is_explained(workspace, tmp_path, capsys):
     out = tmp_path / "sweep"
     run_sweep(workspace / "sweep.yaml", out, workers=1, progress=False, max_scenarios=1)
     (out / "sweep.json").write_bytes(b"")  # what an in-place write killed at the wrong moment left
-    commands = [["sweep", str(workspace / "sweep.yaml"), "--out", str(out), "--resume", "--workers", "1"],
-                ["robust", str(out)],
-                ["report", str(workspace / "mini_case.yaml"), "--sweep", str(out), "--out", str(tmp_path / "r")]]
+    commands = [
+        ["sweep", str(workspace / "sweep.yaml"), "--out", str(out), "--resume", "--workers", "1"],
+        ["robust", str(out)],
+        ["report", str(workspace / "mini_case.yaml"), "--sweep", str(out), "--out", str(tmp_path / "r")],
+    ]
     for args in commands:
         assert main(args) == 2, args
         err = capsys.readouterr().err

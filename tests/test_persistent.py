@@ -40,10 +40,18 @@ def pyomo_arrays(m) -> tuple[dict, dict, dict, dict]:
         assert repn.constant == 0
         for coef, var in zip(repn.linear_coefs, repn.linear_vars):
             entries[_key(con), _key(var)] = entries.get((_key(con), _key(var)), 0.0) + coef
-        rows[_key(con)] = (-math.inf if con.lower is None else pyo.value(con.lower),
-                           math.inf if con.upper is None else pyo.value(con.upper))
-    cols = {_key(v): (v.lb if v.lb is not None else -math.inf, v.ub if v.ub is not None else math.inf,
-                      not v.is_continuous()) for v in m.component_data_objects(pyo.Var)}
+        rows[_key(con)] = (
+            -math.inf if con.lower is None else pyo.value(con.lower),
+            math.inf if con.upper is None else pyo.value(con.upper),
+        )
+    cols = {
+        _key(v): (
+            v.lb if v.lb is not None else -math.inf,
+            v.ub if v.ub is not None else math.inf,
+            not v.is_continuous(),
+        )
+        for v in m.component_data_objects(pyo.Var)
+    }
     obj = next(m.component_data_objects(pyo.Objective, active=True))
     repn = generate_standard_repn(obj.expr)
     objective = {_key(v): c for c, v in zip(repn.linear_coefs, repn.linear_vars) if c != 0}
@@ -80,10 +88,17 @@ def test_row_model_is_the_pyomo_model_on_random_cases(seed):
 
 def _lp_arrays(highs) -> dict:
     lp = highs.getLp()
-    return {"cost": np.array(lp.col_cost_), "col_lower": np.array(lp.col_lower_), "col_upper": np.array(lp.col_upper_),
-            "row_lower": np.array(lp.row_lower_), "row_upper": np.array(lp.row_upper_),
-            "start": np.array(lp.a_matrix_.start_), "index": np.array(lp.a_matrix_.index_),
-            "value": np.array(lp.a_matrix_.value_), "sense": lp.sense_}
+    return {
+        "cost": np.array(lp.col_cost_),
+        "col_lower": np.array(lp.col_lower_),
+        "col_upper": np.array(lp.col_upper_),
+        "row_lower": np.array(lp.row_lower_),
+        "row_upper": np.array(lp.row_upper_),
+        "start": np.array(lp.a_matrix_.start_),
+        "index": np.array(lp.a_matrix_.index_),
+        "value": np.array(lp.a_matrix_.value_),
+        "sense": lp.sense_,
+    }
 
 
 PRC = ROOT / "cases" / "prc.yaml"  # min_cost with a shortfall: every scenario has a second stage
@@ -91,16 +106,20 @@ PRC = ROOT / "cases" / "prc.yaml"  # min_cost with a shortfall: every scenario h
 
 def _scenarios(case: Path = GEORGIA):
     base = load_case(case)
-    return [apply_settings(base, settings) for settings in (
-        {},
-        {"discount_rate": 0.09, "sources.grid_electricity.price_usd_per_unit": 0.14},
-        {"interventions.led_lighting_retrofit.capex_usd_per_unit": 180.0, "discount_rate": 0.05},
-    )]  # numbers only: the structure (rows, columns, nonzeros) stays that of the base case
+    return [
+        apply_settings(base, settings)
+        for settings in (
+            {},
+            {"discount_rate": 0.09, "sources.grid_electricity.price_usd_per_unit": 0.14},
+            {"interventions.led_lighting_retrofit.capex_usd_per_unit": 180.0, "discount_rate": 0.05},
+        )
+    ]  # numbers only: the structure (rows, columns, nonzeros) stays that of the base case
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case, objective", [(PRC, "min_cost"), (PRC, "max_abatement")],
-                         ids=["prc-min_cost", "prc-max_abatement"])
+@pytest.mark.parametrize(
+    "case, objective", [(PRC, "min_cost"), (PRC, "max_abatement")], ids=["prc-min_cost", "prc-max_abatement"]
+)
 def test_in_place_updates_leave_highs_holding_the_fresh_arrays(case, objective):
     """After scenarios with second stages (another objective and sense, a bounded stage row), loading another
     scenario in place gives HiGHS exactly the arrays a freshly passed model has (same order of nonzeros too),
@@ -120,11 +139,15 @@ def test_in_place_updates_leave_highs_holding_the_fresh_arrays(case, objective):
         assert np.array_equal(ours[name], theirs[name]), name
 
 
-@pytest.mark.parametrize("case, objective", [
-    pytest.param(GEORGIA, "min_cost", id="georgia-min_cost"),
-    pytest.param(PRC, "min_cost", id="prc-min_cost", marks=pytest.mark.slow),
-    pytest.param(PRC, "max_abatement", id="prc-max_abatement", marks=pytest.mark.slow),
-    pytest.param(GEORGIA, "weighted", id="georgia-weighted")])
+@pytest.mark.parametrize(
+    "case, objective",
+    [
+        pytest.param(GEORGIA, "min_cost", id="georgia-min_cost"),
+        pytest.param(PRC, "min_cost", id="prc-min_cost", marks=pytest.mark.slow),
+        pytest.param(PRC, "max_abatement", id="prc-max_abatement", marks=pytest.mark.slow),
+        pytest.param(GEORGIA, "weighted", id="georgia-weighted"),
+    ],
+)
 def test_in_place_plans_equal_rebuilt_plans_in_any_order(case, objective):
     scenarios = _scenarios(case)
     rebuilt = [solve(loaded, objective=objective) for loaded in scenarios]
@@ -132,8 +155,7 @@ def test_in_place_plans_equal_rebuilt_plans_in_any_order(case, objective):
         solver = PersistentHighs()
         for k in order:
             ours = solve_in_place(scenarios[k], solver, objective=objective)
-            assert math.isclose(ours.summary["objective_value"], rebuilt[k].summary["objective_value"],
-                                rel_tol=1e-9)
+            assert math.isclose(ours.summary["objective_value"], rebuilt[k].summary["objective_value"], rel_tol=1e-9)
             # the same matrix in the same column order as APPSI gives HiGHS: the same search, the same plan
             assert ours.portfolio.equals(rebuilt[k].portfolio)
             assert ours.pathway.equals(rebuilt[k].pathway)
@@ -148,8 +170,11 @@ def test_threads_each_get_their_own_model():
     scenarios = [apply_settings(base, {"discount_rate": r}) for r in (0.01, 0.03, 0.05, 0.07, 0.09, 0.11)]
     expected = [solve_in_place(loaded, PersistentHighs()).summary["objective_value"] for loaded in scenarios]
     with ThreadPoolExecutor(3) as pool:
-        got = list(pool.map(lambda lc: solve_in_place(lc, process_solver("threads test")).summary["objective_value"],
-                            scenarios))
+        got = list(
+            pool.map(
+                lambda lc: solve_in_place(lc, process_solver("threads test")).summary["objective_value"], scenarios
+            )
+        )
     assert got == expected
 
 
@@ -164,8 +189,9 @@ def test_a_refused_model_does_not_spoil_the_next_scenario():
         solver.load(broken)
     result = solve_in_place(load_case(GEORGIA), solver)
     assert solver.counts.passed == 2
-    assert math.isclose(result.summary["objective_value"], solve(load_case(GEORGIA)).summary["objective_value"],
-                        rel_tol=1e-9)
+    assert math.isclose(
+        result.summary["objective_value"], solve(load_case(GEORGIA)).summary["objective_value"], rel_tol=1e-9
+    )
 
 
 def test_a_structure_change_passes_a_new_model():
@@ -200,5 +226,9 @@ def test_an_infeasible_scenario_raises_and_the_next_one_solves():
     solver = PersistentHighs()
     with pytest.raises(SolverFailure, match="hard target"):
         solve_in_place(hard, solver)
-    assert math.isclose(solve_in_place(loaded, solver).summary["objective_value"],
-                        solve(loaded).summary["objective_value"], rel_tol=1e-9, abs_tol=1e-9)
+    assert math.isclose(
+        solve_in_place(loaded, solver).summary["objective_value"],
+        solve(loaded).summary["objective_value"],
+        rel_tol=1e-9,
+        abs_tol=1e-9,
+    )

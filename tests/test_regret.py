@@ -15,18 +15,34 @@ from .helpers import build, case_dict, intervention, q, series
 
 
 def _scenarios():
-    items = [intervention("a", all_or_nothing=True, capex_usd_per_unit=100,
-                          effects=[{"type": "share", "source": "s0", "fraction": q(0.3)}]),
-             intervention("b", all_or_nothing=True, capex_usd_per_unit=80,
-                          effects=[{"type": "share", "source": "s1", "fraction": q(0.25)}]),
-             intervention("c", all_or_nothing=True, capex_usd_per_unit=60, om_change_usd_per_unit_year=-5,
-                          effects=[{"type": "share", "source": "s1", "fraction": q(0.1)}])]
+    items = [
+        intervention(
+            "a",
+            all_or_nothing=True,
+            capex_usd_per_unit=100,
+            effects=[{"type": "share", "source": "s0", "fraction": q(0.3)}],
+        ),
+        intervention(
+            "b",
+            all_or_nothing=True,
+            capex_usd_per_unit=80,
+            effects=[{"type": "share", "source": "s1", "fraction": q(0.25)}],
+        ),
+        intervention(
+            "c",
+            all_or_nothing=True,
+            capex_usd_per_unit=60,
+            om_change_usd_per_unit_year=-5,
+            effects=[{"type": "share", "source": "s1", "fraction": q(0.1)}],
+        ),
+    ]
     base = build(items, case_dict(budget={"total_usd_by_year": series({2026: 400, 2027: 400, 2028: 400})}))
-    cases = {"base": base,
-             "dear_b": apply_settings(base, {"interventions.b.capex_usd_per_unit": 300.0}),
-             "dear_a": apply_settings(base, {"interventions.a.capex_usd_per_unit": 500.0}),
-             "tight": apply_settings(base, {"budget.total_usd_by_year.2026": 70.0,
-                                            "variants.main.targets.0.percent": 15.0})}
+    cases = {
+        "base": base,
+        "dear_b": apply_settings(base, {"interventions.b.capex_usd_per_unit": 300.0}),
+        "dear_a": apply_settings(base, {"interventions.a.capex_usd_per_unit": 500.0}),
+        "tight": apply_settings(base, {"budget.total_usd_by_year.2026": 70.0, "variants.main.targets.0.percent": 15.0}),
+    }
     return scenario_data(cases)
 
 

@@ -46,6 +46,7 @@ def close(a, b, tol=1e-6):
 
 # ------------------------------------------------------------------------------------------ tables = result
 
+
 def test_roadmap_table_equals_pathway(result, tables):
     rm, pw = tables.roadmap, result.pathway
     assert list(rm["year"]) == list(pw["year"])
@@ -64,16 +65,24 @@ def test_action_plan_equals_portfolio(result, tables):
     a = tables.actions.set_index("intervention")
     p = result.portfolio.set_index("intervention")
     assert set(a.index) == set(p.index) and len(a) == len(p)
-    for col in ("capex_usd", "units", "npv_usd", "first_year_saving_usd", "abatement_target_year_tco2e",
-                "cost_per_tco2e_usd", "fixed_cost_usd"):
+    for col in (
+        "capex_usd",
+        "units",
+        "npv_usd",
+        "first_year_saving_usd",
+        "abatement_target_year_tco2e",
+        "cost_per_tco2e_usd",
+        "fixed_cost_usd",
+    ):
         assert close(a[col], p.loc[a.index, col]), col
     years = tables.meta["decision_years"]
     by_year = a[[f"capex_{y}_usd" for y in years]].sum(axis=1)
     assert close(by_year, p.loc[a.index, "capex_usd"], tol=1e-3)  # capex by year adds up to the total
     sched = result.schedule.groupby("year")["capex_usd"].sum()
     assert close([a[f"capex_{y}_usd"].sum() for y in years], [sched.get(y, 0.0) for y in years], tol=1e-3)
-    assert close([a[f"capex_{y}_usd"].sum() for y in years],
-                 [result.summary["capex_usd_by_year"][y] for y in years], tol=1e-3)
+    assert close(
+        [a[f"capex_{y}_usd"].sum() for y in years], [result.summary["capex_usd_by_year"][y] for y in years], tol=1e-3
+    )
     # grouped by phase in the case's phase order
     order = [ph.id for ph in result.data.case.phases]
     ranks = [order.index(ph) for ph in a["phase"]]
@@ -108,6 +117,7 @@ def test_diagnosis_and_provenance(tables):
 
 # --------------------------------------------------------------------------------------- charts = tables
 
+
 def test_charts_plot_the_table_numbers(tables):
     roadmap, macc, finance = country_charts(tables)
     rm, d = tables.roadmap, roadmap.data
@@ -130,6 +140,7 @@ def test_charts_plot_the_table_numbers(tables):
 
 # ---------------------------------------------------------------------------------------------- formats
 
+
 def test_html_is_self_contained(written):
     _, files = written
     text = files["html"].read_text()
@@ -137,8 +148,15 @@ def test_html_is_self_contained(written):
     assert "@import" not in text and "<script" not in text.lower() and "<link" not in text.lower()
     imgs = re.findall(r"<img[^>]*\bsrc=\"([^\"]*)\"", text)
     assert len(imgs) == 3 and all(s.startswith("data:image/png;base64,") for s in imgs)
-    for section in ("Roadmap", "Action plan", "Marginal abatement cost curve", "Finance", "Screening",
-                    "Diagnosis", "assumptions and provenance"):
+    for section in (
+        "Roadmap",
+        "Action plan",
+        "Marginal abatement cost curve",
+        "Finance",
+        "Screening",
+        "Diagnosis",
+        "assumptions and provenance",
+    ):
         assert section in text
 
 
@@ -190,6 +208,7 @@ def test_iamc_reads_back(result, tables, written):
 
 # ------------------------------------------------------------------------------------------ regional + CLI
 
+
 @pytest.fixture(scope="module")
 def manifest(tmp_path_factory):
     d = tmp_path_factory.mktemp("manifest")
@@ -237,8 +256,9 @@ def test_cli_report_manifest(manifest, tmp_path):
     assert (out / "georgia" / "report.xlsx").is_file() and (out / "mini_case" / "report.xlsx").is_file()
 
 
-@pytest.mark.parametrize("args", [["report", "/no/such/case.yaml"], ["report", str(MINI), "--format", "pdf"],
-                                  ["report"]])
+@pytest.mark.parametrize(
+    "args", [["report", "/no/such/case.yaml"], ["report", str(MINI), "--format", "pdf"], ["report"]]
+)
 def test_cli_report_bad_input_exits_2(args, tmp_path, capsys):
     code = None
     try:
@@ -255,8 +275,9 @@ def test_report_from_a_result_directory(tmp_path):
     shutil.copytree(Path(__file__).parent / "fixtures", work)
     case = work / "mini_case.yaml"
     assert main(["solve", str(case), "--out", str(tmp_path / "res"), "--quiet"]) == 0
-    assert main(["report", str(tmp_path / "res"), "--format", "md", "--no-diagnosis",
-                 "--out", str(tmp_path / "rep")]) == 0
+    assert (
+        main(["report", str(tmp_path / "res"), "--format", "md", "--no-diagnosis", "--out", str(tmp_path / "rep")]) == 0
+    )
     assert (tmp_path / "rep" / "report.md").is_file()
     data = yaml.safe_load(case.read_text())
     data["discount_rate"]["value"] = 0.05  # the inputs changed since the result was written

@@ -16,11 +16,17 @@ from optimizer.sweep.robust import selection_frequency
 from optimizer.sweep.run import load_sweep, run_sweep
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SPEC = {"case": "mini_case.yaml",
-        "overrides": {"cheap_led": {"interventions.led_retrofit.capex_usd_per_unit": 20.0},
-                      "broken": {"discount_rate": 2.0}},  # outside [0, 1]: this scenario must fail, recorded
-        "grid": [{"path": "budget.total_usd_by_year.2026", "values": [50.0, 300.0]},
-                 {"path": "variants.unconditional.targets.0.percent", "values": [10.0, 40.0]}]}
+SPEC = {
+    "case": "mini_case.yaml",
+    "overrides": {
+        "cheap_led": {"interventions.led_retrofit.capex_usd_per_unit": 20.0},
+        "broken": {"discount_rate": 2.0},
+    },  # outside [0, 1]: this scenario must fail, recorded
+    "grid": [
+        {"path": "budget.total_usd_by_year.2026", "values": [50.0, 300.0]},
+        {"path": "variants.unconditional.targets.0.percent", "values": [10.0, 40.0]},
+    ],
+}
 
 
 @pytest.fixture
@@ -45,8 +51,9 @@ def test_in_place_sweep_equals_rebuilding_every_scenario(spec_file, tmp_path):
     s2, p2 = load_sweep(tmp_path / "slow")
     pd.testing.assert_frame_equal(_comparable(s1), _comparable(s2))
     key = ["scenario_id", "intervention"]
-    pd.testing.assert_frame_equal(p1.sort_values(key).reset_index(drop=True),
-                                  p2.sort_values(key).reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        p1.sort_values(key).reset_index(drop=True), p2.sort_values(key).reset_index(drop=True)
+    )
     assert (s1["status"] == "optimal").sum() == 8
 
 
@@ -57,8 +64,10 @@ def test_workers_give_identical_results_and_failures_are_recorded(spec_file, tmp
     s1, p1 = load_sweep(tmp_path / "one")
     s2, p2 = load_sweep(tmp_path / "two")
     pd.testing.assert_frame_equal(_comparable(s1), _comparable(s2))
-    pd.testing.assert_frame_equal(p1.sort_values(["scenario_id", "intervention"]).reset_index(drop=True),
-                                  p2.sort_values(["scenario_id", "intervention"]).reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        p1.sort_values(["scenario_id", "intervention"]).reset_index(drop=True),
+        p2.sort_values(["scenario_id", "intervention"]).reset_index(drop=True),
+    )
     broken = s1[s1["overrides"] == "broken"]
     assert len(broken) == 4 and (broken["status"] == "error").all()
     assert broken["error"].str.contains("discount_rate").all()
@@ -76,8 +85,9 @@ def test_dask_local_cluster_gives_identical_results(spec_file, tmp_path):
     s2, p2 = load_sweep(tmp_path / "dask")
     pd.testing.assert_frame_equal(_comparable(s1), _comparable(s2))
     key = ["scenario_id", "intervention"]
-    pd.testing.assert_frame_equal(p1.sort_values(key).reset_index(drop=True),
-                                  p2.sort_values(key).reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        p1.sort_values(key).reset_index(drop=True), p2.sort_values(key).reset_index(drop=True)
+    )
 
 
 def test_resume_after_interruption_loses_and_duplicates_nothing(spec_file, tmp_path):
@@ -116,12 +126,17 @@ def test_resume_refuses_a_changed_spec(spec_file, tmp_path):
 
 def test_selection_frequency_classes():
     summary = pd.DataFrame({"scenario_id": [f"s{k}" for k in range(20)], "status": ["optimal"] * 19 + ["error"]})
-    rows = [{"scenario_id": f"s{k}", "intervention": "always", "family": "waste", "start_year": 2026, "units": 1.0}
-            for k in range(19)]
-    rows += [{"scenario_id": f"s{k}", "intervention": "half", "family": "food", "start_year": 2026 + k % 2,
-              "units": 2.0} for k in range(10)]
-    rows += [{"scenario_id": "s19", "intervention": "only_in_failed", "family": "food", "start_year": 2026,
-              "units": 1.0}]
+    rows = [
+        {"scenario_id": f"s{k}", "intervention": "always", "family": "waste", "start_year": 2026, "units": 1.0}
+        for k in range(19)
+    ]
+    rows += [
+        {"scenario_id": f"s{k}", "intervention": "half", "family": "food", "start_year": 2026 + k % 2, "units": 2.0}
+        for k in range(10)
+    ]
+    rows += [
+        {"scenario_id": "s19", "intervention": "only_in_failed", "family": "food", "start_year": 2026, "units": 1.0}
+    ]
     table = selection_frequency(summary, pd.DataFrame(rows), {"always": "waste", "half": "food", "never": "fleet"})
     by = table.set_index("intervention")
     assert by.loc["always", "class"] == "core" and by.loc["always", "selected_share"] == 1.0
@@ -154,8 +169,11 @@ def test_resume_after_the_process_is_killed(spec_file, tmp_path):
     bigger = dict(SPEC, grid=SPEC["grid"] + [{"path": "discount_rate", "values": [0.0, 0.02, 0.04, 0.06, 0.08]}])
     spec_file.write_text(yaml.safe_dump(bigger))
     out = tmp_path / "killed"
-    proc = subprocess.Popen([sys.executable, "-m", "optimizer", "sweep", str(spec_file), "--out", str(out),
-                             "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "optimizer", "sweep", str(spec_file), "--out", str(out), "--workers", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         if (out / "summary").exists() and len(list((out / "summary").glob("*.parquet"))) >= 5:
@@ -179,8 +197,22 @@ def test_report_gains_a_robustness_section(spec_file, tmp_path):
     out = tmp_path / "sw"
     run_sweep(spec_file, out, workers=1, progress=False)
     case = spec_file.parent / "mini_case.yaml"
-    assert main(["report", str(case), "--sweep", str(out), "--format", "html,md,xlsx", "--no-diagnosis",
-                 "--out", str(tmp_path / "rep")]) == 0
+    assert (
+        main(
+            [
+                "report",
+                str(case),
+                "--sweep",
+                str(out),
+                "--format",
+                "html,md,xlsx",
+                "--no-diagnosis",
+                "--out",
+                str(tmp_path / "rep"),
+            ]
+        )
+        == 0
+    )
     html = (tmp_path / "rep" / "report.html").read_text()
     assert "Robustness over the sweep" in html and "led_retrofit" in html
     assert "## Robustness over the sweep" in (tmp_path / "rep" / "report.md").read_text()
@@ -188,8 +220,9 @@ def test_report_gains_a_robustness_section(spec_file, tmp_path):
     summary, portfolio = load_sweep(out)
     expected = selection_frequency(summary, portfolio)
     share = dict(zip(sheet.iloc[:, 0], sheet.iloc[:, 2]))
-    assert share["led_retrofit"] == pytest.approx(expected.set_index("intervention").loc["led_retrofit",
-                                                                                           "selected_share"])
+    assert share["led_retrofit"] == pytest.approx(
+        expected.set_index("intervention").loc["led_retrofit", "selected_share"]
+    )
     other = tmp_path / "other.yaml"
     other.write_text(case.read_text())  # a sweep of another case file is refused
     assert main(["report", str(other), "--sweep", str(out), "--format", "md", "--out", str(tmp_path / "x")]) == 2

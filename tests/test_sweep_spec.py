@@ -24,23 +24,31 @@ def loaded():
     return load_case(CASE)
 
 
-@pytest.mark.parametrize("path, expected", [
-    ("discount_rate", 0.0),
-    ("budget.total_usd_by_year.2027", 300.0),
-    ("sources.s0.price_usd_per_unit", 1.0),
-    ("drivers.flat.annual_change", 0.0),
-    ("facility_stock.site", 10.0),
-    ("interventions.led_retrofit.capex_usd_per_unit", 60.0),
-    ("variants.unconditional.targets.0.percent", 10.0),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("discount_rate", 0.0),
+        ("budget.total_usd_by_year.2027", 300.0),
+        ("sources.s0.price_usd_per_unit", 1.0),
+        ("drivers.flat.annual_change", 0.0),
+        ("facility_stock.site", 10.0),
+        ("interventions.led_retrofit.capex_usd_per_unit", 60.0),
+        ("variants.unconditional.targets.0.percent", 10.0),
+    ],
+)
 def test_value_at_paths(loaded, path, expected):
     assert value_at(loaded, path)["value"] == expected
 
 
 def test_apply_settings_changes_exactly_those_values(loaded):
-    changed = apply_settings(loaded, {"budget.total_usd_by_year.2027": 123.0,
-                                      "interventions.led_retrofit.capex_usd_per_unit": 30.0,
-                                      "discount_rate": 0.05})
+    changed = apply_settings(
+        loaded,
+        {
+            "budget.total_usd_by_year.2027": 123.0,
+            "interventions.led_retrofit.capex_usd_per_unit": 30.0,
+            "discount_rate": 0.05,
+        },
+    )
     assert changed.case.budget.total_usd_by_year.by_year == {2026: 300.0, 2027: 123.0, 2028: 300.0}
     assert changed.case.overrides.interventions["led_retrofit"].capex_usd_per_unit.value == 30.0
     assert changed.case.discount_rate.value == 0.05
@@ -57,9 +65,16 @@ def test_target_percent_by_position(loaded):
     assert changed.case.variants["unconditional"].targets[0].percent.value == 25.0
 
 
-@pytest.mark.parametrize("path", ["discount_rte", "sources.s9.price_usd_per_unit",
-                                  "interventions.solar.capex_usd_per_unit", "interventions.led_retrofit.name",
-                                  "budget.total_usd_by_year.2031"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "discount_rte",
+        "sources.s9.price_usd_per_unit",
+        "interventions.solar.capex_usd_per_unit",
+        "interventions.led_retrofit.name",
+        "budget.total_usd_by_year.2031",
+    ],
+)
 def test_bad_paths_are_input_errors(loaded, path):
     with pytest.raises(InputError) as err:
         apply_settings(loaded, {path: 1.0})
@@ -73,10 +88,14 @@ def test_out_of_range_value_is_an_input_error(loaded):
 
 
 def _spec(**kw) -> SweepSpec:
-    base = {"case": "mini_case.yaml",
-            "overrides": {"cheap_led": {"interventions.led_retrofit.capex_usd_per_unit": 30.0},
-                          "rich": {"budget.total_usd_by_year.2026": 900.0}},
-            "grid": [{"path": "discount_rate", "values": [0.0, 0.03, 0.06]}]}
+    base = {
+        "case": "mini_case.yaml",
+        "overrides": {
+            "cheap_led": {"interventions.led_retrofit.capex_usd_per_unit": 30.0},
+            "rich": {"budget.total_usd_by_year.2026": 900.0},
+        },
+        "grid": [{"path": "discount_rate", "values": [0.0, 0.03, 0.06]}],
+    }
     base.update(kw)
     return SweepSpec.model_validate(base)
 
@@ -88,8 +107,11 @@ def test_scenarios_count_order_and_stable_ids(loaded):
     assert [s.id for s in first] == [s.id for s in second]
     assert len({s.id for s in first}) == len(first)
     assert first[0].settings == {"discount_rate": 0.0}
-    assert first[-1].settings == {"interventions.led_retrofit.capex_usd_per_unit": 30.0,
-                                  "budget.total_usd_by_year.2026": 900.0, "discount_rate": 0.06}
+    assert first[-1].settings == {
+        "interventions.led_retrofit.capex_usd_per_unit": 30.0,
+        "budget.total_usd_by_year.2026": 900.0,
+        "discount_rate": 0.06,
+    }
     assert first[-1].id.startswith("cheap_led+rich/g002#")
     default = scenarios(_spec(), loaded)  # base + each override alone
     assert [s.overrides for s in default[::3]] == [(), ("cheap_led",), ("rich",)]
@@ -105,9 +127,17 @@ def test_monte_carlo_draws_are_reproducible_within_ranges_and_correlated(loaded)
 
     case = case_from_dict(data, loaded.library)
     params = ["sources.s0.price_usd_per_unit", "sources.s1.price_usd_per_unit", "discount_rate"]
-    spec = SweepSpec.model_validate({"case": "x.yaml", "monte_carlo": {
-        "samples": 4000, "seed": 7, "parameters": params,
-        "correlated": {"energy_prices": params[:2]}}})
+    spec = SweepSpec.model_validate(
+        {
+            "case": "x.yaml",
+            "monte_carlo": {
+                "samples": 4000,
+                "seed": 7,
+                "parameters": params,
+                "correlated": {"energy_prices": params[:2]},
+            },
+        }
+    )
     runs = scenarios(spec, case)
     again = scenarios(spec, case)
     assert [s.settings for s in runs] == [s.settings for s in again]
@@ -118,8 +148,9 @@ def test_monte_carlo_draws_are_reproducible_within_ranges_and_correlated(loaded)
     assert s0.mean() == pytest.approx((0.5 + 1.0 + 2.0) / 3, rel=0.02)  # triangular mean
     assert np.array_equal(np.argsort(s0), np.argsort(s1))  # same quantile: move together
     assert abs(np.corrcoef(s0, rate)[0, 1]) < 0.1  # independent of the others
-    other_seed = SweepSpec.model_validate({"case": "x.yaml", "monte_carlo": {
-        "samples": 10, "seed": 8, "parameters": params}})
+    other_seed = SweepSpec.model_validate(
+        {"case": "x.yaml", "monte_carlo": {"samples": 10, "seed": 8, "parameters": params}}
+    )
     assert scenarios(other_seed, case)[0].settings != runs[0].settings
 
 
@@ -143,8 +174,9 @@ def test_spec_file_errors(tmp_path):
     with pytest.raises(InputError) as err:
         load_sweep_spec(spec)
     assert "sweep.yaml" in str(err.value) and "'missing.yaml'" in str(err.value)
-    spec.write_text(yaml.safe_dump({"case": str(CASE), "overrides": {"a": {"discount_rate": 0.1}},
-                                    "combinations": [["b"]]}))
+    spec.write_text(
+        yaml.safe_dump({"case": str(CASE), "overrides": {"a": {"discount_rate": 0.1}}, "combinations": [["b"]]})
+    )
     with pytest.raises(InputError) as err:
         load_sweep_spec(spec)
     assert "unknown overrides ['b']" in str(err.value)

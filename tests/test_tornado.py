@@ -14,17 +14,25 @@ from .helpers import build, case_dict, intervention, q
 
 
 def _case():
-    a = intervention("a", capex_usd_per_unit=q(100, low=50, high=200), om_change_usd_per_unit_year=-5,
-                     effects=[{"type": "share", "source": "s0", "fraction": q(0.3)}])
-    b = intervention("b", capex_usd_per_unit=q(80, low=70, high=90),
-                     effects=[{"type": "share", "source": "s1", "fraction": q(0.25)}])
+    a = intervention(
+        "a",
+        capex_usd_per_unit=q(100, low=50, high=200),
+        om_change_usd_per_unit_year=-5,
+        effects=[{"type": "share", "source": "s0", "fraction": q(0.3)}],
+    )
+    b = intervention(
+        "b", capex_usd_per_unit=q(80, low=70, high=90), effects=[{"type": "share", "source": "s1", "fraction": q(0.25)}]
+    )
     return build([a, b], case_dict(discount_rate=q(0.05, low=0.0, high=0.1)))
 
 
 def test_tornado_swings_equal_direct_solves():
     loaded = _case()
-    assert set(ranged_parameters(loaded)) == {"discount_rate", "interventions.a.capex_usd_per_unit",
-                                              "interventions.b.capex_usd_per_unit"}
+    assert set(ranged_parameters(loaded)) == {
+        "discount_rate",
+        "interventions.a.capex_usd_per_unit",
+        "interventions.b.capex_usd_per_unit",
+    }
     t = tornado(loaded, workers=1)
     swings = t.table["net_present_cost_usd_swing"].tolist()
     assert swings == sorted(swings, reverse=True)
@@ -46,7 +54,8 @@ def test_tornado_needs_ranges_and_cli(tmp_path, capsys):
     case = Path(__file__).parent / "fixtures" / "mini_case.yaml"
     assert main(["tornado", str(case), "--parameters", "discount_rate", "--workers", "1"]) == 2  # no range there
     georgia = Path(__file__).parent.parent / "cases" / "georgia.yaml"
-    assert main(["tornado", str(georgia), "--parameters", "discount_rate", "--workers", "1",
-                 "--out", str(tmp_path)]) == 0
+    assert (
+        main(["tornado", str(georgia), "--parameters", "discount_rate", "--workers", "1", "--out", str(tmp_path)]) == 0
+    )
     assert (tmp_path / "tornado.csv").is_file() and (tmp_path / "tornado.png").stat().st_size > 1000
     assert "discount_rate" in capsys.readouterr().out

@@ -38,8 +38,10 @@ def wheel(tmp_path_factory) -> Path:
         else:
             shutil.copy2(REPO / name, src / name)
     dist = tmp_path_factory.mktemp("dist")
-    build = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-                  "-w", str(dist), "."], cwd=src)
+    build = _run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(dist), "."],
+        cwd=src,
+    )
     assert build.returncode == 0, build.stderr
     (whl,) = dist.glob("noregret-*.whl")
     return whl
@@ -48,8 +50,10 @@ def wheel(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def installed(wheel, tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("site")
-    install = _run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target),
-                    str(wheel)], cwd=target)
+    install = _run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
+        cwd=target,
+    )
     assert install.returncode == 0, install.stderr
     return target
 
@@ -63,14 +67,17 @@ def _env(site: Path) -> dict:
 def test_wheel_carries_every_data_file(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {f"optimizer/data/intervention_library/{p.name}" for p in (REPO / "intervention_library").glob("*.yaml")}
-    expected |= {f"optimizer/data/cases/{p.relative_to(REPO / 'cases').as_posix()}"
-                 for p in (REPO / "cases").rglob("*.yaml")}
+    expected |= {
+        f"optimizer/data/cases/{p.relative_to(REPO / 'cases').as_posix()}" for p in (REPO / "cases").rglob("*.yaml")
+    }
     assert len(expected) > 20 and expected <= names
 
 
 def test_installed_copy_is_the_one_used(installed, tmp_path):
-    code = ("import optimizer, optimizer.bundled as b; "
-            "print(optimizer.__file__); print(b.library_dir()); print(b.cases_dir())")
+    code = (
+        "import optimizer, optimizer.bundled as b; "
+        "print(optimizer.__file__); print(b.library_dir()); print(b.cases_dir())"
+    )
     run = _run([sys.executable, "-c", code], cwd=tmp_path, env=_env(installed))
     assert run.returncode == 0, run.stderr
     for line in run.stdout.splitlines():
@@ -79,8 +86,11 @@ def test_installed_copy_is_the_one_used(installed, tmp_path):
 
 def test_installed_noregret_solves_a_bundled_case_by_name(installed, tmp_path):
     out = tmp_path / "georgia-out"
-    run = _run([sys.executable, "-m", "optimizer", "solve", "georgia", "--out", str(out), "--quiet"],
-               cwd=tmp_path, env=_env(installed))
+    run = _run(
+        [sys.executable, "-m", "optimizer", "solve", "georgia", "--out", str(out), "--quiet"],
+        cwd=tmp_path,
+        env=_env(installed),
+    )
     assert run.returncode == 0, run.stderr
     summary = json.loads((out / "summary.json").read_text())
     assert summary["status"] == "optimal" and (out / "portfolio.csv").is_file()

@@ -79,8 +79,11 @@ def find_alternatives(data: ModelData, k: int = 5, tolerance: float = 0.05) -> l
             best = ranked
         elif not _within(ranked, best, tolerance, sense):
             break
-        value = cost + data.case.target_rules.shortfall_penalty_usd_per_tco2e * shortfall if by_cost \
+        value = (
+            cost + data.case.target_rules.shortfall_penalty_usd_per_tco2e * shortfall
+            if by_cost
             else outcome.objective_value
+        )
         found.append(Alternative(rank, value, cost, shortfall, _started(m)))
         _exclude(m, found[-1].interventions, rank)
     return found
@@ -88,20 +91,35 @@ def find_alternatives(data: ModelData, k: int = 5, tolerance: float = 0.05) -> l
 
 def alternatives_table(found: list[Alternative]) -> pd.DataFrame:
     if not found:
-        return pd.DataFrame(columns=["rank", "objective_value", "extra_vs_optimum", "net_present_cost_usd",
-                                     "extra_cost_usd", "shortfall_tco2e", "n_interventions", "added", "removed"])
+        return pd.DataFrame(
+            columns=[
+                "rank",
+                "objective_value",
+                "extra_vs_optimum",
+                "net_present_cost_usd",
+                "extra_cost_usd",
+                "shortfall_tco2e",
+                "n_interventions",
+                "added",
+                "removed",
+            ]
+        )
     base = found[0]
     rows = []
     for alt in found:
-        rows.append({
-            "rank": alt.rank, "objective_value": alt.objective_value,
-            "extra_vs_optimum": alt.objective_value - base.objective_value,
-            "net_present_cost_usd": alt.net_present_cost_usd,
-            "extra_cost_usd": alt.net_present_cost_usd - base.net_present_cost_usd,
-            "shortfall_tco2e": alt.shortfall_tco2e, "n_interventions": len(alt.interventions),
-            "added": ";".join(sorted(alt.interventions - base.interventions)),
-            "removed": ";".join(sorted(base.interventions - alt.interventions)),
-        })
+        rows.append(
+            {
+                "rank": alt.rank,
+                "objective_value": alt.objective_value,
+                "extra_vs_optimum": alt.objective_value - base.objective_value,
+                "net_present_cost_usd": alt.net_present_cost_usd,
+                "extra_cost_usd": alt.net_present_cost_usd - base.net_present_cost_usd,
+                "shortfall_tco2e": alt.shortfall_tco2e,
+                "n_interventions": len(alt.interventions),
+                "added": ";".join(sorted(alt.interventions - base.interventions)),
+                "removed": ";".join(sorted(base.interventions - alt.interventions)),
+            }
+        )
     return pd.DataFrame(rows)
 
 

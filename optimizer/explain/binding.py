@@ -41,7 +41,7 @@ def binding_limits(m: pyo.ConcreteModel, data: ModelData) -> list[BindingLimit]:
             if _slack_zero(body, bound):
                 key = index if isinstance(index, tuple) else (index,)
                 out.append(BindingLimit(family.name, key, body, bound, family.describe(key, data)))
-    for (i, y) in m.build_index_set:
+    for i, y in m.build_index_set:
         c = data.candidates[i]
         v = m.build[i, y].value or 0.0
         if c.ramp < c.potential and v > 0 and _slack_zero(v, c.ramp):
@@ -49,6 +49,9 @@ def binding_limits(m: pyo.ConcreteModel, data: ModelData) -> list[BindingLimit]:
     for i, c in data.candidates.items():
         built = sum(m.build[i, y].value or 0.0 for y in c.build_years)
         if built > 0 and _slack_zero(built, c.potential):
-            out.append(BindingLimit("potential", (i,), built, c.potential,
-                                    f"the full potential of {i} ({c.potential:g} {c.unit})"))
+            out.append(
+                BindingLimit(
+                    "potential", (i,), built, c.potential, f"the full potential of {i} ({c.potential:g} {c.unit})"
+                )
+            )
     return out

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import SolverFailure
-from ..loading import LoadedCase
 from .. import case_edits as edits
+from ..errors import SolverFailure
+from ..formatting import tonnes
+from ..loading import LoadedCase
 from ..model import build_model
 from ..outputs import output_folder
 from ..prepare import prepare
 from ..solve import run_highs
-from ..formatting import tonnes
 from .binding import binding_limits
 from .fixes import gap_closing_fixes
 from .reach import reachability, reachable_without_limits
@@ -69,8 +69,10 @@ def explain(loaded: LoadedCase, variant: str | None = None, switching: bool = Tr
         data = prepare(loaded, variant)
         m = build_model(data)
         outcome = run_highs(m, data)
-        notes.append("With hard targets no plan exists; what follows explains the same case with elastic targets "
-                     "(shortfalls allowed and reported).")
+        notes.append(
+            "With hard targets no plan exists; what follows explains the same case with elastic targets "
+            "(shortfalls allowed and reported)."
+        )
     binding = binding_limits(m, data)
     starts = {key: round(m.start[key].value or 0.0) for key in m.start_index_set}
     selected = {i for (i, _), v in starts.items() if v}
@@ -91,15 +93,32 @@ def explain(loaded: LoadedCase, variant: str | None = None, switching: bool = Tr
         if gap > 0:
             sentences.append(f"  The {t} target is missed by {tonnes(gap)}.")
     if binding:
-        sentences.append("Limits that bind: " + "; ".join(b.text for b in binding[:12]) +
-                         (f"; and {len(binding) - 12} more (binding.csv)" if len(binding) > 12 else "") + ".")
+        sentences.append(
+            "Limits that bind: "
+            + "; ".join(b.text for b in binding[:12])
+            + (f"; and {len(binding) - 12} more (binding.csv)" if len(binding) > 12 else "")
+            + "."
+        )
     if unreachable:
-        sentences.append(f"No amount of money or delivery resources closes the gap in {_years(unreachable)}: not "
-                         "enough can be deployed and take effect by then under the current phases and maturity path.")
-    for label, years, kinds in (("money, delivery resources or the payback rule", closable, ("annual_budget", "financing_envelope",
-                                                                         "phase_budget", "resource_limit",
-                                                                         "portfolio_payback", "scale_limits")),
-                                ("the timing rules", missed, ("phase_start", "maturity"))):
+        sentences.append(
+            f"No amount of money or delivery resources closes the gap in {_years(unreachable)}: not "
+            "enough can be deployed and take effect by then under the current phases and maturity path."
+        )
+    for label, years, kinds in (
+        (
+            "money, delivery resources or the payback rule",
+            closable,
+            (
+                "annual_budget",
+                "financing_envelope",
+                "phase_budget",
+                "resource_limit",
+                "portfolio_payback",
+                "scale_limits",
+            ),
+        ),
+        ("the timing rules", missed, ("phase_start", "maturity")),
+    ):
         if not years:
             continue
         gap = sum(ledger[t] for t in years)
@@ -108,21 +127,24 @@ def explain(loaded: LoadedCase, variant: str | None = None, switching: bool = Tr
         partial = [f for f in group if not f.closes_gap and f.shortfall_after_tco2e < gap - 1e-3]
         where = f"the {tonnes(gap)} missed in {_years(years)}"
         if closing:
-            sentences.append(f"Closing {where} through {label} needs (each verified by a re-solve): "
-                             + ", or ".join(closing) + ".")
+            sentences.append(
+                f"Closing {where} through {label} needs (each verified by a re-solve): " + ", or ".join(closing) + "."
+            )
         else:
             sentences.append(f"No single change of {label} closes {where} (see fixes.csv).")
         for f in partial:
-            sentences.append(f"  {f.description[0].upper() + f.description[1:]} narrows it to "
-                             f"{tonnes(f.shortfall_after_tco2e)}.")
+            sentences.append(
+                f"  {f.description[0].upper() + f.description[1:]} narrows it to {tonnes(f.shortfall_after_tco2e)}."
+            )
     sentences.append("Shadow prices (LP with the start decisions fixed):")
     sentences += [f"  {p.text}" for p in prices if p.value > 1e-9 or p.family == "target_pathway"]
     if switch:
         sentences.append("Switching values (capex):")
         sentences += [f"  {s.text}" for s in switch]
     return Explanation(
-        reach=_frame(reach, ["year", "required_tco2e", "technical_max_tco2e", "least_spend_usd", "available_usd",
-                             "statement"]),
+        reach=_frame(
+            reach, ["year", "required_tco2e", "technical_max_tco2e", "least_spend_usd", "available_usd", "statement"]
+        ),
         binding=_frame(binding, ["family", "index", "value", "limit", "text"]),
         fixes=_frame(fixes, ["kind", "description", "amount", "unit", "shortfall_after_tco2e", "closes_gap"]),
         shadow_prices=_frame(prices, ["family", "index", "value", "unit", "text"]),

@@ -144,8 +144,10 @@ def _scale_case(loaded: LoadedCase, families: tuple[str, ...], factor: float) ->
 def scaling_fixes(loaded: LoadedCase, data: ModelData, gap: Gap) -> list[Fix]:
     """The least across-the-board increase of all money limits (and of money plus delivery resources)."""
     out = []
-    for families, label in ((MONEY_ROWS, "every budget and financing envelope"),
-                            (RAISABLE, "every budget, financing envelope and resource limit")):
+    for families, label in (
+        (MONEY_ROWS, "every budget and financing envelope"),
+        (RAISABLE, "every budget, financing envelope and resource limit"),
+    ):
         theta = least_uniform_scaling(data, families, gap)
         if theta is None or theta <= 1e-9:  # zero: these limits do not block the target
             continue
@@ -179,8 +181,16 @@ def payback_fix(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit]
 
     without = short(None)
     if without > CLOSED:
-        return [Fix("portfolio_payback", "removing the portfolio payback rule does not close the gap on its own",
-                    float("inf"), "years", without, False)]
+        return [
+            Fix(
+                "portfolio_payback",
+                "removing the portfolio payback rule does not close the gap on its own",
+                float("inf"),
+                "years",
+                without,
+                False,
+            )
+        ]
     lo, hi = current, max(2 * current, current + 1)
     while short(hi) > CLOSED and hi < 1000:
         lo, hi = hi, 2 * hi
@@ -189,8 +199,16 @@ def payback_fix(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit]
         lo, hi = (mid, hi) if short(mid) > CLOSED else (lo, mid)
     limit = _round_up(hi, 0.5)
     after = short(limit)
-    return [Fix("portfolio_payback", f"a payback limit of {limit:g} years instead of {current:g}", limit, "years",
-                after, after <= CLOSED)]
+    return [
+        Fix(
+            "portfolio_payback",
+            f"a payback limit of {limit:g} years instead of {current:g}",
+            limit,
+            "years",
+            after,
+            after <= CLOSED,
+        )
+    ]
 
 
 def timing_fixes(loaded: LoadedCase, data: ModelData, gap: Gap) -> list[Fix]:
@@ -207,16 +225,26 @@ def timing_fixes(loaded: LoadedCase, data: ModelData, gap: Gap) -> list[Fix]:
         if ph.first_start_year > first and ph.id in used:
             year = ph.first_start_year - 1
             after = total_shortfall(edits.with_phase_start(loaded, ph.id, year))
-            out.append(Fix("phase_start", f"allowing {ph.name.lower()} ({ph.id}) to start in {year}", year, "year",
-                           after, after <= CLOSED))
+            out.append(
+                Fix(
+                    "phase_start",
+                    f"allowing {ph.name.lower()} ({ph.id}) to start in {year}",
+                    year,
+                    "year",
+                    after,
+                    after <= CLOSED,
+                )
+            )
     after = total_shortfall(edits.with_maturity_earlier(loaded))
-    out.append(Fix("maturity", "reaching each step of the maturity path one year earlier", 1, "year", after,
-                   after <= CLOSED))
+    out.append(
+        Fix("maturity", "reaching each step of the maturity path one year earlier", 1, "year", after, after <= CLOSED)
+    )
     return out
 
 
-def gap_closing_fixes(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit],
-                      money_years: list[int], ledger: dict[int, float]) -> list[Fix]:
+def gap_closing_fixes(
+    loaded: LoadedCase, data: ModelData, binding: list[BindingLimit], money_years: list[int], ledger: dict[int, float]
+) -> list[Fix]:
     """Money, resource and payback fixes for ``money_years`` (missed years that more money could close, the
     other missed years keeping their shortfall); timing fixes (earlier phases, faster maturity) for every
     missed year. ``ledger``: the current shortfall by year."""

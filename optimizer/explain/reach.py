@@ -96,12 +96,18 @@ def _statement(year, required, best, spend, available) -> str:
     if required <= 0:
         return f"{year}: the target asks for no abatement (it lies at or above BAU)."
     if spend is None or best < required * (1 - 1e-9):
-        return (f"{year}: the target cannot be met even with unlimited money: at most {tonnes(best)} can be abated "
-                f"in {year} with every candidate's full potential and the delivery resources available, against "
-                f"{tonnes(required)} needed ({tonnes(required - best)} short).")
+        return (
+            f"{year}: the target cannot be met even with unlimited money: at most {tonnes(best)} can be abated "
+            f"in {year} with every candidate's full potential and the delivery resources available, against "
+            f"{tonnes(required)} needed ({tonnes(required - best)} short)."
+        )
     if available is not None and spend > available * (1 + 1e-9):
-        return (f"{year}: the target cannot be met within the budget: it needs at least {money(spend)} of capex and "
-                f"programme costs, against {money(available)} available up to {year}.")
+        return (
+            f"{year}: the target cannot be met within the budget: it needs at least {money(spend)} of capex and "
+            f"programme costs, against {money(available)} available up to {year}."
+        )
     where = f", within the {money(available)} available" if available is not None else ""
-    return (f"{year}: the target is reachable: {tonnes(required)} needed, up to {tonnes(best)} technically possible; "
-            f"the least spend that reaches it is {money(spend)}{where}.")
+    return (
+        f"{year}: the target is reachable: {tonnes(required)} needed, up to {tonnes(best)} technically possible; "
+        f"the least spend that reaches it is {money(spend)}{where}."
+    )

@@ -48,17 +48,21 @@ def shadow_prices(data: ModelData, starts: dict) -> list[ShadowPrice]:
         dual = float(duals.get(m.target_pathway[t], 0.0))
         short = (m.shortfall[t].value or 0.0) > 1e-6
         if short:
-            text = (f"{t}: the target is missed: abating a further tonne is impossible within the limits, or costs "
-                    f"more than the shortfall penalty (US${dual:,.0f}/tCO2e), which is what one more tonne required "
-                    "adds to the objective. See the fixes.")
+            text = (
+                f"{t}: the target is missed: abating a further tonne is impossible within the limits, or costs "
+                f"more than the shortfall penalty (US${dual:,.0f}/tCO2e), which is what one more tonne required "
+                "adds to the objective. See the fixes."
+            )
         elif dual > 1e-9:
-            text = (f"{t}: one more tonne of abatement required in {t} would raise the plan's net present cost by "
-                    f"US${dual:,.2f} (the marginal abatement cost of the target).")
+            text = (
+                f"{t}: one more tonne of abatement required in {t} would raise the plan's net present cost by "
+                f"US${dual:,.2f} (the marginal abatement cost of the target)."
+            )
         else:
             text = f"{t}: the target does not bind: the plan abates more than required in {t} because it pays."
         out.append(ShadowPrice("target_pathway", (t,), dual, "USD per tCO2e", text))
     missed = sum(m.shortfall[t].value or 0.0 for t in m.target_years)
-    for family, label in (("annual_budget", "budget"), ("financing_envelope", "envelope")):
+    for family in ("annual_budget", "financing_envelope"):
         component = getattr(m, family)
         for index, row in component.items():
             dual = -float(duals.get(row, 0.0))
@@ -68,9 +72,11 @@ def shadow_prices(data: ModelData, starts: dict) -> list[ShadowPrice]:
                 text = f"{where}: not binding (one more dollar changes nothing)."
             elif missed > 1e-6:
                 tonnes = min(dual / penalty * 1e3, missed)
-                text = (f"{where}: while the target is missed, each extra US$1,000 here avoids about {tonnes:,.2f} "
-                        f"tCO2e of shortfall (a marginal rate: it holds for small changes, up to the "
-                        f"{missed:,.0f} tCO2e missed in all).")
+                text = (
+                    f"{where}: while the target is missed, each extra US$1,000 here avoids about {tonnes:,.2f} "
+                    f"tCO2e of shortfall (a marginal rate: it holds for small changes, up to the "
+                    f"{missed:,.0f} tCO2e missed in all)."
+                )
             else:
                 text = f"{where}: one more dollar here lowers the plan's net present cost by US${dual:,.3f}."
             out.append(ShadowPrice(family, key, dual, "USD per USD", text))

@@ -31,8 +31,9 @@ def _with_capex_factor(data: ModelData, iid: str, factor: float) -> ModelData:
     changed.candidates = dict(data.candidates)
     c = copy.copy(data.candidates[iid])
     y0 = int(data.years[0])
-    c.npv_cost_per_unit = {y: v + (factor - 1) * c.capex * data.discount[y - y0]
-                           for y, v in c.npv_cost_per_unit.items()}
+    c.npv_cost_per_unit = {
+        y: v + (factor - 1) * c.capex * data.discount[y - y0] for y, v in c.npv_cost_per_unit.items()
+    }
     c.capex = c.capex * factor
     changed.candidates[iid] = c
     return changed
@@ -48,9 +49,12 @@ def _selected(data: ModelData, iid: str) -> bool | None:
     rm = build_row_model(data)
     solver = process_solver("switching values")
     solver.load(standard_form(rm))
-    options = data.case.solver.model_copy(update={
-        "mip_rel_gap": max(SEARCH_MIP_GAP, data.case.solver.mip_rel_gap),
-        "time_limit_seconds": min(SEARCH_TIME_LIMIT, data.case.solver.time_limit_seconds)})
+    options = data.case.solver.model_copy(
+        update={
+            "mip_rel_gap": max(SEARCH_MIP_GAP, data.case.solver.mip_rel_gap),
+            "time_limit_seconds": min(SEARCH_TIME_LIMIT, data.case.solver.time_limit_seconds),
+        }
+    )
     try:
         outcome_of(solver.run(options), data)  # one stage: only the selection matters
     except SolverFailure:
@@ -69,8 +73,9 @@ def switching_value(data: ModelData, iid: str, selected: bool) -> SwitchingValue
     else:
         lo, hi = 0.0, 1.0
         if not _selected(_with_capex_factor(data, iid, lo), iid):
-            return SwitchingValue(iid, False, None,
-                                  f"{iid}: stays out even at zero capex (its running costs or the limits keep it out)")
+            return SwitchingValue(
+                iid, False, None, f"{iid}: stays out even at zero capex (its running costs or the limits keep it out)"
+            )
     # invariant: the choice at lo equals the current one, at hi it has flipped (or the reverse for unselected)
     while hi - lo > PRECISION * max(hi, 1e-3):
         mid = (lo + hi) / 2
@@ -80,12 +85,15 @@ def switching_value(data: ModelData, iid: str, selected: bool) -> SwitchingValue
         else:
             lo, hi = (mid, hi) if flipped else (lo, mid)
     if selected:
-        return SwitchingValue(iid, True, hi, f"{iid}: leaves the plan if its capex rises by about {100 * (hi - 1):,.0f}%")
+        return SwitchingValue(
+            iid, True, hi, f"{iid}: leaves the plan if its capex rises by about {100 * (hi - 1):,.0f}%"
+        )
     return SwitchingValue(iid, False, lo, f"{iid}: enters the plan if its capex falls by about {100 * (1 - lo):,.0f}%")
 
 
-def switching_values(data: ModelData, selected: set[str], ids: list[str] | None = None,
-                     workers: int | None = None) -> list[SwitchingValue]:
+def switching_values(
+    data: ModelData, selected: set[str], ids: list[str] | None = None, workers: int | None = None
+) -> list[SwitchingValue]:
     """Switching values of ``ids`` (default: every kept candidate). The searches are independent, so they run
     in ``workers`` processes (default: one per core; 1 runs them here)."""
     import os

@@ -15,7 +15,7 @@ def add_resource_limit(m: Model, data: ModelData) -> None:
     for r in limits:
         for y in data.decision_years:
             terms = []
-            for (i, yy) in m.build_index_set:
+            for i, yy in m.build_index_set:
                 if yy != y:
                     continue
                 c = data.candidates[i]
@@ -77,8 +77,12 @@ def _floor_index(data: ModelData, per_unit: str, level: np.ndarray) -> list[tupl
     """(source, year) pairs where the candidates' whole potential could take ``per_unit`` (an attribute of
     Candidate: ``abatement`` or ``activity_removed``) below zero, i.e. beyond ``level`` (BAU by source, year)."""
     reach = _positive_reach(data, per_unit)
-    return [(source, t) for s, source in enumerate(data.bau.source_ids) for t in floor_years(data)
-            if reach[s, data.year_index(t)] > level[s, data.year_index(t)] * (1 + 1e-9)]
+    return [
+        (source, t)
+        for s, source in enumerate(data.bau.source_ids)
+        for t in floor_years(data)
+        if reach[s, data.year_index(t)] > level[s, data.year_index(t)] * (1 + 1e-9)
+    ]
 
 
 def add_source_floor(m: Model, data: ModelData) -> None:

@@ -42,7 +42,7 @@ def add_financing_split(m: Model, data: ModelData) -> None:
 def add_financing_envelope(m: Model, data: ModelData) -> None:
     """financing_envelope[f,y]: sum_i pay[i,y,f] <= E_{f,y} (a year a source does not list has E = 0)."""
     by_source: dict[tuple[str, int], list] = {(fin.id, y): [] for fin in data.financing for y in data.decision_years}
-    for (i, y, f) in m.financing_index_set:
+    for i, y, f in m.financing_index_set:
         by_source[f, y].append((1.0, m.pay[i, y, f]))
     envelope = {fin.id: fin.envelope_usd_by_year.by_year for fin in data.financing}
     index = [key for key, terms in by_source.items() if terms]

@@ -48,15 +48,16 @@ def cumulative_abatement_coefficients(data: ModelData) -> dict[tuple[str, int], 
     """tCO2e abated per unit built in (i, y), summed over roadmap years from the first decision year."""
     first = data.year_index(data.decision_years[0])
     last = data.year_index(int(data.roadmap_years[-1]))
-    return {(i, y): float(a[:, first: last + 1].sum())
-            for i, c in data.candidates.items() for y, a in c.abatement.items()}
+    return {
+        (i, y): float(a[:, first : last + 1].sum()) for i, c in data.candidates.items() for y, a in c.abatement.items()
+    }
 
 
 def abatement_reference(data: ModelData) -> float:
     """Cumulative BAU emissions over the same years (normaliser of the weighted objective)."""
     first = data.year_index(data.decision_years[0])
     last = data.year_index(int(data.roadmap_years[-1]))
-    return max(float(data.bau.emissions[:, first: last + 1].sum()), 1.0)
+    return max(float(data.bau.emissions[:, first : last + 1].sum()), 1.0)
 
 
 def cost_reference(data: ModelData) -> float:
@@ -154,7 +155,7 @@ def weighted_terms(m, data: ModelData) -> list[tuple[float, object]]:
     cum = cumulative_abatement_coefficients(data)
     terms = [(w.abatement * cum[i, y] / a_ref, m.build[i, y]) for (i, y) in m.build_index_set]
     terms += [(-w.npv * coef / c_ref, v) for coef, v in cost_terms(m, data)]
-    for (i, y) in m.build_index_set:
+    for i, y in m.build_index_set:
         c = data.candidates[i]
         score = (w.co_benefit * c.co_benefit + w.resilience * c.resilience) / 3.0
         terms.append((score / (n * c.potential), m.build[i, y]))

@@ -107,8 +107,12 @@ class RowModel:
         return len(self.columns)
 
     def nconstraints(self) -> int:
-        return sum(1 for rows in self.families.values() for row in rows.values()
-                   if row.lower is not None or row.upper is not None)
+        return sum(
+            1
+            for rows in self.families.values()
+            for row in rows.values()
+            if row.lower is not None or row.upper is not None
+        )
 
     def order_columns_by_first_use(self) -> None:
         """Renumber the columns in the order the rows (family by family) and then the objective first use
@@ -156,9 +160,13 @@ class StandardForm:
     def same_structure(self, other: StandardForm) -> bool:
         """Everything but the numbers is equal: names, integrality and where the nonzeros are. Two such forms
         differ only in costs, bounds, coefficient values and the sense (all changed in place)."""
-        return (self.col_names == other.col_names
-                and self.row_names == other.row_names and np.array_equal(self.integrality, other.integrality)
-                and np.array_equal(self.a_start, other.a_start) and np.array_equal(self.a_index, other.a_index))
+        return (
+            self.col_names == other.col_names
+            and self.row_names == other.row_names
+            and np.array_equal(self.integrality, other.integrality)
+            and np.array_equal(self.a_start, other.a_start)
+            and np.array_equal(self.a_index, other.a_index)
+        )
 
 
 def _bound(x) -> float:
@@ -203,8 +211,16 @@ def standard_form(rm: RowModel, objective: ObjectiveSpec | None = None) -> Stand
     a_start = np.searchsorted(cols_idx, np.arange(n + 1)).astype(np.int32)
     bounds = np.array(rm.bounds, dtype=float).reshape(n, 2)
     return StandardForm(
-        col_names=[(c.family, c.key) for c in rm.columns], row_names=row_names, cost=cost,
-        maximize=objective.sense == "maximize", col_lower=bounds[:, 0].copy(), col_upper=bounds[:, 1].copy(),
+        col_names=[(c.family, c.key) for c in rm.columns],
+        row_names=row_names,
+        cost=cost,
+        maximize=objective.sense == "maximize",
+        col_lower=bounds[:, 0].copy(),
+        col_upper=bounds[:, 1].copy(),
         integrality=np.array([k != "continuous" for k in rm.kinds], dtype=np.uint8),
-        row_lower=np.array(lower, dtype=float), row_upper=np.array(upper, dtype=float),
-        a_start=a_start, a_index=rows_idx.astype(np.int32), a_value=values)
+        row_lower=np.array(lower, dtype=float),
+        row_upper=np.array(upper, dtype=float),
+        a_start=a_start,
+        a_index=rows_idx.astype(np.int32),
+        a_value=values,
+    )

@@ -44,14 +44,16 @@ def variable_families(data: ModelData) -> list[VariableFamily]:
     continuous = lambda key: "continuous"  # noqa: E731
     non_negative = lambda key: (0.0, INF)  # noqa: E731
     return [
-        VariableFamily("build", "build_index_set",
-                       lambda key: "integer" if c[key[0]].integer else "continuous",
-                       lambda key: (0.0, c[key[0]].ramp)),
+        VariableFamily(
+            "build",
+            "build_index_set",
+            lambda key: "integer" if c[key[0]].integer else "continuous",
+            lambda key: (0.0, c[key[0]].ramp),
+        ),
         VariableFamily("start", "start_index_set", lambda key: "binary", lambda key: (0.0, 1.0)),
         VariableFamily("spend", "decision_years", continuous, non_negative),
         VariableFamily("pay", "financing_index_set", continuous, non_negative),
-        VariableFamily("shortfall", "target_years", continuous,
-                       non_negative if elastic else (lambda key: (0.0, 0.0))),
+        VariableFamily("shortfall", "target_years", continuous, non_negative if elastic else (lambda key: (0.0, 0.0))),
     ]
 
 
@@ -65,6 +67,7 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
     for name, index in sets.items():
         setattr(m, name, pyo.Set(initialize=index, dimen=dims.get(name, 1), ordered=True))
     for family in variable_families(data):
+
         def domain(_, *key, family=family):
             return DOMAINS[family.kind(key if len(key) > 1 else key[0])]
 

@@ -13,19 +13,21 @@ from . import markdown as M
 from .charts import country_charts, regional_charts
 from .excel import write_workbook
 from .iamc import country_rows, regional_rows, write_iamc
-from .tables import ReportTables, RegionalTables, build_tables, regional_tables
+from .tables import RegionalTables, ReportTables, build_tables, regional_tables
 
 FORMATS = ("html", "md", "xlsx", "iamc")
-ROBUSTNESS_NOTE = ("How often each intervention is in the optimal portfolio across the sweep's scenarios: core "
-                   "when selected in at least 95 % of them, exterior when in at most 5 %, borderline otherwise.")
+ROBUSTNESS_NOTE = (
+    "How often each intervention is in the optimal portfolio across the sweep's scenarios: core "
+    "when selected in at least 95 % of them, exterior when in at most 5 %, borderline otherwise."
+)
 CAPTIONS = {
     "roadmap": "Emissions roadmap: BAU, target pathway and optimised plan; the coloured wedges are the abatement "
-               "of each action family (they fill the gap between BAU and the optimised line); hatching marks a "
-               "shortfall against the target.",
+    "of each action family (they fill the gap between BAU and the optimised line); hatching marks a "
+    "shortfall against the target.",
     "macc": "Marginal abatement cost curve of the candidates kept by screening. Bar width: abatement in the final "
-            "target year (selected units for selected actions, full potential built at the earliest start for the "
-            "others); height: whole-life net present cost per tonne of one unit at its earliest start. The dashed "
-            "line is the abatement of the selected portfolio.",
+    "target year (selected units for selected actions, full potential built at the earliest start for the "
+    "others); height: whole-life net present cost per tonne of one unit at its earliest start. The dashed "
+    "line is the abatement of the selected portfolio.",
     "finance": "Spend (capex plus programme costs) by year and financing source; black bars mark the envelopes.",
     "regional_roadmap": "CAREC total: BAU, target and optimised emissions summed over the countries.",
     "regional_roadmap_ex_prc": "CAREC without the PRC (the PRC's health sector dominates the regional total).",
@@ -38,7 +40,9 @@ def parse_formats(text: str | None) -> list[str]:
     chosen = [f.strip().lower() for f in text.split(",") if f.strip()]
     bad = [f for f in chosen if f not in FORMATS]
     if bad or not chosen:
-        raise InputError([Problem("<command line>", "--format", text, f"a comma-separated subset of {','.join(FORMATS)}")])
+        raise InputError(
+            [Problem("<command line>", "--format", text, f"a comma-separated subset of {','.join(FORMATS)}")]
+        )
     return list(dict.fromkeys(chosen))
 
 
@@ -48,19 +52,33 @@ def _case_of_result_dir(directory: Path, variant: str | None) -> tuple[Path, str
 
     summary_file = directory / "summary.json"
     if not summary_file.is_file():
-        raise InputError([Problem(str(directory), "", "<no summary.json>", "a result directory written by "
-                                  "noregret solve")])
+        raise InputError(
+            [Problem(str(directory), "", "<no summary.json>", "a result directory written by noregret solve")]
+        )
     try:
         summary = json.loads(summary_file.read_text())
         case_file = Path(summary["metadata"]["case_file"])
         recorded_variant = summary["variant"]
         digest = str(summary["metadata"]["input_sha256"])
     except (OSError, ValueError, KeyError, TypeError):
-        raise InputError([Problem(str(summary_file), "metadata.case_file", "<unreadable>",
-                                  "a summary.json written by noregret solve")]) from None
+        raise InputError(
+            [
+                Problem(
+                    str(summary_file), "metadata.case_file", "<unreadable>", "a summary.json written by noregret solve"
+                )
+            ]
+        ) from None
     if variant is not None and variant != recorded_variant:
-        raise InputError([Problem("<command line>", "--variant", variant,
-                                  f"the result's own variant '{recorded_variant}' (or no --variant)")])
+        raise InputError(
+            [
+                Problem(
+                    "<command line>",
+                    "--variant",
+                    variant,
+                    f"the result's own variant '{recorded_variant}' (or no --variant)",
+                )
+            ]
+        )
     return case_file, recorded_variant, digest
 
 
@@ -73,15 +91,30 @@ def robustness_for(result, sweep_dir: Path):
     meta = read_sweep_meta(Path(sweep_dir))
     _, case_path = load_sweep_spec(Path(meta["spec_file"]))
     if case_path.resolve() != Path(result.data.loaded.path).resolve():
-        raise InputError([Problem(str(sweep_dir), "spec_file", str(case_path),
-                                  f"a sweep over the reported case {result.data.loaded.path}")])
+        raise InputError(
+            [
+                Problem(
+                    str(sweep_dir),
+                    "spec_file",
+                    str(case_path),
+                    f"a sweep over the reported case {result.data.loaded.path}",
+                )
+            ]
+        )
     summary, portfolio = load_sweep(sweep_dir)
     return selection_frequency(summary, portfolio, {i: c.family for i, c in result.data.candidates.items()})
 
 
-def build_report(path: Path, variant: str | None = None, formats: list[str] | None = None,
-                 out: Path | None = None, diagnosis: bool = True, expected_digest: str | None = None,
-                 sweep_dir: Path | None = None, force: bool = False) -> dict[str, Path]:
+def build_report(
+    path: Path,
+    variant: str | None = None,
+    formats: list[str] | None = None,
+    out: Path | None = None,
+    diagnosis: bool = True,
+    expected_digest: str | None = None,
+    sweep_dir: Path | None = None,
+    force: bool = False,
+) -> dict[str, Path]:
     """Write the report of a case, a manifest or a result directory; return {label: file written}.
 
     The report folder ``out`` appears whole, a manifest's country subfolders included
@@ -93,13 +126,29 @@ def build_report(path: Path, variant: str | None = None, formats: list[str] | No
     unchanged (same input hash), so the report shows the same plan."""
     path = Path(path)
     if path.is_dir() and out is not None and Path(out).resolve() == path.resolve():
-        raise InputError([Problem(str(out), "--out", "<the result directory being reported>",
-                                  "another folder (the report would replace the result it reads)")])
+        raise InputError(
+            [
+                Problem(
+                    str(out),
+                    "--out",
+                    "<the result directory being reported>",
+                    "another folder (the report would replace the result it reads)",
+                )
+            ]
+        )
     if path.is_dir():
         path, variant, expected_digest = _case_of_result_dir(path, variant)
     if not path.is_file():
-        raise InputError([Problem(str(path), "", str(path), "an existing case or manifest YAML file, or a result "
-                                  "directory written by noregret solve")])
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    str(path),
+                    "an existing case or manifest YAML file, or a result directory written by noregret solve",
+                )
+            ]
+        )
     formats = formats or list(FORMATS)
     out = Path(out) if out else Path("outputs") / f"report-{path.stem}"
     check_target(out, force=force)
@@ -114,8 +163,17 @@ def build_report(path: Path, variant: str | None = None, formats: list[str] | No
 
     loaded = load_case(path)
     if expected_digest is not None and loaded.digest != expected_digest:
-        raise InputError([Problem(str(path), "", "changed inputs", "the case and library the result was solved "
-                                  "from (their input hash differs from summary.json's): solve again")])
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    "changed inputs",
+                    "the case and library the result was solved "
+                    "from (their input hash differs from summary.json's): solve again",
+                )
+            ]
+        )
     result = solve(loaded, variant=variant)
     tables = build_tables(result, diagnosis=diagnosis)
     if sweep_dir is not None:
@@ -149,20 +207,27 @@ def _moved(written: dict[str, Path], staging: Path, out: Path) -> dict[str, Path
 
 # ------------------------------------------------------------------------------------------------ country
 
+
 def _summary_lines(t: ReportTables) -> list[str]:
     m = t.meta
-    spend = t.finance[(t.finance["period_type"] == "year") & (t.finance["financing_source"] == "all")]["spend_usd"].sum()
+    spend = t.finance[(t.finance["period_type"] == "year") & (t.finance["financing_source"] == "all")][
+        "spend_usd"
+    ].sum()
     fy = t.roadmap.set_index("year").loc[m["final_year"]] if m["final_year"] in set(t.roadmap["year"]) else None
-    lines = [f"Case: {m['case']} ({m['country']}); variant {m['variant']}; objective {m['objective']}; "
-             f"solver status {m['status']}.",
-             f"Selected {m['selected']} of {m['candidates']} candidate interventions; spend over the decision window "
-             f"US${spend / 1e6:,.2f}m (capex plus programme costs); portfolio NPV US${m['npv_usd'] / 1e6:,.2f}m "
-             f"(positive = net saving).",
-             f"Shortfall against the enforced targets: {m['total_shortfall_tco2e'] / 1e3:,.1f} ktCO2e in total."]
+    lines = [
+        f"Case: {m['case']} ({m['country']}); variant {m['variant']}; objective {m['objective']}; "
+        f"solver status {m['status']}.",
+        f"Selected {m['selected']} of {m['candidates']} candidate interventions; spend over the decision window "
+        f"US${spend / 1e6:,.2f}m (capex plus programme costs); portfolio NPV US${m['npv_usd'] / 1e6:,.2f}m "
+        f"(positive = net saving).",
+        f"Shortfall against the enforced targets: {m['total_shortfall_tco2e'] / 1e3:,.1f} ktCO2e in total.",
+    ]
     if fy is not None:
-        lines.append(f"In {m['final_year']}: BAU {fy['bau_tco2e'] / 1e3:,.1f} ktCO2e, target "
-                     f"{fy['target_tco2e'] / 1e3:,.1f} ktCO2e, optimised {fy['optimised_tco2e'] / 1e3:,.1f} ktCO2e "
-                     f"(abatement {fy['abatement_tco2e'] / 1e3:,.1f} ktCO2e).")
+        lines.append(
+            f"In {m['final_year']}: BAU {fy['bau_tco2e'] / 1e3:,.1f} ktCO2e, target "
+            f"{fy['target_tco2e'] / 1e3:,.1f} ktCO2e, optimised {fy['optimised_tco2e'] / 1e3:,.1f} ktCO2e "
+            f"(abatement {fy['abatement_tco2e'] / 1e3:,.1f} ktCO2e)."
+        )
     return lines
 
 
@@ -181,36 +246,66 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
     m = t.meta
     title = f"{m['country_name']}: health-sector decarbonisation plan ({m['variant']})"
     if "html" in formats:
-        sections = [("Summary", "".join(H.paragraph(s) for s in _summary_lines(t))),
-                    ("Roadmap", H.img(charts["roadmap"], CAPTIONS["roadmap"]) + H.table(t.roadmap)),
-                    ("Action plan", "".join(f"<h3>{g}</h3>" + H.table(part) for g, part in _action_groups(t))
-                     or H.paragraph("No action selected.")),
-                    ("Marginal abatement cost curve", H.img(charts["macc"], CAPTIONS["macc"]) + H.table(t.macc)),
-                    ("Finance", H.img(charts["finance"], CAPTIONS["finance"]) + H.table(t.finance)),
-                    ("Screening: every candidate and why", H.table(t.screening)),
-                    ("Diagnosis", H.sentences(list(t.diagnosis["sentence"]))),
-                    *([("Robustness over the sweep", H.paragraph(ROBUSTNESS_NOTE) + H.table(t.robustness))]
-                      if t.robustness is not None else []),
-                    ("Appendix: assumptions and provenance", H.paragraph(
-                        "Every number of the case file and of the interventions assessed in this case, with its "
-                        "range, unit, status and source.") + H.table(t.provenance))]
+        sections = [
+            ("Summary", "".join(H.paragraph(s) for s in _summary_lines(t))),
+            ("Roadmap", H.img(charts["roadmap"], CAPTIONS["roadmap"]) + H.table(t.roadmap)),
+            (
+                "Action plan",
+                "".join(f"<h3>{g}</h3>" + H.table(part) for g, part in _action_groups(t))
+                or H.paragraph("No action selected."),
+            ),
+            ("Marginal abatement cost curve", H.img(charts["macc"], CAPTIONS["macc"]) + H.table(t.macc)),
+            ("Finance", H.img(charts["finance"], CAPTIONS["finance"]) + H.table(t.finance)),
+            ("Screening: every candidate and why", H.table(t.screening)),
+            ("Diagnosis", H.sentences(list(t.diagnosis["sentence"]))),
+            *(
+                [("Robustness over the sweep", H.paragraph(ROBUSTNESS_NOTE) + H.table(t.robustness))]
+                if t.robustness is not None
+                else []
+            ),
+            (
+                "Appendix: assumptions and provenance",
+                H.paragraph(
+                    "Every number of the case file and of the interventions assessed in this case, with its "
+                    "range, unit, status and source."
+                )
+                + H.table(t.provenance),
+            ),
+        ]
         p = out / "report.html"
         p.write_text(H.page(title, sections), encoding="utf-8")
         written["html"] = p
     if "md" in formats:
         for c in charts.values():
             written[f"{c.name}.png"] = c.save(out / f"{c.name}.png")
-        parts = [f"# {title}\n", *(s + "\n" for s in _summary_lines(t)),
-                 "\n## Roadmap\n", M.image("roadmap.png", CAPTIONS["roadmap"]), M.table(t.roadmap),
-                 "\n## Action plan\n"]
+        parts = [
+            f"# {title}\n",
+            *(s + "\n" for s in _summary_lines(t)),
+            "\n## Roadmap\n",
+            M.image("roadmap.png", CAPTIONS["roadmap"]),
+            M.table(t.roadmap),
+            "\n## Action plan\n",
+        ]
         parts += [f"\n### {g}\n\n" + M.table(part) for g, part in _action_groups(t)] or ["No action selected.\n"]
-        parts += ["\n## Marginal abatement cost curve\n", M.image("macc.png", CAPTIONS["macc"]), M.table(t.macc),
-                  "\n## Finance\n", M.image("finance.png", CAPTIONS["finance"]), M.table(t.finance),
-                  "\n## Screening: every candidate and why\n", M.table(t.screening),
-                  "\n## Diagnosis\n", "".join(f"- {s.strip()}\n" for s in t.diagnosis["sentence"] if s.strip()),
-                  *(["\n## Robustness over the sweep\n", ROBUSTNESS_NOTE + "\n\n", M.table(t.robustness)]
-                    if t.robustness is not None else []),
-                  "\n## Appendix: assumptions and provenance\n", M.table(t.provenance)]
+        parts += [
+            "\n## Marginal abatement cost curve\n",
+            M.image("macc.png", CAPTIONS["macc"]),
+            M.table(t.macc),
+            "\n## Finance\n",
+            M.image("finance.png", CAPTIONS["finance"]),
+            M.table(t.finance),
+            "\n## Screening: every candidate and why\n",
+            M.table(t.screening),
+            "\n## Diagnosis\n",
+            "".join(f"- {s.strip()}\n" for s in t.diagnosis["sentence"] if s.strip()),
+            *(
+                ["\n## Robustness over the sweep\n", ROBUSTNESS_NOTE + "\n\n", M.table(t.robustness)]
+                if t.robustness is not None
+                else []
+            ),
+            "\n## Appendix: assumptions and provenance\n",
+            M.table(t.provenance),
+        ]
         p = out / "report.md"
         p.write_text("\n".join(parts), encoding="utf-8")
         written["md"] = p
@@ -224,40 +319,56 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
 
 # ----------------------------------------------------------------------------------------------- regional
 
+
 def write_regional(reg: RegionalTables, out: Path, formats: list[str], scenario: str = "default") -> dict[str, Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     charts = regional_charts(reg) if {"html", "md"} & set(formats) else []
     title = "CAREC health-sector decarbonisation: regional roll-up"
-    intro = (f"{len(reg.countries)} cases; comparison year {reg.meta['comparison_year']}. The regional roadmap sums "
-             f"BAU, target and optimised emissions over the countries solved (only years every country reports).")
+    intro = (
+        f"{len(reg.countries)} cases; comparison year {reg.meta['comparison_year']}. The regional roadmap sums "
+        f"BAU, target and optimised emissions over the countries solved (only years every country reports)."
+    )
     fails = "; ".join(f"{k}: {v}" for k, v in reg.meta["failures"].items())
     links = [(name, f"{name}/report.html", f"{name}/report.md") for name in reg.reports]
     if "html" in formats:
-        link_html = "<ul>" + "".join(f'<li><a href="{h}">{n}</a></li>' for n, h, _ in links) + "</ul>" if (
-            links and "html" in formats) else ""
-        sections = [("Summary", H.paragraph(intro) + (H.paragraph("Solver failures: " + fails) if fails else "")),
-                    ("Countries", H.table(reg.countries) + link_html),
-                    ("CAREC roadmap", "".join(H.img(c, CAPTIONS[c.name]) for c in charts) + H.table(reg.roadmap))]
+        link_html = (
+            "<ul>" + "".join(f'<li><a href="{h}">{n}</a></li>' for n, h, _ in links) + "</ul>"
+            if (links and "html" in formats)
+            else ""
+        )
+        sections = [
+            ("Summary", H.paragraph(intro) + (H.paragraph("Solver failures: " + fails) if fails else "")),
+            ("Countries", H.table(reg.countries) + link_html),
+            ("CAREC roadmap", "".join(H.img(c, CAPTIONS[c.name]) for c in charts) + H.table(reg.roadmap)),
+        ]
         p = out / "regional.html"
         p.write_text(H.page(title, sections), encoding="utf-8")
         written["regional.html"] = p
     if "md" in formats:
         for c in charts:
             written[f"{c.name}.png"] = c.save(out / f"{c.name}.png")
-        parts = [f"# {title}\n", intro + "\n", (f"Solver failures: {fails}\n" if fails else ""),
-                 "\n## Countries\n", M.table(reg.countries),
-                 "".join(f"- [{n}]({md})\n" for n, _, md in links),
-                 "\n## CAREC roadmap\n", *(M.image(f"{c.name}.png", CAPTIONS[c.name]) for c in charts),
-                 M.table(reg.roadmap)]
+        parts = [
+            f"# {title}\n",
+            intro + "\n",
+            (f"Solver failures: {fails}\n" if fails else ""),
+            "\n## Countries\n",
+            M.table(reg.countries),
+            "".join(f"- [{n}]({md})\n" for n, _, md in links),
+            "\n## CAREC roadmap\n",
+            *(M.image(f"{c.name}.png", CAPTIONS[c.name]) for c in charts),
+            M.table(reg.roadmap),
+        ]
         p = out / "regional.md"
         p.write_text("\n".join(parts), encoding="utf-8")
         written["regional.md"] = p
     if "xlsx" in formats:
-        written["regional.xlsx"] = write_workbook(out / "regional.xlsx", reg.named(),
-                                                  {"comparison_year": reg.meta["comparison_year"],
-                                                   "countries": ", ".join(reg.meta["countries"])})
+        written["regional.xlsx"] = write_workbook(
+            out / "regional.xlsx",
+            reg.named(),
+            {"comparison_year": reg.meta["comparison_year"], "countries": ", ".join(reg.meta["countries"])},
+        )
     if "iamc" in formats:
         rows = [row for t in reg.reports.values() for row in country_rows(t)]
         rows += regional_rows(reg, scenario)

@@ -11,11 +11,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from .tables import wedge_column  # noqa: E402
+from .tables import wedge_column
 
 DPI = 100
 # Paul Tol's "muted" qualitative scheme (colour-blind safe); after nine colours, hatching tells wedges apart.
@@ -72,8 +72,17 @@ def roadmap_chart(roadmap: pd.DataFrame, families: list[str], title: str) -> Cha
     base = opt.copy()
     for k, f in enumerate(families):
         top = base + wedges[f]
-        ax.fill_between(years, base, top, facecolor=TOL_MUTED[k % 9], edgecolor="white", linewidth=0.4,
-                        hatch=HATCHES[(k // 9) % len(HATCHES)], label=f"Abated: {_label(f)}", alpha=0.9)
+        ax.fill_between(
+            years,
+            base,
+            top,
+            facecolor=TOL_MUTED[k % 9],
+            edgecolor="white",
+            linewidth=0.4,
+            hatch=HATCHES[(k // 9) % len(HATCHES)],
+            label=f"Abated: {_label(f)}",
+            alpha=0.9,
+        )
         base = top
     _pathway_lines(ax, years, bau, target, opt, unit, title)
     ax.set_xticks(years)
@@ -85,10 +94,24 @@ def roadmap_chart(roadmap: pd.DataFrame, families: list[str], title: str) -> Cha
     handles, labels = ax.get_legend_handles_labels()
     n = len(families)  # wedges listed top-down, as stacked
     order = list(range(n))[::-1] + list(range(n, len(handles)))
-    ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="upper left",
-              bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
-    data = {"years": years, "bau": bau, "target": target, "optimised": opt, "wedges": wedges, "gap": np.maximum(opt - target, 0.0),
-            "scale": scale, "unit": unit}
+    ax.legend(
+        [handles[i] for i in order],
+        [labels[i] for i in order],
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=8.5,
+        frameon=False,
+    )
+    data = {
+        "years": years,
+        "bau": bau,
+        "target": target,
+        "optimised": opt,
+        "wedges": wedges,
+        "gap": np.maximum(opt - target, 0.0),
+        "scale": scale,
+        "unit": unit,
+    }
     return Chart("roadmap", _png(fig), data)
 
 
@@ -103,8 +126,16 @@ def macc_chart(macc: pd.DataFrame, cutoff_tco2e: float, final_year: int, title: 
     sel = d["selected"].to_numpy(bool)
     fig, ax = plt.subplots(figsize=(9, 5.2))
     for xs, ws, hs, s in zip(x, w, h, sel):
-        ax.bar(xs, hs, width=ws, align="edge", color=SELECTED_COLOUR if s else UNSELECTED_COLOUR,
-               edgecolor="#333333", linewidth=0.5, hatch="" if s else "//")
+        ax.bar(
+            xs,
+            hs,
+            width=ws,
+            align="edge",
+            color=SELECTED_COLOUR if s else UNSELECTED_COLOUR,
+            edgecolor="#333333",
+            linewidth=0.5,
+            hatch="" if s else "//",
+        )
     if len(h):  # y-range from the bars wider than 1% of the curve; narrower outliers are clipped (see table)
         wide = w >= 0.01 * w.sum()
         lo, hi = float(h[wide].min()), float(h[wide].max())
@@ -114,12 +145,27 @@ def macc_chart(macc: pd.DataFrame, cutoff_tco2e: float, final_year: int, title: 
         # name the widest bars, written from the zero line on the side away from the bar
         for k in np.argsort(-w)[: min(10, len(w))]:
             up = h[k] < 0
-            ax.text(x[k] + w[k] / 2, 0.02 * span if up else -0.02 * span, _short(d["intervention"].iloc[k]),
-                    rotation=90, ha="center", va="bottom" if up else "top", fontsize=7, clip_on=True)
+            ax.text(
+                x[k] + w[k] / 2,
+                0.02 * span if up else -0.02 * span,
+                _short(d["intervention"].iloc[k]),
+                rotation=90,
+                ha="center",
+                va="bottom" if up else "top",
+                fontsize=7,
+                clip_on=True,
+            )
     cut = cutoff_tco2e / scale
     ax.axvline(cut, color=OPT_COLOUR, linewidth=1.8, linestyle="--")
-    ax.annotate(f"selected portfolio: {cut:,.3g} {unit}", (cut, 0.0), xycoords=("data", "axes fraction"),
-                xytext=(4, 6), textcoords="offset points", color=OPT_COLOUR, fontsize=8.5)
+    ax.annotate(
+        f"selected portfolio: {cut:,.3g} {unit}",
+        (cut, 0.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(4, 6),
+        textcoords="offset points",
+        color=OPT_COLOUR,
+        fontsize=8.5,
+    )
     ax.axhline(0, color="#333333", linewidth=0.8)
     ax.set_xlabel(f"Abatement in {final_year} ({unit}/yr)")
     ax.set_ylabel("Net cost per tonne abated (US$/tCO2e; < 0 saves money)")
@@ -129,12 +175,27 @@ def macc_chart(macc: pd.DataFrame, cutoff_tco2e: float, final_year: int, title: 
     ax.spines[["top", "right"]].set_visible(False)
     from matplotlib.patches import Patch
 
-    ax.legend(handles=[Patch(facecolor=SELECTED_COLOUR, edgecolor="#333333", label="Selected"),
-                       Patch(facecolor=UNSELECTED_COLOUR, edgecolor="#333333", hatch="//", label="Not selected"),
-                       plt.Line2D([], [], color=OPT_COLOUR, linestyle="--", label="Cut-off (selected total)")],
-              loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
-    data = {"x": x, "width": w, "height": h, "selected": sel, "intervention": d["intervention"].to_numpy(),
-            "cutoff": cut, "scale": scale, "unit": unit}
+    ax.legend(
+        handles=[
+            Patch(facecolor=SELECTED_COLOUR, edgecolor="#333333", label="Selected"),
+            Patch(facecolor=UNSELECTED_COLOUR, edgecolor="#333333", hatch="//", label="Not selected"),
+            plt.Line2D([], [], color=OPT_COLOUR, linestyle="--", label="Cut-off (selected total)"),
+        ],
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=8.5,
+        frameon=False,
+    )
+    data = {
+        "x": x,
+        "width": w,
+        "height": h,
+        "selected": sel,
+        "intervention": d["intervention"].to_numpy(),
+        "cutoff": cut,
+        "scale": scale,
+        "unit": unit,
+    }
     return Chart("macc", _png(fig), data)
 
 
@@ -145,10 +206,23 @@ def finance_chart(finance: pd.DataFrame, title: str) -> Chart:
         f = finance[(finance["period_type"] == "year")]
     years = sorted(f["period"].astype(int).unique())
     sources = list(dict.fromkeys(f["financing_source"]))
-    spend = {s: np.array([float(f[(f["financing_source"] == s) & (f["period"].astype(int) == y)]["spend_usd"].sum())
-                          for y in years]) / 1e6 for s in sources}
-    env = {s: np.array([float(f[(f["financing_source"] == s) & (f["period"].astype(int) == y)]["envelope_usd"].sum(
-        min_count=1)) for y in years]) / 1e6 for s in sources}
+    spend = {
+        s: np.array(
+            [float(f[(f["financing_source"] == s) & (f["period"].astype(int) == y)]["spend_usd"].sum()) for y in years]
+        )
+        / 1e6
+        for s in sources
+    }
+    env = {
+        s: np.array(
+            [
+                float(f[(f["financing_source"] == s) & (f["period"].astype(int) == y)]["envelope_usd"].sum(min_count=1))
+                for y in years
+            ]
+        )
+        / 1e6
+        for s in sources
+    }
     fig, ax = plt.subplots(figsize=(8, 4.2))
     n = max(len(sources), 1)
     width = 0.8 / n
@@ -157,8 +231,16 @@ def finance_chart(finance: pd.DataFrame, title: str) -> Chart:
         pos = xs - 0.4 + width * (k + 0.5)
         ax.bar(pos, spend[s], width=width * 0.95, color=TOL_MUTED[k % 9], label=f"{s}: spend")
         ok = ~np.isnan(env[s])
-        ax.scatter(pos[ok], env[s][ok], marker="_", s=400, linewidths=2.5, color="#000000",
-                   label="envelope" if k == 0 else None, zorder=3)
+        ax.scatter(
+            pos[ok],
+            env[s][ok],
+            marker="_",
+            s=400,
+            linewidths=2.5,
+            color="#000000",
+            label="envelope" if k == 0 else None,
+            zorder=3,
+        )
     ax.set_xticks(xs, [str(y) for y in years])
     ax.set_xlabel("Year")
     ax.set_ylabel("US$ million per year")
@@ -173,8 +255,18 @@ def _pathway_lines(ax, years, bau, target, opt, unit: str, title: str) -> None:
     """BAU, target and optimised lines, the shortfall hatched, axis labels and title (shared by both roadmaps)."""
     gap = np.maximum(opt - target, 0.0)
     if (gap > 0).any():
-        ax.fill_between(years, target, opt, where=opt > target, interpolate=True, facecolor="none",
-                        edgecolor="#000000", hatch="\\\\\\", linewidth=0.0, label="Shortfall against target")
+        ax.fill_between(
+            years,
+            target,
+            opt,
+            where=opt > target,
+            interpolate=True,
+            facecolor="none",
+            edgecolor="#000000",
+            hatch="\\\\\\",
+            linewidth=0.0,
+            label="Shortfall against target",
+        )
     ax.plot(years, bau, color=BAU_COLOUR, linewidth=2.2, label="Business as usual (BAU)")
     ax.plot(years, target, color=TARGET_COLOUR, linewidth=2.2, linestyle="--", label="Target pathway")
     ax.plot(years, opt, color=OPT_COLOUR, linewidth=2.4, marker="o", markersize=3.5, label="Optimised plan")
@@ -202,8 +294,9 @@ def regional_chart(roadmap: pd.DataFrame, title: str, ex_prc: bool = False) -> C
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
     name = "regional_roadmap_ex_prc" if ex_prc else "regional_roadmap"
-    return Chart(name, _png(fig), {"years": years, "bau": bau, "target": target, "optimised": opt, "scale": scale,
-                                   "unit": unit})
+    return Chart(
+        name, _png(fig), {"years": years, "bau": bau, "target": target, "optimised": opt, "scale": scale, "unit": unit}
+    )
 
 
 def country_charts(tables) -> list[Chart]:
@@ -211,8 +304,12 @@ def country_charts(tables) -> list[Chart]:
     who = f"{m['country_name']} ({m['variant']})"
     return [
         roadmap_chart(tables.roadmap, m["families"], f"{who}: health-sector emissions roadmap"),
-        macc_chart(tables.macc, m["macc_cutoff_tco2e"], m["final_year"],
-                   f"{who}: marginal abatement cost curve, {m['final_year']}"),
+        macc_chart(
+            tables.macc,
+            m["macc_cutoff_tco2e"],
+            m["final_year"],
+            f"{who}: marginal abatement cost curve, {m['final_year']}",
+        ),
         finance_chart(tables.finance, f"{who}: spend by financing source"),
     ]
 
@@ -220,6 +317,7 @@ def country_charts(tables) -> list[Chart]:
 def regional_charts(reg) -> list[Chart]:
     charts = [regional_chart(reg.roadmap, "CAREC total: health-sector emissions roadmap")]
     if reg.meta.get("has_prc") and len(reg.meta["countries"]) > 1:
-        charts.append(regional_chart(reg.roadmap, "CAREC without the PRC: health-sector emissions roadmap",
-                                     ex_prc=True))
+        charts.append(
+            regional_chart(reg.roadmap, "CAREC without the PRC: health-sector emissions roadmap", ex_prc=True)
+        )
     return charts

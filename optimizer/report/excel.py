@@ -17,7 +17,8 @@ def write_workbook(path: Path, sheets: dict[str, pd.DataFrame], about: dict | No
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         if about:
             pd.DataFrame({"item": list(about), "value": [str(v) for v in about.values()]}).to_excel(
-                xl, sheet_name="about", index=False)
+                xl, sheet_name="about", index=False
+            )
         for name, df in sheets.items():
             out = df.copy()
             for c in out.columns:  # Excel has no infinity: write it as empty

@@ -31,14 +31,23 @@ def cell(v) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.2f}"
 
 
-def display(df: pd.DataFrame, year_cols: tuple[str, ...] = ("year", "start_year", "earliest_start", "period",
-                                                             "target_year")) -> pd.DataFrame:
+def display(
+    df: pd.DataFrame, year_cols: tuple[str, ...] = ("year", "start_year", "earliest_start", "period", "target_year")
+) -> pd.DataFrame:
     """Strings ready to print, with unit-bearing headers."""
     out = {}
     for c in df.columns:
         if c in year_cols:
-            out[header(c)] = [("" if (v is None or (isinstance(v, float) and math.isnan(v))) else str(int(v))
-                               if not isinstance(v, str) else v) for v in df[c]]
+            out[header(c)] = [
+                (
+                    ""
+                    if (v is None or (isinstance(v, float) and math.isnan(v)))
+                    else str(int(v))
+                    if not isinstance(v, str)
+                    else v
+                )
+                for v in df[c]
+            ]
         else:
             out[header(c)] = [cell(v) for v in df[c]]
     return pd.DataFrame(out, columns=list(out))

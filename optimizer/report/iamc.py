@@ -35,13 +35,17 @@ def country_rows(tables) -> list[dict]:
     scen, reg = m["variant"], m["country"]
     years = rm["year"].astype(int)
     series = lambda col: dict(zip(years, rm[col].to_numpy(float) / 1e6))  # noqa: E731
-    rows = [_row(scen, reg, f"{EMISSIONS}|BAU", MT, series("bau_tco2e")),
-            _row(scen, reg, f"{EMISSIONS}|Target", MT, series("target_tco2e")),
-            _row(scen, reg, f"{EMISSIONS}|Optimised", MT, series("optimised_tco2e")),
-            _row(scen, reg, f"{EMISSIONS}|Abatement", MT, series("abatement_tco2e"))]
+    rows = [
+        _row(scen, reg, f"{EMISSIONS}|BAU", MT, series("bau_tco2e")),
+        _row(scen, reg, f"{EMISSIONS}|Target", MT, series("target_tco2e")),
+        _row(scen, reg, f"{EMISSIONS}|Optimised", MT, series("optimised_tco2e")),
+        _row(scen, reg, f"{EMISSIONS}|Abatement", MT, series("abatement_tco2e")),
+    ]
     rows += [_row(scen, reg, f"{EMISSIONS}|Abatement|{f}", MT, series(wedge_column(f))) for f in m["families"]]
-    capex = {y: float(tables.actions[f"capex_{y}_usd"].sum()) / 1e6 if f"capex_{y}_usd" in tables.actions else 0.0
-             for y in m["decision_years"]}
+    capex = {
+        y: float(tables.actions[f"capex_{y}_usd"].sum()) / 1e6 if f"capex_{y}_usd" in tables.actions else 0.0
+        for y in m["decision_years"]
+    }
     rows.append(_row(scen, reg, INVESTMENT, MUSD, capex))
     return rows
 
@@ -54,8 +58,15 @@ def regional_rows(reg_tables, scenario: str = "default") -> list[dict]:
         if suffix == "_ex_prc_tco2e" and not reg_tables.meta.get("has_prc"):
             continue
         for var, col in (("BAU", "bau"), ("Target", "target"), ("Optimised", "optimised")):
-            rows.append(_row(scenario, region, f"{EMISSIONS}|{var}", MT,
-                             dict(zip(years, rm[f"{col}{suffix}"].to_numpy(float) / 1e6))))
+            rows.append(
+                _row(
+                    scenario,
+                    region,
+                    f"{EMISSIONS}|{var}",
+                    MT,
+                    dict(zip(years, rm[f"{col}{suffix}"].to_numpy(float) / 1e6)),
+                )
+            )
     return rows
 
 

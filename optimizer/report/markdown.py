@@ -12,9 +12,15 @@ def table(df: pd.DataFrame) -> str:
         return "_(none)_\n"
     shown = display(df)
     esc = lambda s: str(s).replace("|", "\\|").replace("\n", " ")  # noqa: E731
-    lines = ["| " + " | ".join(esc(c) for c in shown.columns) + " |",
-             "|" + "|".join("---:" if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
-                            else "---" for c in df.columns) + "|"]
+    lines = [
+        "| " + " | ".join(esc(c) for c in shown.columns) + " |",
+        "|"
+        + "|".join(
+            "---:" if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) else "---"
+            for c in df.columns
+        )
+        + "|",
+    ]
     lines += ["| " + " | ".join(esc(v) for v in r) + " |" for r in shown.itertuples(index=False)]
     return "\n".join(lines) + "\n"
 

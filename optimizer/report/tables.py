@@ -16,8 +16,13 @@ from ..prepare import ScreeningStatus
 
 PRC_ISO3 = "CHN"
 
-_WHOLE = {"cost_per_tco2e_usd": "cost per tonne [USD/tCO2e]", "utilisation": "utilisation [fraction]",
-          "seconds": "seconds [s]", "selected": "selected", "year": "year"}
+_WHOLE = {
+    "cost_per_tco2e_usd": "cost per tonne [USD/tCO2e]",
+    "utilisation": "utilisation [fraction]",
+    "seconds": "seconds [s]",
+    "selected": "selected",
+    "year": "year",
+}
 _SUFFIXES = [("_tco2e", "tCO2e"), ("_usd", "USD"), ("_years", "years"), ("_share", "fraction")]
 
 
@@ -74,13 +79,21 @@ def build_tables(result, diagnosis: bool = True, provenance: bool = True) -> Rep
     s = result.summary
     families = _families(result)
     meta = {
-        "case": s["case"], "country": s["country"], "country_name": data.case.country.name,
-        "variant": s["variant"], "status": s["status"], "objective": s["objective"],
-        "npv_usd": s["npv_usd"], "total_shortfall_tco2e": s["total_shortfall_tco2e"],
-        "target_years": list(s["target_years"]), "decision_years": [int(y) for y in data.decision_years],
-        "roadmap_years": [int(y) for y in data.roadmap_years], "families": families,
+        "case": s["case"],
+        "country": s["country"],
+        "country_name": data.case.country.name,
+        "variant": s["variant"],
+        "status": s["status"],
+        "objective": s["objective"],
+        "npv_usd": s["npv_usd"],
+        "total_shortfall_tco2e": s["total_shortfall_tco2e"],
+        "target_years": list(s["target_years"]),
+        "decision_years": [int(y) for y in data.decision_years],
+        "roadmap_years": [int(y) for y in data.roadmap_years],
+        "families": families,
         "final_year": data.final_year,
-        "selected": len(result.portfolio), "candidates": len(result.screening),
+        "selected": len(result.portfolio),
+        "candidates": len(result.screening),
         "case_file": str(data.loaded.path),
     }
     macc = macc_table(result, meta["final_year"])
@@ -110,12 +123,14 @@ def roadmap_table(result, families: list[str]) -> pd.DataFrame:
     """Per roadmap year: BAU, target, optimised, total abatement, gap above the target, the shortfall ledger
     and one abatement wedge per action family (the wedges sum to BAU - optimised)."""
     pw = result.pathway
-    out = pd.DataFrame({
-        "year": pw["year"].astype(int),
-        "bau_tco2e": pw["bau_tco2e"].astype(float),
-        "target_tco2e": pw["target_tco2e"].astype(float),
-        "optimised_tco2e": pw["optimised_tco2e"].astype(float),
-    })
+    out = pd.DataFrame(
+        {
+            "year": pw["year"].astype(int),
+            "bau_tco2e": pw["bau_tco2e"].astype(float),
+            "target_tco2e": pw["target_tco2e"].astype(float),
+            "optimised_tco2e": pw["optimised_tco2e"].astype(float),
+        }
+    )
     out["abatement_tco2e"] = out["bau_tco2e"] - out["optimised_tco2e"]
     out["gap_above_target_tco2e"] = (out["optimised_tco2e"] - out["target_tco2e"]).clip(lower=0.0)
     out["enforced"] = pw["enforced"].astype(bool)
@@ -124,7 +139,8 @@ def roadmap_table(result, families: list[str]) -> pd.DataFrame:
     fam_of = dict(zip(result.portfolio["intervention"], result.portfolio["family"]))
     if len(sched):
         by = sched.assign(family=sched["intervention"].map(fam_of)).pivot_table(
-            index="year", columns="family", values="abatement_tco2e", aggfunc="sum", fill_value=0.0)
+            index="year", columns="family", values="abatement_tco2e", aggfunc="sum", fill_value=0.0
+        )
     else:
         by = pd.DataFrame()
     for fam in families:
@@ -140,38 +156,62 @@ def action_table(result) -> pd.DataFrame:
     phases = [ph.id for ph in data.case.phases]
     phase_name = {ph.id: ph.name for ph in data.case.phases}
     years = [int(y) for y in data.decision_years]
-    capex = result.schedule.pivot_table(index="intervention", columns="year", values="capex_usd",
-                                        aggfunc="sum", fill_value=0.0) if len(result.schedule) else pd.DataFrame()
+    capex = (
+        result.schedule.pivot_table(
+            index="intervention", columns="year", values="capex_usd", aggfunc="sum", fill_value=0.0
+        )
+        if len(result.schedule)
+        else pd.DataFrame()
+    )
     rows = []
     for r in p.itertuples(index=False):
         c = data.candidates[r.intervention]
         row = {
-            "phase": r.phase, "phase_name": phase_name.get(r.phase, r.phase), "intervention": r.intervention,
-            "name": r.name, "family": r.family,
+            "phase": r.phase,
+            "phase_name": phase_name.get(r.phase, r.phase),
+            "intervention": r.intervention,
+            "name": r.name,
+            "family": r.family,
             "start_year": int(r.start_year) if r.start_year == r.start_year and r.start_year is not None else None,
-            "units": float(r.units), "unit": r.unit, "capex_usd": float(r.capex_usd),
+            "units": float(r.units),
+            "unit": r.unit,
+            "capex_usd": float(r.capex_usd),
         }
         for y in years:
-            row[f"capex_{y}_usd"] = float(capex.loc[r.intervention, y]) if (
-                r.intervention in capex.index and y in capex.columns) else 0.0
-        row.update({
-            "fixed_cost_usd": float(r.fixed_cost_usd),
-            "first_year_saving_usd": float(r.first_year_saving_usd),
-            "simple_payback_years": float(r.simple_payback_years),
-            "npv_usd": float(r.npv_usd),
-            "abatement_target_year_tco2e": float(r.abatement_target_year_tco2e),
-            "abatement_lifetime_tco2e": float(r.abatement_lifetime_tco2e),
-            "cost_per_tco2e_usd": float(r.cost_per_tco2e_usd),
-            "prerequisites": "; ".join(c.prerequisites),
-            "financing_sources": r.financing_sources,
-            "kpis": r.kpis,
-        })
+            row[f"capex_{y}_usd"] = (
+                float(capex.loc[r.intervention, y]) if (r.intervention in capex.index and y in capex.columns) else 0.0
+            )
+        row.update(
+            {
+                "fixed_cost_usd": float(r.fixed_cost_usd),
+                "first_year_saving_usd": float(r.first_year_saving_usd),
+                "simple_payback_years": float(r.simple_payback_years),
+                "npv_usd": float(r.npv_usd),
+                "abatement_target_year_tco2e": float(r.abatement_target_year_tco2e),
+                "abatement_lifetime_tco2e": float(r.abatement_lifetime_tco2e),
+                "cost_per_tco2e_usd": float(r.cost_per_tco2e_usd),
+                "prerequisites": "; ".join(c.prerequisites),
+                "financing_sources": r.financing_sources,
+                "kpis": r.kpis,
+            }
+        )
         rows.append(row)
-    cols = (["phase", "phase_name", "intervention", "name", "family", "start_year", "units", "unit", "capex_usd"]
-            + [f"capex_{y}_usd" for y in years]
-            + ["fixed_cost_usd", "first_year_saving_usd", "simple_payback_years", "npv_usd",
-               "abatement_target_year_tco2e", "abatement_lifetime_tco2e", "cost_per_tco2e_usd", "prerequisites",
-               "financing_sources", "kpis"])
+    cols = (
+        ["phase", "phase_name", "intervention", "name", "family", "start_year", "units", "unit", "capex_usd"]
+        + [f"capex_{y}_usd" for y in years]
+        + [
+            "fixed_cost_usd",
+            "first_year_saving_usd",
+            "simple_payback_years",
+            "npv_usd",
+            "abatement_target_year_tco2e",
+            "abatement_lifetime_tco2e",
+            "cost_per_tco2e_usd",
+            "prerequisites",
+            "financing_sources",
+            "kpis",
+        ]
+    )
     out = pd.DataFrame(rows, columns=cols)
     order = {ph: k for k, ph in enumerate(phases)}
     out["_o"] = out["phase"].map(order).fillna(len(order))
@@ -203,13 +243,34 @@ def macc_table(result, final_year: int) -> pd.DataFrame:
             width, basis = float("nan"), "no build year"
         cost = float(r.cost_per_tco2e_usd)
         drawn = bool(width > 0 and math.isfinite(cost))
-        rows.append({"intervention": r.intervention, "name": r.name, "family": r.family,
-                     "selected": bool(r.selected), "cost_per_tco2e_usd": cost, "abatement_tco2e": width,
-                     "width_basis": basis, "drawn": drawn})
-    out = pd.DataFrame(rows, columns=["intervention", "name", "family", "selected", "cost_per_tco2e_usd",
-                                      "abatement_tco2e", "width_basis", "drawn"])
-    out = out.sort_values(["drawn", "cost_per_tco2e_usd", "intervention"], ascending=[False, True, True],
-                          kind="stable").reset_index(drop=True)
+        rows.append(
+            {
+                "intervention": r.intervention,
+                "name": r.name,
+                "family": r.family,
+                "selected": bool(r.selected),
+                "cost_per_tco2e_usd": cost,
+                "abatement_tco2e": width,
+                "width_basis": basis,
+                "drawn": drawn,
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "intervention",
+            "name",
+            "family",
+            "selected",
+            "cost_per_tco2e_usd",
+            "abatement_tco2e",
+            "width_basis",
+            "drawn",
+        ],
+    )
+    out = out.sort_values(
+        ["drawn", "cost_per_tco2e_usd", "intervention"], ascending=[False, True, True], kind="stable"
+    ).reset_index(drop=True)
     widths = out["abatement_tco2e"].where(out["drawn"], 0.0)
     out["x_start_tco2e"] = widths.cumsum() - widths
     out.loc[~out["drawn"], "x_start_tco2e"] = np.nan
@@ -221,8 +282,19 @@ def finance_table(result) -> pd.DataFrame:
 
 
 def screening_table(result) -> pd.DataFrame:
-    cols = ["intervention", "name", "family", "phase", "status", "selected", "reason", "note",
-            "cost_per_tco2e_usd", "simple_payback_years", "earliest_start"]
+    cols = [
+        "intervention",
+        "name",
+        "family",
+        "phase",
+        "status",
+        "selected",
+        "reason",
+        "note",
+        "cost_per_tco2e_usd",
+        "simple_payback_years",
+        "earliest_start",
+    ]
     scr = result.screening
     return scr[[c for c in cols if c in scr.columns]].reset_index(drop=True)
 
@@ -257,8 +329,9 @@ def provenance_table(result) -> pd.DataFrame:
 
 
 def _rel(p) -> str:
-    from ..provenance import ROOT
     from pathlib import Path
+
+    from ..provenance import ROOT
 
     path = Path(p).resolve()
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
@@ -266,23 +339,33 @@ def _rel(p) -> str:
 
 # --------------------------------------------------------------------------------------------- regional
 
+
 def regional_tables(batch, reports: dict[str, ReportTables] | None = None) -> RegionalTables:
     """Per-country comparison (the batch table) and the CAREC total roadmap: BAU, target and optimised summed
     over the countries solved, by year, with and without the PRC. Only years every country reports are kept."""
     results = batch.results
     frames = []
-    for name, res in results.items():
+    for res in results.values():
         pw = res.pathway[["year", "bau_tco2e", "target_tco2e", "optimised_tco2e"]].copy()
         pw["country"] = res.summary["country"]
         frames.append(pw)
     countries_iso = sorted({res.summary["country"] for res in results.values()})
-    cols = ["year", "bau_tco2e", "target_tco2e", "optimised_tco2e", "bau_ex_prc_tco2e", "target_ex_prc_tco2e",
-            "optimised_ex_prc_tco2e", "countries"]
+    cols = [
+        "year",
+        "bau_tco2e",
+        "target_tco2e",
+        "optimised_tco2e",
+        "bau_ex_prc_tco2e",
+        "target_ex_prc_tco2e",
+        "optimised_ex_prc_tco2e",
+        "countries",
+    ]
     if frames:
         long = pd.concat(frames, ignore_index=True)
         counts = long.groupby("year")["country"].nunique()
         years = sorted(int(y) for y, n in counts.items() if n == len(frames))
         long = long[long["year"].isin(years)]
+
         # a year's target total exists only where every country has a target (no partial sums)
         def total(part):
             n = part["country"].nunique()
@@ -290,17 +373,26 @@ def regional_tables(batch, reports: dict[str, ReportTables] | None = None) -> Re
 
         tot = total(long)
         ex = total(long[long["country"] != PRC_ISO3]).reindex(tot.index)
-        roadmap = pd.DataFrame({
-            "year": tot.index.astype(int),
-            "bau_tco2e": tot["bau_tco2e"].to_numpy(), "target_tco2e": tot["target_tco2e"].to_numpy(),
-            "optimised_tco2e": tot["optimised_tco2e"].to_numpy(),
-            "bau_ex_prc_tco2e": ex["bau_tco2e"].to_numpy(), "target_ex_prc_tco2e": ex["target_tco2e"].to_numpy(),
-            "optimised_ex_prc_tco2e": ex["optimised_tco2e"].to_numpy(),
-            "countries": len(frames),
-        })
+        roadmap = pd.DataFrame(
+            {
+                "year": tot.index.astype(int),
+                "bau_tco2e": tot["bau_tco2e"].to_numpy(),
+                "target_tco2e": tot["target_tco2e"].to_numpy(),
+                "optimised_tco2e": tot["optimised_tco2e"].to_numpy(),
+                "bau_ex_prc_tco2e": ex["bau_tco2e"].to_numpy(),
+                "target_ex_prc_tco2e": ex["target_tco2e"].to_numpy(),
+                "optimised_ex_prc_tco2e": ex["optimised_tco2e"].to_numpy(),
+                "countries": len(frames),
+            }
+        )
     else:
         roadmap = pd.DataFrame(columns=cols)
-    meta = {"comparison_year": int(batch.year), "countries": countries_iso, "failures": dict(batch.failures),
-            "has_prc": PRC_ISO3 in countries_iso}
-    return RegionalTables(meta=meta, countries=batch.comparison.copy().reset_index(drop=True), roadmap=roadmap,
-                          reports=reports or {})
+    meta = {
+        "comparison_year": int(batch.year),
+        "countries": countries_iso,
+        "failures": dict(batch.failures),
+        "has_prc": PRC_ISO3 in countries_iso,
+    }
+    return RegionalTables(
+        meta=meta, countries=batch.comparison.copy().reset_index(drop=True), roadmap=roadmap, reports=reports or {}
+    )

@@ -74,9 +74,7 @@ class Provenance(Strict):
         has_source = bool(self.source and self.source.strip())
         has_estimate = bool(self.estimate and self.estimate.strip())
         if has_source == has_estimate:
-            raise ValueError(
-                "exactly one of 'source' (a citation) or 'estimate' (why the number is an estimate)"
-            )
+            raise ValueError("exactly one of 'source' (a citation) or 'estimate' (why the number is an estimate)")
         return self
 
     @property

@@ -21,8 +21,15 @@ from ..errors import InputError, Problem
 from ..loading import LoadedCase, case_from_dict
 
 SWEEP_MARK = "sensitivity sweep value"
-OVERRIDABLE = ("capex_usd_per_unit", "fixed_cost_usd", "om_change_usd_per_unit_year", "lifetime_years",
-               "lead_time_years", "max_share_per_year", "potential_units")
+OVERRIDABLE = (
+    "capex_usd_per_unit",
+    "fixed_cost_usd",
+    "om_change_usd_per_unit_year",
+    "lifetime_years",
+    "lead_time_years",
+    "max_share_per_year",
+    "potential_units",
+)
 
 
 def _problem(where: str, path: str, expected: str) -> InputError:

@@ -34,13 +34,28 @@ class RobustPortfolio:
 
 def scenario_data(cases: dict[str, LoadedCase], variant: str | None = None) -> dict[str, ModelData]:
     data = {sid: prepare(lc, variant) for sid, lc in cases.items()}
-    shapes = {sid: (sorted(d.candidates), [sorted(c.build_years) for c in d.candidates.values()],
-                    [sorted(c.start_years) for c in d.candidates.values()]) for sid, d in data.items()}
+    shapes = {
+        sid: (
+            sorted(d.candidates),
+            [sorted(c.build_years) for c in d.candidates.values()],
+            [sorted(c.start_years) for c in d.candidates.values()],
+        )
+        for sid, d in data.items()
+    }
     first = next(iter(shapes.values()))
     differing = [sid for sid, shape in shapes.items() if shape != first]
     if differing:
-        raise InputError([Problem("<sweep>", "scenarios", differing[:5], "scenarios with the same candidates and "
-                                  "start years (a shared portfolio needs the same decisions in every scenario)")])
+        raise InputError(
+            [
+                Problem(
+                    "<sweep>",
+                    "scenarios",
+                    differing[:5],
+                    "scenarios with the same candidates and "
+                    "start years (a shared portfolio needs the same decisions in every scenario)",
+                )
+            ]
+        )
     return data
 
 
@@ -64,8 +79,9 @@ def portfolio_objective(data: ModelData, builds: dict, starts: dict) -> float | 
         return None
 
 
-def regret_table(scenarios: dict[str, ModelData], builds: dict, starts: dict,
-                 optima: dict[str, float]) -> dict[str, float]:
+def regret_table(
+    scenarios: dict[str, ModelData], builds: dict, starts: dict, optima: dict[str, float]
+) -> dict[str, float]:
     """Regret of one portfolio in each scenario (inf where it breaks the scenario's limits)."""
     out = {}
     for sid, data in scenarios.items():
@@ -82,7 +98,7 @@ def _shared_model(scenarios: dict[str, ModelData]) -> tuple[pyo.ConcreteModel, d
     template = build_model(first, "min_cost")
     m.build = pyo.Var(list(template.build_index_set), domain=pyo.NonNegativeReals)
     m.start = pyo.Var(list(template.start_index_set), domain=pyo.Binary)
-    for (i, y) in template.build_index_set:
+    for i, y in template.build_index_set:
         if first.candidates[i].integer:
             m.build[i, y].domain = pyo.NonNegativeIntegers
     m.link = pyo.ConstraintList()
@@ -127,8 +143,14 @@ def expected_cost(scenarios: dict[str, ModelData], optima: dict[str, float]) -> 
 
 def _portfolio_of(m, kind: str, value: float, scenarios, optima) -> RobustPortfolio:
     first = next(iter(scenarios.values()))
-    builds = {key: (float(round(m.build[key].value or 0.0)) if first.candidates[key[0]].integer
-                    else max(0.0, m.build[key].value or 0.0)) for key in m.build}
+    builds = {
+        key: (
+            float(round(m.build[key].value or 0.0))
+            if first.candidates[key[0]].integer
+            else max(0.0, m.build[key].value or 0.0)
+        )
+        for key in m.build
+    }
     starts = {key: round(m.start[key].value or 0.0) for key in m.start}
     # evaluated afresh per scenario: in the shared model a scenario's shortfall variables may sit above
     # the real gap wherever its regret row has slack

@@ -7,8 +7,9 @@ import pandas as pd
 CORE, EXTERIOR = 0.95, 0.05
 
 
-def selection_frequency(summary: pd.DataFrame, portfolio: pd.DataFrame,
-                        candidates: dict[str, str] | None = None) -> pd.DataFrame:
+def selection_frequency(
+    summary: pd.DataFrame, portfolio: pd.DataFrame, candidates: dict[str, str] | None = None
+) -> pd.DataFrame:
     """Per intervention: share of solved scenarios whose optimum selects it, its most frequent start year
     and that year's share, and a class: core (>= 95 %), exterior (<= 5 %) or borderline. ``candidates``
     (id -> family) adds the never-selected ones with share 0."""
@@ -19,18 +20,47 @@ def selection_frequency(summary: pd.DataFrame, portfolio: pd.DataFrame,
     for iid, group in picks.groupby("intervention"):
         share = group["scenario_id"].nunique() / n if n else 0.0
         starts = group["start_year"].value_counts()
-        rows.append({"intervention": iid, "family": group["family"].iloc[0], "selected_share": share,
-                     "scenarios_selected": group["scenario_id"].nunique(), "scenarios_solved": n,
-                     "usual_start_year": int(starts.index[0]), "usual_start_share": float(starts.iloc[0] / len(group)),
-                     "mean_units_when_selected": float(group["units"].mean()),
-                     "class": "core" if share >= CORE else "exterior" if share <= EXTERIOR else "borderline"})
+        rows.append(
+            {
+                "intervention": iid,
+                "family": group["family"].iloc[0],
+                "selected_share": share,
+                "scenarios_selected": group["scenario_id"].nunique(),
+                "scenarios_solved": n,
+                "usual_start_year": int(starts.index[0]),
+                "usual_start_share": float(starts.iloc[0] / len(group)),
+                "mean_units_when_selected": float(group["units"].mean()),
+                "class": "core" if share >= CORE else "exterior" if share <= EXTERIOR else "borderline",
+            }
+        )
     seen = {r["intervention"] for r in rows}
     for iid, family in (candidates or {}).items():
         if iid not in seen:
-            rows.append({"intervention": iid, "family": family, "selected_share": 0.0, "scenarios_selected": 0,
-                         "scenarios_solved": n, "usual_start_year": None, "usual_start_share": None,
-                         "mean_units_when_selected": None, "class": "exterior"})
-    frame = pd.DataFrame(rows, columns=["intervention", "family", "selected_share", "scenarios_selected",
-                                        "scenarios_solved", "usual_start_year", "usual_start_share",
-                                        "mean_units_when_selected", "class"])
+            rows.append(
+                {
+                    "intervention": iid,
+                    "family": family,
+                    "selected_share": 0.0,
+                    "scenarios_selected": 0,
+                    "scenarios_solved": n,
+                    "usual_start_year": None,
+                    "usual_start_share": None,
+                    "mean_units_when_selected": None,
+                    "class": "exterior",
+                }
+            )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "intervention",
+            "family",
+            "selected_share",
+            "scenarios_selected",
+            "scenarios_solved",
+            "usual_start_year",
+            "usual_start_share",
+            "mean_units_when_selected",
+            "class",
+        ],
+    )
     return frame.sort_values(["selected_share", "intervention"], ascending=[False, True]).reset_index(drop=True)

@@ -39,9 +39,22 @@ from .paths import apply_settings
 from .spec import Scenario, load_sweep_spec, scenarios
 
 SWEEP_FILE = "sweep.json"
-SUMMARY_COLUMNS = ["scenario_id", "overrides", "settings", "status", "error", "objective_value",
-                   "net_present_cost_usd", "npv_usd", "total_shortfall_tco2e", "spend_usd", "selected",
-                   "final_year", "final_year_emissions_tco2e", "solve_seconds"]
+SUMMARY_COLUMNS = [
+    "scenario_id",
+    "overrides",
+    "settings",
+    "status",
+    "error",
+    "objective_value",
+    "net_present_cost_usd",
+    "npv_usd",
+    "total_shortfall_tco2e",
+    "spend_usd",
+    "selected",
+    "final_year",
+    "final_year_emissions_tco2e",
+    "solve_seconds",
+]
 
 
 @dataclass
@@ -63,32 +76,54 @@ def _base_case(case_path: str):
     return load_case(Path(case_path))
 
 
-def solve_scenario(case_path: str, variant: str | None, scenario: Scenario,
-                   rebuild: bool = False) -> tuple[dict, list[dict]]:
+def solve_scenario(
+    case_path: str, variant: str | None, scenario: Scenario, rebuild: bool = False
+) -> tuple[dict, list[dict]]:
     """Solve one scenario; failures become a row with status 'error' (the sweep goes on)."""
     started = time.perf_counter()
-    row = {"scenario_id": scenario.id, "overrides": "+".join(scenario.overrides),
-           "settings": json.dumps(scenario.settings, sort_keys=True)}
+    row = {
+        "scenario_id": scenario.id,
+        "overrides": "+".join(scenario.overrides),
+        "settings": json.dumps(scenario.settings, sort_keys=True),
+    }
     try:
         loaded = apply_settings(_base_case(case_path), scenario.settings)
-        result = solve(loaded, variant=variant) if rebuild else \
-            solve_in_place(loaded, process_solver(case_path), variant=variant)
+        result = (
+            solve(loaded, variant=variant)
+            if rebuild
+            else solve_in_place(loaded, process_solver(case_path), variant=variant)
+        )
     except (InputError, SolverFailure) as err:
         detail = "; ".join(str(p) for p in err.problems) if isinstance(err, InputError) else f"{err.status}: {err}"
         row.update(status="error", error=f"{type(err).__name__}: {detail}"[:1000])
         row["solve_seconds"] = time.perf_counter() - started
         return row, []
     s = result.summary
-    row.update(status=s["status"], error="", objective_value=s["objective_value"],
-               net_present_cost_usd=result.net_present_cost_usd,
-               npv_usd=s["npv_usd"], total_shortfall_tco2e=s["total_shortfall_tco2e"],
-               spend_usd=float(sum(s["spend_usd_by_year"].values())), selected=len(result.portfolio),
-               final_year=result.final_year, final_year_emissions_tco2e=result.final_year_emissions_tco2e,
-               solve_seconds=time.perf_counter() - started)
-    picks = [{"scenario_id": scenario.id, "intervention": p.intervention, "family": p.family,
-              "start_year": int(p.start_year), "units": float(p.units), "capex_usd": float(p.capex_usd),
-              "abatement_target_year_tco2e": float(p.abatement_target_year_tco2e)}
-             for p in result.portfolio.itertuples()]
+    row.update(
+        status=s["status"],
+        error="",
+        objective_value=s["objective_value"],
+        net_present_cost_usd=result.net_present_cost_usd,
+        npv_usd=s["npv_usd"],
+        total_shortfall_tco2e=s["total_shortfall_tco2e"],
+        spend_usd=float(sum(s["spend_usd_by_year"].values())),
+        selected=len(result.portfolio),
+        final_year=result.final_year,
+        final_year_emissions_tco2e=result.final_year_emissions_tco2e,
+        solve_seconds=time.perf_counter() - started,
+    )
+    picks = [
+        {
+            "scenario_id": scenario.id,
+            "intervention": p.intervention,
+            "family": p.family,
+            "start_year": int(p.start_year),
+            "units": float(p.units),
+            "capex_usd": float(p.capex_usd),
+            "abatement_target_year_tco2e": float(p.abatement_target_year_tco2e),
+        }
+        for p in result.portfolio.itertuples()
+    ]
     return row, picks
 
 
@@ -106,15 +141,29 @@ def _write_atomic(frame: pd.DataFrame, path: Path) -> None:
 
 def _record(out: Path, row: dict, picks: list[dict]) -> None:
     key = _key(row["scenario_id"])
-    portfolio = pd.DataFrame(picks, columns=["scenario_id", "intervention", "family", "start_year", "units",
-                                             "capex_usd", "abatement_target_year_tco2e"])
+    portfolio = pd.DataFrame(
+        picks,
+        columns=[
+            "scenario_id",
+            "intervention",
+            "family",
+            "start_year",
+            "units",
+            "capex_usd",
+            "abatement_target_year_tco2e",
+        ],
+    )
     _write_atomic(portfolio, out / "portfolio" / f"{key}.parquet")
     _write_atomic(pd.DataFrame([row], columns=SUMMARY_COLUMNS), out / "summary" / f"{key}.parquet")
 
 
 def _fingerprint(spec_file: Path, case_digest: str, ids: list[str]) -> dict:
-    return {"spec_file": str(spec_file), "spec_sha256": hashlib.sha256(spec_file.read_bytes()).hexdigest(),
-            "input_sha256": case_digest, "scenarios": ids}
+    return {
+        "spec_file": str(spec_file),
+        "spec_sha256": hashlib.sha256(spec_file.read_bytes()).hexdigest(),
+        "input_sha256": case_digest,
+        "scenarios": ids,
+    }
 
 
 def _prepare_out(out: Path, fingerprint: dict, resume: bool) -> set[str]:
@@ -127,12 +176,28 @@ def _prepare_out(out: Path, fingerprint: dict, resume: bool) -> set[str]:
     meta = out / SWEEP_FILE
     if meta.exists():
         if not resume:
-            raise InputError([Problem(str(out), "", "<existing sweep>", "an empty output directory, or --resume "
-                                      "to continue the sweep in it")])
+            raise InputError(
+                [
+                    Problem(
+                        str(out),
+                        "",
+                        "<existing sweep>",
+                        "an empty output directory, or --resume to continue the sweep in it",
+                    )
+                ]
+            )
         recorded = read_sweep_meta(out)
         if {k: recorded.get(k) for k in fingerprint} != fingerprint:
-            raise InputError([Problem(str(meta), "", "<different sweep>", "the same spec and inputs as the sweep "
-                                      "being resumed (the spec or the case changed)")])
+            raise InputError(
+                [
+                    Problem(
+                        str(meta),
+                        "",
+                        "<different sweep>",
+                        "the same spec and inputs as the sweep being resumed (the spec or the case changed)",
+                    )
+                ]
+            )
     else:
         _check_unused(out)
         ensure_folder(out)
@@ -149,9 +214,13 @@ def _check_unused(out: Path) -> None:
         return
     left = sorted(p.name for p in out.iterdir() if p.name != MARKER and not p.name.startswith(f".{SWEEP_FILE}."))
     if left:
-        raise out_problem(out, "--out", "<a folder of other files>",
-                          f"a new or empty folder for a new sweep; this one holds {', '.join(left[:3])}"
-                          f"{' and more' if len(left) > 3 else ''} and no sweep.json: choose another folder")
+        raise out_problem(
+            out,
+            "--out",
+            "<a folder of other files>",
+            f"a new or empty folder for a new sweep; this one holds {', '.join(left[:3])}"
+            f"{' and more' if len(left) > 3 else ''} and no sweep.json: choose another folder",
+        )
 
 
 def read_sweep_meta(out: Path) -> dict:
@@ -165,16 +234,26 @@ def read_sweep_meta(out: Path) -> dict:
     try:
         recorded = json.loads(meta.read_text())
     except OSError as err:
-        raise InputError([Problem(str(meta), "", "<unreadable>", f"a readable file ({err.strerror or err})")]) \
-            from None
+        raise InputError([Problem(str(meta), "", "<unreadable>", f"a readable file ({err.strerror or err})")]) from None
     except ValueError:
         recorded = None
-    if not (isinstance(recorded, dict) and isinstance(recorded.get("spec_file"), str)
-            and isinstance(recorded.get("scenarios"), list)):
-        raise InputError([Problem(str(meta), "", "<empty or damaged>",
-                                  "the sweep.json noregret sweep writes; this one is empty or damaged (a run was "
-                                  "killed while writing it): start the sweep again, without --resume, into an "
-                                  "empty folder")])
+    if not (
+        isinstance(recorded, dict)
+        and isinstance(recorded.get("spec_file"), str)
+        and isinstance(recorded.get("scenarios"), list)
+    ):
+        raise InputError(
+            [
+                Problem(
+                    str(meta),
+                    "",
+                    "<empty or damaged>",
+                    "the sweep.json noregret sweep writes; this one is empty or damaged (a run was "
+                    "killed while writing it): start the sweep again, without --resume, into an "
+                    "empty folder",
+                )
+            ]
+        )
     return recorded
 
 
@@ -192,8 +271,11 @@ def _run_dask(address: str, workers: int, case_path: str, variant, todo, on_resu
     LocalCluster of ``workers`` single-threaded processes. Results come back here and are written here."""
     from dask.distributed import Client, LocalCluster, as_completed
 
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) \
-        if address == "local" else None
+    cluster = (
+        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        if address == "local"
+        else None
+    )
     client = Client(cluster if cluster is not None else address)
     try:
         futures = [client.submit(solve_scenario, case_path, variant, s, rebuild, pure=False) for s in todo]
@@ -205,9 +287,16 @@ def _run_dask(address: str, workers: int, case_path: str, variant, todo, on_resu
             cluster.close()
 
 
-def run_sweep(spec_file: Path, out: Path, workers: int | None = None, resume: bool = False,
-              max_scenarios: int | None = None, progress: bool = True, scheduler: str | None = None,
-              rebuild: bool = False) -> SweepRun:
+def run_sweep(
+    spec_file: Path,
+    out: Path,
+    workers: int | None = None,
+    resume: bool = False,
+    max_scenarios: int | None = None,
+    progress: bool = True,
+    scheduler: str | None = None,
+    rebuild: bool = False,
+) -> SweepRun:
     """Solve every scenario not yet done; ``max_scenarios`` stops after that many (a sweep run in slices).
     ``scheduler``: None for local processes, ``local`` for a Dask LocalCluster, or a Dask scheduler address.
     ``rebuild``: build a Pyomo model per scenario instead of changing one HiGHS model in place."""
@@ -256,8 +345,11 @@ def load_sweep(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     out = Path(out)
     order = {sid: k for k, sid in enumerate(read_sweep_meta(out)["scenarios"])}
     files = sorted((out / "summary").glob("*.parquet"))
-    summary = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True) if files else \
-        pd.DataFrame(columns=SUMMARY_COLUMNS)
+    summary = (
+        pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+        if files
+        else pd.DataFrame(columns=SUMMARY_COLUMNS)
+    )
     summary = summary.sort_values("scenario_id", key=lambda s: s.map(order)).reset_index(drop=True)
     done = set(summary["scenario_id"])
     parts = [pd.read_parquet(f) for f in sorted((out / "portfolio").glob("*.parquet"))]

@@ -125,8 +125,13 @@ def monte_carlo_draws(mc: MonteCarlo, loaded: LoadedCase, where: str = "<sweep>"
     for path in mc.parameters:
         q = value_at(loaded, path, where)
         if q["low"] is None or q["high"] is None:
-            raise InputError([Problem(where, f"monte_carlo.parameters[{path}]", path,
-                                      "a parameter with a low-high range in the data")])
+            raise InputError(
+                [
+                    Problem(
+                        where, f"monte_carlo.parameters[{path}]", path, "a parameter with a low-high range in the data"
+                    )
+                ]
+            )
         ranges[path] = (q["low"], q["value"], q["high"])
     rng = np.random.default_rng(mc.seed)
     group_of = {p: g for g, paths in mc.correlated.items() for p in paths}

@@ -26,8 +26,9 @@ def ranged_parameters(loaded: LoadedCase, variant: str | None = None) -> list[st
     paths = ["discount_rate"]
     paths += [f"sources.{s.id}.price_usd_per_unit" for s in loaded.case.sources if s.price_usd_per_unit]
     paths += [f"drivers.{name}.annual_change" for name, p in loaded.case.drivers.items() if p.annual_change]
-    paths += [f"interventions.{i}.{f}" for i in candidates
-              for f in ("capex_usd_per_unit", "om_change_usd_per_unit_year")]
+    paths += [
+        f"interventions.{i}.{f}" for i in candidates for f in ("capex_usd_per_unit", "om_change_usd_per_unit_year")
+    ]
     out = []
     for path in paths:
         q = value_at(loaded, path)
@@ -41,8 +42,10 @@ def _outcomes(loaded: LoadedCase, variant: str | None, settings: dict) -> dict:
         result = solve_in_place(apply_settings(loaded, settings), process_solver(str(loaded.path)), variant=variant)
     except (InputError, SolverFailure):
         return {k: float("nan") for k in OUTCOMES}
-    return {"net_present_cost_usd": result.net_present_cost_usd,
-            "final_year_emissions_tco2e": result.final_year_emissions_tco2e}
+    return {
+        "net_present_cost_usd": result.net_present_cost_usd,
+        "final_year_emissions_tco2e": result.final_year_emissions_tco2e,
+    }
 
 
 @dataclass
@@ -51,8 +54,9 @@ class Tornado:
     base: dict
 
 
-def tornado(loaded: LoadedCase, variant: str | None = None, parameters: list[str] | None = None,
-            workers: int | None = None) -> Tornado:
+def tornado(
+    loaded: LoadedCase, variant: str | None = None, parameters: list[str] | None = None, workers: int | None = None
+) -> Tornado:
     parameters = parameters or ranged_parameters(loaded, variant)
     ranges = {p: value_at(loaded, p) for p in parameters}
     for p, q in ranges.items():
@@ -90,8 +94,10 @@ def tornado_chart(t: Tornado, path, top: int = 15) -> None:
     rows = t.table.head(top).iloc[::-1]
     fig, axes = plt.subplots(1, 2, figsize=(12, 0.45 * len(rows) + 1.8), sharey=True)
     labels = [p.replace("interventions.", "").replace("sources.", "") for p in rows["parameter"]]
-    for ax, name, scale, unit in ((axes[0], "net_present_cost_usd", 1e6, "US$m"),
-                                  (axes[1], "final_year_emissions_tco2e", 1e3, "ktCO2e")):
+    for ax, name, scale, unit in (
+        (axes[0], "net_present_cost_usd", 1e6, "US$m"),
+        (axes[1], "final_year_emissions_tco2e", 1e3, "ktCO2e"),
+    ):
         base = t.base[name]
         low = (rows[f"{name}_at_low"] - base) / scale
         high = (rows[f"{name}_at_high"] - base) / scale

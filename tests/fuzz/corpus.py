@@ -102,15 +102,19 @@ def _role(path: Path) -> str:
 
 @functools.cache
 def shipped_cases() -> tuple[Source, ...]:
-    return tuple(Source("case", f"cases/{p.name}", p.read_text(encoding="utf-8"))
-                 for p in sorted(CASES_DIR.glob("*.yaml")) if p.name != "manifest.yaml")
+    return tuple(
+        Source("case", f"cases/{p.name}", p.read_text(encoding="utf-8"))
+        for p in sorted(CASES_DIR.glob("*.yaml"))
+        if p.name != "manifest.yaml"
+    )
 
 
 @functools.cache
 def library_files(root: Path) -> tuple[Source, ...]:
     rel = root.relative_to(REPO)
-    return tuple(Source(_role(p), f"{rel}/{p.name}", p.read_text(encoding="utf-8"))
-                 for p in sorted(root.glob("*.yaml")))
+    return tuple(
+        Source(_role(p), f"{rel}/{p.name}", p.read_text(encoding="utf-8")) for p in sorted(root.glob("*.yaml"))
+    )
 
 
 @functools.cache
@@ -197,8 +201,11 @@ def _pick_union_member(tp: Any, node: Any) -> Any:
     members = [_strip(a)[0] for a in typing.get_args(tp)]
     if isinstance(node, dict):
         for m in members:
-            if _is_model(m) and "type" in m.model_fields and \
-                    node.get("type") in typing.get_args(m.model_fields["type"].annotation):
+            if (
+                _is_model(m)
+                and "type" in m.model_fields
+                and node.get("type") in typing.get_args(m.model_fields["type"].annotation)
+            ):
                 return m
     return tp
 
@@ -278,8 +285,19 @@ def render_path(path: tuple) -> str:
     return out
 
 
-YEAR_FIELDS = frozenset({"base_year", "horizon_end_year", "first_year", "last_year", "first_start_year",
-                         "last_start_year", "year", "reference_year", "net_zero_year"})
+YEAR_FIELDS = frozenset(
+    {
+        "base_year",
+        "horizon_end_year",
+        "first_year",
+        "last_year",
+        "first_start_year",
+        "last_start_year",
+        "year",
+        "reference_year",
+        "net_zero_year",
+    }
+)
 YEAR_KEYED_DICTS = frozenset({"by_year", "max_complexity_by_year"})
 
 

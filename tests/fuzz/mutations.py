@@ -39,8 +39,10 @@ class Example:
 
     @property
     def description(self) -> str:
-        return (f"{self.mutation}/{self.detail}: {self.file}: {self.where} "
-                f"(expect {self.expect}; validate {' '.join(self.argv)})")
+        return (
+            f"{self.mutation}/{self.detail}: {self.file}: {self.where} "
+            f"(expect {self.expect}; validate {' '.join(self.argv)})"
+        )
 
 
 # ------------------------------------------------------------------------------------------- scenes
@@ -90,8 +92,10 @@ def choose_scene(rng, prefer: str | None = None) -> Scene:
         if kind == "case":
             return Scene(case, case_rel, _enc({case_rel: case.text}), (case_rel,), case_rel)
         lib = corpus.library_files(corpus.LIBRARY_DIR)
-        files = {case_rel: case.text.rstrip("\n") + "\nlibrary: lib\n",
-                 **{f"lib/{s.label.rsplit('/', 1)[-1]}": s.text for s in lib}}
+        files = {
+            case_rel: case.text.rstrip("\n") + "\nlibrary: lib\n",
+            **{f"lib/{s.label.rsplit('/', 1)[-1]}": s.text for s in lib},
+        }
         lib_rel = "lib"
     if kind == "case":
         return Scene(case, case_rel, _enc(files), (case_rel,), case_rel)
@@ -101,11 +105,22 @@ def choose_scene(rng, prefer: str | None = None) -> Scene:
     return Scene(src, rel, _enc(files), argv, case_rel)
 
 
-def _example(scene: Scene, mutation: str, detail: str, where: str, text: str | bytes, expect: str,
-             key: str | None, **kw) -> Example:
+def _example(
+    scene: Scene, mutation: str, detail: str, where: str, text: str | bytes, expect: str, key: str | None, **kw
+) -> Example:
     files = scene.with_bytes(text) if isinstance(text, bytes) else scene.with_text(text)
-    return Example(mutation, detail, scene.source.label, where, files, list(scene.argv), expect,
-                   name_file=scene.base, key=key, **kw)
+    return Example(
+        mutation,
+        detail,
+        scene.source.label,
+        where,
+        files,
+        list(scene.argv),
+        expect,
+        name_file=scene.base,
+        key=key,
+        **kw,
+    )
 
 
 # ---------------------------------------------------------------------------------- expectations
@@ -129,15 +144,43 @@ RANGES: dict[str, tuple[float, float, bool]] = {
 }
 WHOLE = frozenset({"lifetime_years", "lead_time_years"})
 INT_RANGES = {"max_complexity_by_year": (0, 3), "complexity": (1, 3), "scope": (1, 3), "schema_version": (1, 1)}
-NON_NEGATIVE = frozenset({
-    "emissions_tco2e", "activity", "price_usd_per_unit", "capex_usd_per_unit", "fixed_cost_usd",
-    "units_per_basis", "population", "total_tco2e", "facility_stock", "budget_usd", "envelope_usd_by_year",
-    "total_usd_by_year", "limit_by_year", "cap_tco2e_by_year", "index_by_year", "gwp100_ar5", "gwp100_ar6",
-    "kg_per_activity_unit", "time_limit_seconds", "screen_max_years", "portfolio_max_years",
-    "resource_use_per_unit", "resource_use_per_start", "cap_tco2e", "reference_emissions_tco2e",
-    "national_reference_emissions_tco2e", "national_base_year_emissions_tco2e",
-    "shortfall_penalty_usd_per_tco2e", "abatement", "npv", "co_benefit", "resilience", "potential_units",
-})
+NON_NEGATIVE = frozenset(
+    {
+        "emissions_tco2e",
+        "activity",
+        "price_usd_per_unit",
+        "capex_usd_per_unit",
+        "fixed_cost_usd",
+        "units_per_basis",
+        "population",
+        "total_tco2e",
+        "facility_stock",
+        "budget_usd",
+        "envelope_usd_by_year",
+        "total_usd_by_year",
+        "limit_by_year",
+        "cap_tco2e_by_year",
+        "index_by_year",
+        "gwp100_ar5",
+        "gwp100_ar6",
+        "kg_per_activity_unit",
+        "time_limit_seconds",
+        "screen_max_years",
+        "portfolio_max_years",
+        "resource_use_per_unit",
+        "resource_use_per_start",
+        "cap_tco2e",
+        "reference_emissions_tco2e",
+        "national_reference_emissions_tco2e",
+        "national_base_year_emissions_tco2e",
+        "shortfall_penalty_usd_per_tco2e",
+        "abatement",
+        "npv",
+        "co_benefit",
+        "resilience",
+        "potential_units",
+    }
+)
 YEARS = (1900, 2200)  # plausible calendar years; anything outside is a mistake
 SEED_RANGE = (0, 2**31 - 1)  # HiGHS random_seed
 
@@ -269,8 +312,15 @@ def scalar_hostile(rng, scene: Scene) -> Example:
     expect = value_expectation(src.role, data, path, orig, effective)
     key = message_key(src.role, data, path)
     put(data, path, new)
-    return _example(scene, "scalar_hostile", label, render_path(path) + f" = {new!r} (was {_short(orig)})",
-                    dump_yaml(data), expect, key)
+    return _example(
+        scene,
+        "scalar_hostile",
+        label,
+        render_path(path) + f" = {new!r} (was {_short(orig)})",
+        dump_yaml(data),
+        expect,
+        key,
+    )
 
 
 def _short(v: Any) -> str:
@@ -288,11 +338,23 @@ def legal_number(rng, scene: Scene) -> Example:
     path = rng.choice(paths)
     orig = get(data, path)
     how = rng.choice(["scale", "shift", "zero", "round", "neg_small"])
-    new = {"scale": orig * rng.uniform(0.0, 3.0), "shift": orig + rng.uniform(-1.0, 1.0), "zero": 0.0,
-           "round": float(round(orig)), "neg_small": -rng.uniform(0.0, 0.01)}[how]
+    new = {
+        "scale": orig * rng.uniform(0.0, 3.0),
+        "shift": orig + rng.uniform(-1.0, 1.0),
+        "zero": 0.0,
+        "round": float(round(orig)),
+        "neg_small": -rng.uniform(0.0, 0.01),
+    }[how]
     put(data, path, new)
-    return _example(scene, "legal_number", how, f"{render_path(path)} = {new!r} (was {orig!r})",
-                    dump_yaml(data), EITHER, message_key(src.role, data, path))
+    return _example(
+        scene,
+        "legal_number",
+        how,
+        f"{render_path(path)} = {new!r} (was {orig!r})",
+        dump_yaml(data),
+        EITHER,
+        message_key(src.role, data, path),
+    )
 
 
 def growth_percent(rng, scene: Scene) -> Example:
@@ -309,8 +371,15 @@ def growth_percent(rng, scene: Scene) -> Example:
         if _is_number(q.get(k)):
             q[k] = scaled[k] = q[k] * 100
     bad = any(v > 1 or v <= -1 for v in scaled.values())
-    return _example(scene, "growth_percent", "x100", f"{render_path(path)} = {scaled}", dump_yaml(data),
-                    INVALID if bad else EITHER, "annual_change")
+    return _example(
+        scene,
+        "growth_percent",
+        "x100",
+        f"{render_path(path)} = {scaled}",
+        dump_yaml(data),
+        INVALID if bad else EITHER,
+        "annual_change",
+    )
 
 
 def _pick_year(rng, data) -> tuple[tuple, str] | None:
@@ -341,8 +410,7 @@ def year_absurd(rng, scene: Scene) -> Example:
         new = -2024
     key = message_key(src.role, data, slot[0])
     _set_year(data, slot, new)
-    return _example(scene, "year_absurd", slot[1], f"{render_path(slot[0])} -> {new!r}", dump_yaml(data),
-                    INVALID, key)
+    return _example(scene, "year_absurd", slot[1], f"{render_path(slot[0])} -> {new!r}", dump_yaml(data), INVALID, key)
 
 
 def year_leading_zero(rng, scene: Scene) -> Example:
@@ -355,8 +423,15 @@ def year_leading_zero(rng, scene: Scene) -> Example:
     path, kind = slot
     year = path[-1] if kind == "key" else get(data, path)
     _set_year(data, slot, Raw(f"0{year}"))
-    return _example(scene, "year_leading_zero", kind, f"{render_path(path)} written 0{year}", dump_yaml(data),
-                    VALID, message_key(src.role, data, path))
+    return _example(
+        scene,
+        "year_leading_zero",
+        kind,
+        f"{render_path(path)} written 0{year}",
+        dump_yaml(data),
+        VALID,
+        message_key(src.role, data, path),
+    )
 
 
 YAML11_BOOLS = ["yes", "no", "on", "off", "Yes", "NO", "On", "OFF", "y", "n"]
@@ -425,8 +500,11 @@ def duplicate_id(rng, scene: Scene) -> Example:
     """An item of a list whose items carry ids repeated (ids are unique in every list)."""
     src = scene.source
     data = src.fresh()
-    lists = [p for p, v in walk(data) if p and isinstance(v, list) and v
-             and all(isinstance(x, dict) and "id" in x for x in v)]
+    lists = [
+        p
+        for p, v in walk(data)
+        if p and isinstance(v, list) and v and all(isinstance(x, dict) and "id" in x for x in v)
+    ]
     if not lists:
         return unknown_key(rng, scene)
     path = rng.choice(lists)
@@ -439,18 +517,19 @@ def duplicate_id(rng, scene: Scene) -> Example:
             twin = {**corpus.copy.deepcopy(other), "id": items[k]["id"]}
     items.insert(rng.randrange(len(items) + 1), twin)
     key = [s for s in path if isinstance(s, str)][-1]
-    return _example(scene, "duplicate_id", key, f"{render_path(path)}: id {twin['id']!r} twice", dump_yaml(data),
-                    INVALID, key)
+    return _example(
+        scene, "duplicate_id", key, f"{render_path(path)}: id {twin['id']!r} twice", dump_yaml(data), INVALID, key
+    )
 
 
 def _typo(rng, key: str) -> str:
     how = rng.choice(["swap", "drop", "double", "dash", "plural", "case"])
     if how == "swap" and len(key) > 2:
         i = rng.randrange(len(key) - 1)
-        return key[:i] + key[i + 1] + key[i] + key[i + 2:]
+        return key[:i] + key[i + 1] + key[i] + key[i + 2 :]
     if how == "drop" and len(key) > 2:
         i = rng.randrange(len(key))
-        return key[:i] + key[i + 1:]
+        return key[:i] + key[i + 1 :]
     if how == "dash" and "_" in key:
         return key.replace("_", "-", 1)
     if how == "case":
@@ -482,8 +561,9 @@ def unknown_key(rng, scene: Scene) -> Example:
         corpus.rename_key(mapping, key, typo)
     else:
         mapping[typo] = corpus.copy.deepcopy(mapping[key])
-    return _example(scene, "unknown_key", how, f"{render_path(path + (typo,))} (typo of {key!r})", dump_yaml(data),
-                    INVALID, typo)
+    return _example(
+        scene, "unknown_key", how, f"{render_path(path + (typo,))} (typo of {key!r})", dump_yaml(data), INVALID, typo
+    )
 
 
 def delete_key(rng, scene: Scene) -> Example:
@@ -495,8 +575,15 @@ def delete_key(rng, scene: Scene) -> Example:
     parent = get(data, path[:-1])
     del parent[path[-1]]
     required = slot.required and slot.parent_model is not None
-    return _example(scene, "delete_key", "required" if required else "optional", render_path(path),
-                    dump_yaml(data), INVALID if required else EITHER, path[-1] if required else None)
+    return _example(
+        scene,
+        "delete_key",
+        "required" if required else "optional",
+        render_path(path),
+        dump_yaml(data),
+        INVALID if required else EITHER,
+        path[-1] if required else None,
+    )
 
 
 # ---------------------------------------------------------------------------------- raw text
@@ -514,9 +601,15 @@ def _nest(depth: int) -> str:
 
 
 def _text_leaf(rng, src: Source, data: Any) -> tuple | None:
-    paths = [p for p, v in walk(data) if p and isinstance(v, str) and isinstance(p[-1], str)
-             and p[-1] in ("name", "description", "method", "estimate", "source", "unit")
-             and slot_at(src.role, data, p).kind == "str"]
+    paths = [
+        p
+        for p, v in walk(data)
+        if p
+        and isinstance(v, str)
+        and isinstance(p[-1], str)
+        and p[-1] in ("name", "description", "method", "estimate", "source", "unit")
+        and slot_at(src.role, data, p).kind == "str"
+    ]
     return rng.choice(paths) if paths else None
 
 
@@ -524,8 +617,22 @@ def raw_text(rng, scene: Scene) -> Example:
     """Attacks on the YAML text: complex keys, deep nesting, alias bombs, huge strings, truncation,
     non-UTF-8 bytes, tabs and broken indentation, foreign tags, empty and multi-document files."""
     src = scene.source
-    kind = rng.choice(["complex_key", "deep_nesting", "alias_bomb", "huge_string", "truncate", "non_utf8",
-                       "tab_indent", "python_tag", "empty", "multi_document", "nul_byte", "bom"])
+    kind = rng.choice(
+        [
+            "complex_key",
+            "deep_nesting",
+            "alias_bomb",
+            "huge_string",
+            "truncate",
+            "non_utf8",
+            "tab_indent",
+            "python_tag",
+            "empty",
+            "multi_document",
+            "nul_byte",
+            "bom",
+        ]
+    )
     text = src.text
     if kind in ("deep_nesting", "alias_bomb", "huge_string"):
         data = src.fresh()
@@ -570,8 +677,9 @@ def raw_text(rng, scene: Scene) -> Example:
         out = text.rstrip("\n") + "\nexploit: !!python/object/apply:os.system ['true']\n"
         return _example(scene, "raw_text", kind, "top level", out, INVALID, None)
     if kind == "empty":
-        return _example(scene, "raw_text", kind, "whole file", rng.choice(["", "\n", "# nothing\n", "---\n"]),
-                        INVALID, None)
+        return _example(
+            scene, "raw_text", kind, "whole file", rng.choice(["", "\n", "# nothing\n", "---\n"]), INVALID, None
+        )
     if kind == "multi_document":
         return _example(scene, "raw_text", kind, "end", text.rstrip("\n") + "\n---\nname: second\n", INVALID, None)
     # bom: a UTF-8 byte-order mark before the text
@@ -584,25 +692,40 @@ def raw_text(rng, scene: Scene) -> Example:
 def filesystem(rng, scene: Scene) -> Example:
     """The case or a library file missing, a directory, a symlink loop, unreadable; a bad library path."""
     lib_scene = scene.rel != scene.case_rel
-    kinds = ["case_missing", "case_is_directory", "case_symlink_loop", "case_unreadable", "case_dangling_symlink",
-             "library_key_missing_dir", "library_key_is_file"]
+    kinds = [
+        "case_missing",
+        "case_is_directory",
+        "case_symlink_loop",
+        "case_unreadable",
+        "case_dangling_symlink",
+        "library_key_missing_dir",
+        "library_key_is_file",
+    ]
     if lib_scene:
-        kinds += ["libfile_symlink_loop", "libfile_unreadable", "libfile_is_directory", "libfile_dangling_symlink",
-                  "vocabulary_missing", "library_empty"]
+        kinds += [
+            "libfile_symlink_loop",
+            "libfile_unreadable",
+            "libfile_is_directory",
+            "libfile_dangling_symlink",
+            "vocabulary_missing",
+            "library_empty",
+        ]
     kind = rng.choice(kinds)
     files = dict(scene.files)
     case = scene.case_rel
     base = Example("filesystem", kind, scene.source.label, "", files, [case], INVALID, name_file=case)
     if kind == "case_missing":
-        return replace(base, where="validate a file that is not there", argv=["not_there.yaml"],
-                       name_file="not_there.yaml")
+        return replace(
+            base, where="validate a file that is not there", argv=["not_there.yaml"], name_file="not_there.yaml"
+        )
     if kind == "case_is_directory":
         files.pop(case)
         return replace(base, where="the case path is an empty directory", files=files, dirs=[case])
     if kind == "case_symlink_loop":
         files.pop(case)
-        return replace(base, where="the case is a symlink loop", files=files,
-                       symlinks={case: "loop_b.yaml", "loop_b.yaml": case})
+        return replace(
+            base, where="the case is a symlink loop", files=files, symlinks={case: "loop_b.yaml", "loop_b.yaml": case}
+        )
     if kind == "case_dangling_symlink":
         files.pop(case)
         return replace(base, where="the case is a dangling symlink", files=files, symlinks={case: "gone.yaml"})
@@ -653,9 +776,19 @@ MUTATIONS: dict[str, tuple[Callable, str | None]] = {
     "raw_text": (raw_text, None),
     "filesystem": (filesystem, None),
 }
-WEIGHTS = {"scalar_hostile": 25, "legal_number": 8, "growth_percent": 6, "year_absurd": 8, "year_leading_zero": 6,
-           "yaml11_scalar": 8, "duplicate_id": 10, "unknown_key": 10, "delete_key": 8, "raw_text": 8,
-           "filesystem": 4}
+WEIGHTS = {
+    "scalar_hostile": 25,
+    "legal_number": 8,
+    "growth_percent": 6,
+    "year_absurd": 8,
+    "year_leading_zero": 6,
+    "yaml11_scalar": 8,
+    "duplicate_id": 10,
+    "unknown_key": 10,
+    "delete_key": 8,
+    "raw_text": 8,
+    "filesystem": 4,
+}
 
 
 def make_example(rng, mutation: str | None = None) -> Example:

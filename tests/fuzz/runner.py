@@ -106,6 +106,7 @@ def bounded(time_limit: float | None, memory_mb: int | None):
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
     main = threading.current_thread() is threading.main_thread() and time_limit
     if main:
+
         def _ring(_signum, _frame):
             raise FuzzTimeout(f"no answer within {time_limit} s")
 
@@ -176,8 +177,9 @@ def judge(example: Example, code, out: str, err: str, seconds: float, time_limit
     return Outcome("clean_error", code, seconds, "")
 
 
-def run_validate(example: Example, time_limit: float = 10.0, memory_mb: int | None = 1536,
-                 tmp_root: str | None = None) -> Outcome:
+def run_validate(
+    example: Example, time_limit: float = 10.0, memory_mb: int | None = 1536, tmp_root: str | None = None
+) -> Outcome:
     """Materialize ``example`` in a fresh temporary directory, run ``noregret validate`` there, judge."""
     from optimizer.cli import main
 
@@ -190,8 +192,12 @@ def run_validate(example: Example, time_limit: float = 10.0, memory_mb: int | No
         code = None
         exc: BaseException | None = None
         try:
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
-                    denied([root / r for r in example.unreadable]), bounded(time_limit, memory_mb):
+            with (
+                contextlib.redirect_stdout(out),
+                contextlib.redirect_stderr(err),
+                denied([root / r for r in example.unreadable]),
+                bounded(time_limit, memory_mb),
+            ):
                 code = main(argv)
         except FuzzTimeout as e:
             exc = e
