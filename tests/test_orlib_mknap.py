@@ -14,7 +14,7 @@ import pytest
 from optimizer.solve import solve
 from optimizer.synthetic import build, case_dict, intervention, q, series
 
-MKNAP1 = Path(__file__).resolve().parents[2] / "shared" / "reference" / "mknap1.txt"
+MKNAP1 = Path(__file__).resolve().parent / "fixtures" / "orlib" / "mknap1.txt"
 
 
 def read_mknap(path: Path) -> list[dict]:
@@ -65,7 +65,6 @@ def knapsack_case(problem: dict):
     return build(items, case, resources=tuple(f"k{k}" for k in range(problem["m"])))
 
 
-@pytest.mark.skipif(not MKNAP1.is_file(), reason="needs ../shared/reference/mknap1.txt beside the repository")
 @pytest.mark.parametrize("index", range(7))
 def test_mknap1_known_optimum(index):
     problem = read_mknap(MKNAP1)[index]
