@@ -228,28 +228,17 @@ def test_symlink_loop_as_library_folder(capsys, mini):
     _rejected(capsys, mini, "mini_case.yaml: library", "'mini_library'")
 
 
-def test_unreadable_case_file(capsys, mini, monkeypatch):
+@pytest.mark.parametrize("name", ["mini_case.yaml", "waste.yaml", "vocabulary.yaml"])
+def test_unreadable_case_or_library_file(capsys, mini, monkeypatch, name):
     real = Path.read_bytes
 
     def denied(self):
-        if self.name == "mini_case.yaml":
+        if self.name == name:
             raise PermissionError(13, "Permission denied", str(self))
         return real(self)
 
     monkeypatch.setattr(Path, "read_bytes", denied)
-    _rejected(capsys, mini, "mini_case.yaml", "permission denied")
-
-
-def test_unreadable_library_file(capsys, mini, monkeypatch):
-    real = Path.read_bytes
-
-    def denied(self):
-        if self.name == "waste.yaml":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", denied)
-    _rejected(capsys, mini, "waste.yaml", "permission denied")
+    _rejected(capsys, mini, name, "permission denied")
 
 
 def test_unreadable_library_folder(capsys, mini, monkeypatch):
