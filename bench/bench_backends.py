@@ -1,6 +1,6 @@
 """The two backends of the one solve driver, side by side on every bundled country case.
 
-- *pyomo*: ``optimizer.solve.solve`` (the Pyomo model, HiGHS through APPSI's persistent interface);
+- *pyomo*: ``optimizer.pyomo_backend.solve`` (the Pyomo model, HiGHS through APPSI's persistent interface);
 - *highspy*: ``optimizer.persistent.solve_in_place`` on a fresh ``PersistentHighs`` per case (the row model,
   its standard form passed to ``highspy.Highs`` whole: the cold path of a sweep's first scenario).
 
@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from optimizer.batch import load_manifest  # noqa: E402
 from optimizer.persistent import PersistentHighs, solve_in_place  # noqa: E402
-from optimizer.solve import solve  # noqa: E402
+from optimizer.pyomo_backend import solve  # noqa: E402
 
 BACKENDS = {
     "pyomo": lambda loaded: solve(loaded),

@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 from optimizer.loading import load_case  # noqa: E402
 from optimizer.model import build_model  # noqa: E402
 from optimizer.prepare import prepare  # noqa: E402
+from optimizer.pyomo_backend import run_highs  # noqa: E402
 from optimizer.results import extract_result  # noqa: E402
-from optimizer.solve import run_highs  # noqa: E402
 from optimizer.synthetic import national_case  # noqa: E402
 
 

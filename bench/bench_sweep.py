@@ -4,7 +4,7 @@ place, against the floor of re-solving the same matrices with highspy alone; and
 One Monte Carlo sweep per case (every source price and every ranged capex of a kept candidate drawn from the
 data's low/high ranges; energy prices correlated), the same scenarios for every method, measured in one run:
 
-- *rebuild*: ``optimizer.solve.solve`` per scenario (prepare, Pyomo model, APPSI load, HiGHS, results);
+- *rebuild*: ``optimizer.pyomo_backend.solve`` per scenario (prepare, Pyomo model, APPSI load, HiGHS, results);
 - *in place*: ``optimizer.persistent.solve_in_place`` on one ``PersistentHighs`` (prepare, rows, push the
   changed numbers, HiGHS, results) - what ``noregret sweep`` does in each worker;
 - *direct highspy*: the scenarios' standard forms computed beforehand (untimed); the timed loop only pushes
@@ -37,7 +37,7 @@ from optimizer.loading import load_case  # noqa: E402
 from optimizer.model.objective import shortfall_cap  # noqa: E402
 from optimizer.persistent import PersistentHighs, cost_vector, scenario_form, solve_in_place  # noqa: E402
 from optimizer.prepare import prepare  # noqa: E402
-from optimizer.solve import solve  # noqa: E402
+from optimizer.pyomo_backend import solve  # noqa: E402
 from optimizer.sweep.paths import apply_settings, value_at  # noqa: E402
 from optimizer.sweep.run import run_sweep  # noqa: E402
 from optimizer.sweep.spec import load_sweep_spec, scenarios  # noqa: E402

@@ -6,17 +6,19 @@ import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .errors import InputError, Problem, SolverFailure
 from .loading import LoadedCase, load_case
 from .outputs import atomic_write_text, check_target, ensure_folder
 from .schema.manifest import Manifest
-from .solve import solve
 from .validation import parse_model
 from .yaml_io import read_yaml_mapping
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .results import Result
 
 COMPARISON_COLUMNS = [
     "case",
@@ -41,6 +43,45 @@ class BatchResult:
     comparison: pd.DataFrame
     results: dict
     failures: dict[str, str]
+
+
+@dataclass
+class _Solved:
+    """What solving one case sends back from a worker process (a SolverFailure as its status and text)."""
+
+    result: Result | None
+    failure: tuple[str, str] | None
+    seconds: float
+
+
+def _solve_one(loaded: LoadedCase, variant: str) -> _Solved:
+    from .pyomo_backend import solve
+
+    started = time.perf_counter()
+    try:
+        result = solve(loaded, variant=variant)
+    except SolverFailure as err:
+        return _Solved(None, (err.status, str(err)), time.perf_counter() - started)
+    return _Solved(result, None, time.perf_counter() - started)
+
+
+def _solve_all(jobs: list[tuple[LoadedCase, str]], workers: int) -> list[_Solved]:
+    """Solve every (case, variant), in ``workers`` processes (one case per process at a time; HiGHS runs on
+    one thread, so two cases on two cores beat two threads on one case). Results come back in job order and
+    equal a one-process run's: each solve is deterministic (fixed seed, one thread)."""
+    if workers <= 1 or len(jobs) <= 1:
+        return [_solve_one(lc, v) for lc, v in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    # longest first keeps both cores busy to the end; the sizes of the models are a good proxy
+    order = sorted(range(len(jobs)), key=lambda k: -_size(jobs[k][0]))
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        futures = {k: pool.submit(_solve_one, *jobs[k]) for k in order}
+        return [futures[k].result() for k in range(len(jobs))]
+
+
+def _size(loaded: LoadedCase) -> int:
+    return len(loaded.library.interventions) * len(loaded.case.sources)
 
 
 def is_manifest(path: Path) -> bool:
@@ -94,8 +135,11 @@ def load_manifest(path: Path) -> tuple[Manifest, list[LoadedCase]]:
     return manifest, loaded
 
 
-def run_batch(path: Path, variant: str | None = None, out_dir: Path | None = None, force: bool = False) -> BatchResult:
-    """Solve every case of the manifest; with ``out_dir``, write each result to ``out_dir/<case file name>``.
+def run_batch(
+    path: Path, variant: str | None = None, out_dir: Path | None = None, force: bool = False, workers: int = 1
+) -> BatchResult:
+    """Solve every case of the manifest (in ``workers`` processes); with ``out_dir``, write each result to
+    ``out_dir/<case file name>``.
 
     ``out_dir`` is a shared parent (like ``outputs/``): it may hold anything else. Each case folder appears
     whole and replaces a previous result; a case folder holding other files is refused unless ``force``
@@ -106,22 +150,20 @@ def run_batch(path: Path, variant: str | None = None, out_dir: Path | None = Non
         for lc in cases:
             check_target(out_dir / lc.path.stem, force=force)
     year = manifest.comparison_year
+    import pandas as pd
+
+    jobs = [(lc, variant if variant and variant in lc.case.variants else lc.case.default_variant) for lc in cases]
     rows, results, failures = [], {}, {}
-    for lc in cases:
-        chosen = variant if variant and variant in lc.case.variants else lc.case.default_variant
-        started = time.perf_counter()
-        try:
-            result = solve(lc, variant=chosen)
-        except SolverFailure as err:
-            failures[lc.path.stem] = f"{err.status}: {err}"
-            rows.append(
-                {"case": lc.path.stem, "country": lc.case.country.iso3, "variant": chosen, "status": err.status}
-            )
+    for (lc, chosen), solved in zip(jobs, _solve_all(jobs, workers)):
+        if solved.result is None:
+            status, message = solved.failure
+            failures[lc.path.stem] = f"{status}: {message}"
+            rows.append({"case": lc.path.stem, "country": lc.case.country.iso3, "variant": chosen, "status": status})
             continue
-        results[lc.path.stem] = result
+        results[lc.path.stem] = solved.result
         if out_dir is not None:
-            result.save(out_dir / lc.path.stem, force=force)
-        rows.append(_comparison_row(lc, chosen, result, year, time.perf_counter() - started))
+            solved.result.save(out_dir / lc.path.stem, force=force)
+        rows.append(_comparison_row(lc, chosen, solved.result, year, solved.seconds))
     comparison = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
     if out_dir is not None:
         atomic_write_text(out_dir / "comparison.csv", comparison.to_csv(index=False, float_format="%.10g"))
@@ -137,10 +179,10 @@ def _comparison_row(lc: LoadedCase, variant: str, result, year: int, seconds: fl
         "country": lc.case.country.iso3,
         "variant": variant,
         "status": s["status"],
-        "bau_tco2e": float(at["bau_tco2e"]) if at is not None else np.nan,
-        "target_tco2e": float(at["target_tco2e"]) if at is not None else np.nan,
-        "optimised_tco2e": float(at["optimised_tco2e"]) if at is not None else np.nan,
-        "shortfall_tco2e": float(at["shortfall_tco2e"]) if at is not None else np.nan,
+        "bau_tco2e": float(at["bau_tco2e"]) if at is not None else math.nan,
+        "target_tco2e": float(at["target_tco2e"]) if at is not None else math.nan,
+        "optimised_tco2e": float(at["optimised_tco2e"]) if at is not None else math.nan,
+        "shortfall_tco2e": float(at["shortfall_tco2e"]) if at is not None else math.nan,
         "capex_usd": float(sum(s["capex_usd_by_year"].values())),
         "spend_usd": float(sum(s["spend_usd_by_year"].values())),
         "npv_usd": s["npv_usd"],

@@ -63,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--variant", help="variant to solve where a case has it (default: each case's default)")
     b.add_argument("--out", type=Path, default=Path("outputs"), help="output directory (default: outputs)")
     b.add_argument("--force", action="store_true", help=FORCE_HELP)
+    b.add_argument("--workers", type=int, help="processes solving cases side by side (default: one per core)")
 
     e = sub.add_parser("explain", help="reachability, binding limits, verified fixes, shadow prices, switching values")
     e.add_argument("case", type=Path, help=CASE_HELP)
@@ -420,9 +421,14 @@ def _report(args) -> int:
 
 
 def _batch(args) -> int:
+    import os
+
     from .batch import render_comparison, run_batch
 
-    batch = run_batch(args.manifest, variant=args.variant, out_dir=args.out, force=args.force)
+    if args.workers is not None and args.workers < 1:
+        raise InputError([Problem("<command line>", "--workers", args.workers, "1 or more")])
+    workers = args.workers or os.cpu_count() or 1
+    batch = run_batch(args.manifest, variant=args.variant, out_dir=args.out, force=args.force, workers=workers)
     print(render_comparison(batch.comparison, batch.year))
     for name, message in batch.failures.items():
         print(f"{name}: solver failure ({message})", file=sys.stderr)
@@ -444,7 +450,7 @@ def _solve(args) -> int:
     from .console import render_summary
     from .loading import load_case
     from .outputs import check_target
-    from .solve import solve
+    from .pyomo_backend import solve
 
     if args.out:
         check_target(args.out, force=args.force)

@@ -1,6 +1,6 @@
 """The one solve driver: how a model is solved in stages, what each solver ending means, and the timings.
 
-Two backends hold a model and run HiGHS on it: :class:`optimizer.solve.PyomoBackend` (a Pyomo model through
+Two backends hold a model and run HiGHS on it: :class:`optimizer.pyomo_backend.PyomoBackend` (a Pyomo model through
 APPSI: solve, batch, report, explain, alternatives, regret) and :class:`optimizer.persistent.InPlaceBackend`
 (the same constraint families as plain rows in one ``highspy.Highs`` changed in place: sweeps, tornado,
 switching values). Each backend only translates: it reports a solver run as an :class:`Attempt` in the

@@ -8,12 +8,15 @@ have activity = driver index and factor = base-year emissions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .schema import Case, Variant
 from .schema.case import GrowthPath
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported where a Series is built: checking a case does not need pandas
 
 
 def path_index(path: GrowthPath | None, base_year: int, years: np.ndarray) -> np.ndarray:
@@ -42,6 +45,8 @@ class BauProjection:
     price: np.ndarray  # USD per activity unit (NaN where the case gives none)
 
     def total(self) -> pd.Series:
+        import pandas as pd
+
         return pd.Series(self.emissions.sum(axis=0), index=self.years, name="bau_tco2e")
 
     def row(self, source_id: str) -> int:
@@ -119,6 +124,8 @@ def milestone_levels(case: Case, variant: Variant, bau: BauProjection) -> dict[i
 def target_pathway(case: Case, variant: Variant, bau: BauProjection) -> pd.Series:
     """Allowed emissions per roadmap year: linear from the base-year emissions through the milestones,
     then to zero at the net-zero year if given; NaN after the last milestone otherwise."""
+    import pandas as pd
+
     levels = milestone_levels(case, variant, bau)
     xs = [case.base_year, *levels]
     ys = [float(bau.emissions[:, 0].sum()), *levels.values()]

@@ -296,7 +296,7 @@ class InPlaceBackend:
 def solve_in_place(
     loaded: LoadedCase, solver: PersistentHighs, variant: str | None = None, objective: str | None = None
 ):
-    """Like :func:`optimizer.solve.solve`, on ``solver``'s HiGHS model changed in place, in the driver's stages
+    """Like :func:`optimizer.pyomo_backend.solve`, on ``solver``'s HiGHS model changed in place, in the driver's stages
     (:func:`optimizer.driver.solve_with`). Returns a :class:`~optimizer.results.Result`."""
 
     def backend(data: ModelData, kind: str | None) -> InPlaceBackend:

@@ -10,14 +10,17 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .checks import COUNTRY_BASIS
 from .loading import LoadedCase
 from .pathway import BauProjection, enforced_years, project_bau, target_pathway
 from .schema import FinancingSource, Intervention, Variant
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class ScreeningStatus(enum.StrEnum):

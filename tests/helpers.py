@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from optimizer.solve import solve
+from optimizer.pyomo_backend import solve
 from optimizer.synthetic import build, case_dict, intervention, q, series
 
 __all__ = ["build", "case_dict", "intervention", "q", "series", "solve_tiny", "units_by_year"]

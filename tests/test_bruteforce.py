@@ -12,7 +12,7 @@ from optimizer.errors import SolverFailure
 from optimizer.model import build_model
 from optimizer.persistent import PersistentHighs, solve_in_place
 from optimizer.prepare import prepare
-from optimizer.solve import run_highs
+from optimizer.pyomo_backend import run_highs
 from optimizer.sweep.paths import apply_settings, value_at
 from optimizer.synthetic import RandomSpec, random_case
 

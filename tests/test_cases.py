@@ -11,9 +11,9 @@ import pytest
 
 from optimizer.loading import load_case
 from optimizer.prepare import prepare
+from optimizer.pyomo_backend import solve
 from optimizer.schema.library import ACTION_FAMILIES
 from optimizer.schema.manifest import Manifest
-from optimizer.solve import solve
 from optimizer.validation import parse_model
 from optimizer.yaml_io import read_yaml_mapping
 

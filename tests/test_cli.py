@@ -164,3 +164,32 @@ def test_explain_and_alternatives_commands(tmp_path, capsys):
     table = pd.read_csv(out / "alternatives.csv")
     assert table["rank"].tolist() == list(range(len(table))) and len(table) >= 2
     assert main(["alternatives", str(CASE), "-k", "0"]) == 2
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["validate", str(CASE)]])
+def test_checking_a_case_does_not_import_the_solver_stack(argv):
+    code = (
+        "import sys\nfrom optimizer.cli import main\n"
+        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pyomo', 'pandas', 'pyarrow', 'matplotlib', 'highspy', 'dask') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "HEAVY []" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_batch_in_processes_equals_one_process(tmp_path, capsys):
+    for name in ("alpha", "beta", "gamma"):
+        text = CASE.read_text().replace("library: mini_library", f"library: {CASE.parent / 'mini_library'}")
+        (tmp_path / f"{name}.yaml").write_text(text)
+    manifest = tmp_path / "manifest.yaml"
+    manifest.write_text(yaml.safe_dump({"cases": ["alpha.yaml", "beta.yaml", "gamma.yaml"]}))
+    assert main(["batch", str(manifest), "--out", str(tmp_path / "one"), "--workers", "1"]) == 0
+    assert main(["batch", str(manifest), "--out", str(tmp_path / "two"), "--workers", "2"]) == 0
+    capsys.readouterr()
+    for name in ("alpha", "beta", "gamma"):
+        for table in ("portfolio", "schedule", "pathway", "finance", "screening", "trajectory"):
+            one = (tmp_path / "one" / name / f"{table}.csv").read_text()
+            assert one == (tmp_path / "two" / name / f"{table}.csv").read_text(), (name, table)
+    one, two = (pd.read_csv(tmp_path / d / "comparison.csv").drop(columns="seconds") for d in ("one", "two"))
+    pd.testing.assert_frame_equal(one, two)

@@ -19,7 +19,7 @@ from optimizer.explain.shadow import fixed_start_lp, solve_lp_duals
 from optimizer.explain.switching import switching_value
 from optimizer.model import build_model
 from optimizer.prepare import prepare
-from optimizer.solve import run_highs, solve
+from optimizer.pyomo_backend import run_highs, solve
 
 from .bruteforce import candidate_plans, recompute_coefficients
 from .helpers import build, case_dict, intervention, q, series

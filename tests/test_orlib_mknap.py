@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from optimizer.solve import solve
+from optimizer.pyomo_backend import solve
 from optimizer.synthetic import build, case_dict, intervention, q, series
 
 MKNAP1 = Path(__file__).resolve().parent / "fixtures" / "orlib" / "mknap1.txt"

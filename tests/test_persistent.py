@@ -20,7 +20,7 @@ from optimizer.model.build import build_model, build_row_model
 from optimizer.model.rows import standard_form
 from optimizer.persistent import PersistentHighs, process_solver, scenario_form, solve_in_place
 from optimizer.prepare import prepare
-from optimizer.solve import solve
+from optimizer.pyomo_backend import solve
 from optimizer.sweep.paths import apply_settings
 from optimizer.synthetic import RandomSpec, random_case
 

@@ -11,7 +11,7 @@ import yaml
 
 from optimizer.errors import InputError
 from optimizer.loading import load_case
-from optimizer.solve import solve
+from optimizer.pyomo_backend import solve
 from optimizer.sweep import SweepSpec, apply_settings, load_sweep_spec, scenarios, value_at
 from optimizer.sweep.spec import _quantile
 

@@ -6,7 +6,7 @@ import pytest
 
 from optimizer.cli import main
 from optimizer.errors import InputError
-from optimizer.solve import solve
+from optimizer.pyomo_backend import solve
 from optimizer.sweep.paths import apply_settings
 from optimizer.sweep.tornado import ranged_parameters, tornado
 

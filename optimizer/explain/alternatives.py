@@ -15,7 +15,7 @@ from ..model import build_model
 from ..model.expressions import linear
 from ..model.objective import ObjectiveKind, add_second_stage, cost_terms
 from ..prepare import ModelData, prepare
-from ..solve import make_solver, run_highs
+from ..pyomo_backend import make_solver, run_highs
 
 
 @dataclass

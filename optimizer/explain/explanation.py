@@ -14,7 +14,7 @@ from ..loading import LoadedCase
 from ..model import build_model
 from ..outputs import output_folder
 from ..prepare import prepare
-from ..solve import run_highs
+from ..pyomo_backend import run_highs
 from .binding import binding_limits
 from .fixes import gap_closing_fixes
 from .reach import reachability, reachable_without_limits

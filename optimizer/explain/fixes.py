@@ -13,7 +13,7 @@ from ..model import build_model
 from ..model.families import BY_NAME, MONEY_RAISABLE, RAISABLE
 from ..model.objective import shortfall_cap
 from ..prepare import ModelData
-from ..solve import solve
+from ..pyomo_backend import solve
 from .binding import BindingLimit
 from .resolve import make_targets_hard, replace_objective, try_solve
 

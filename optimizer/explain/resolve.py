@@ -8,7 +8,7 @@ from ..errors import SolverFailure
 from ..model.expressions import linear
 from ..model.objective import ObjectiveKind
 from ..prepare import ModelData
-from ..solve import make_solver, run_highs
+from ..pyomo_backend import make_solver, run_highs
 
 
 def make_targets_hard(m: pyo.ConcreteModel, years=None) -> None:

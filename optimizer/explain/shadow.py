@@ -10,7 +10,7 @@ from ..driver import run_stages
 from ..model import build_model
 from ..model.objective import ObjectiveKind
 from ..prepare import ModelData
-from ..solve import PyomoBackend
+from ..pyomo_backend import PyomoBackend
 
 
 @dataclass

@@ -159,7 +159,7 @@ def build_report(
     if is_manifest(path):
         return _manifest_report(path, variant, formats, out, diagnosis, force)
     from ..loading import load_case
-    from ..solve import solve
+    from ..pyomo_backend import solve
 
     loaded = load_case(path)
     if expected_digest is not None and loaded.digest != expected_digest:

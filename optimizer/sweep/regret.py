@@ -16,7 +16,7 @@ from ..loading import LoadedCase
 from ..model import build_model
 from ..model.objective import ObjectiveKind
 from ..prepare import ModelData, prepare
-from ..solve import make_solver, run_highs
+from ..pyomo_backend import make_solver, run_highs
 
 
 @dataclass

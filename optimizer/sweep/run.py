@@ -128,7 +128,7 @@ def solve_scenario(
 
 
 def solve(loaded, variant):  # indirection so tests can count or fail solves
-    from ..solve import solve as _solve
+    from ..pyomo_backend import solve as _solve
 
     return _solve(loaded, variant=variant)
 
