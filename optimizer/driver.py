@@ -30,6 +30,24 @@ if TYPE_CHECKING:
     from .results import Result
 
 
+HIGHS_OPTIONS: dict[str, bool | int | float] = {
+    "threads": 1,
+    "output_flag": False,
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+    "mip_allow_restart": False,
+}
+"""HiGHS options both backends set on every model, besides the case's own (time limit, gap, seed), chosen by
+measurement (``bench/bench_levers.py``, docs/performance.md):
+
+- one thread: two threads inside HiGHS are slower on these models than one; batches and sweeps use the cores
+  with one process per case or scenario instead;
+- no RINS or RENS sub-MIP heuristics and no restarts: on the 11 country cases HiGHS's own time falls to 0.37x
+  with the same plan in every case (the same interventions, start years and units; objective and NPV equal
+  to 1e-9), and to 0.33-0.97x on synthetic national cases of 40-400 interventions; the sub-MIPs spent most of
+  their time after the final plan had been found."""
+
+
 class Termination(enum.Enum):
     """How a solver run ended, in terms both backends map their own codes to."""
 

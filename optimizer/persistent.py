@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from .driver import Attempt, SecondStage, Termination, solve_with
+from .driver import HIGHS_OPTIONS, Attempt, SecondStage, Termination, solve_with
 from .errors import SolverFailure
 from .loading import LoadedCase
 from .model.build import build_row_model
@@ -68,8 +68,8 @@ class PersistentHighs:
     def __init__(self, warm_start: bool = False):
         self.warm_start = warm_start
         self.highs = highspy.Highs()
-        self.highs.setOptionValue("output_flag", False)
-        self.highs.setOptionValue("threads", 1)
+        for name, value in HIGHS_OPTIONS.items():
+            self.highs.setOptionValue(name, value)
         self.held: StandardForm | None = None
         self.counts = UpdateCounts()
 

@@ -9,7 +9,16 @@ import pyomo.environ as pyo
 from pyomo.contrib.appsi.base import TerminationCondition
 from pyomo.contrib.appsi.solvers import Highs
 
-from .driver import Attempt, ObjectiveKind, SecondStage, SolveOutcome, Termination, run_stages, solve_with
+from .driver import (
+    HIGHS_OPTIONS,
+    Attempt,
+    ObjectiveKind,
+    SecondStage,
+    SolveOutcome,
+    Termination,
+    run_stages,
+    solve_with,
+)
 from .loading import LoadedCase
 from .model import build_model
 from .model.limits import shortfall_ledger
@@ -36,7 +45,7 @@ def make_solver(data: ModelData) -> Highs:
     solver.config.mip_gap = opts.mip_rel_gap
     solver.config.load_solution = False
     solver.config.stream_solver = False
-    solver.highs_options = {"random_seed": opts.random_seed, "threads": 1, "output_flag": False}
+    solver.highs_options = {"random_seed": opts.random_seed, **HIGHS_OPTIONS}
     return solver
 
 
