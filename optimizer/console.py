@@ -8,10 +8,26 @@ from .formatting import money, tonnes
 from .results import Result
 
 
+def tolerance_text(usd: float | None, tco2e: float | None, objective: str) -> str:
+    """The solver's tolerance in a planner's units: how far the plan may be from the best possible."""
+    if usd is None and tco2e is None:
+        return ""
+    parts = []
+    if usd is not None:
+        parts.append(f"{money(usd)} of net present cost" if math.isfinite(usd) else "an unknown amount of money")
+    if tco2e is not None and tco2e > 0:
+        what = "abatement" if objective == "max_abatement" else "shortfall"
+        parts.append(f"{tonnes(tco2e)} of {what}")
+    return "Within " + " and ".join(parts) + " of the best possible plan."
+
+
 def render_summary(result: Result) -> str:
     s, pw = result.summary, result.pathway
     gap = f" (MIP gap {s['mip_gap']:.2%})" if math.isfinite(s["mip_gap"]) else " (MIP gap unknown)"
     lines = [f"{s['case']} ({s['country']}), variant '{s['variant']}', objective {s['objective']}: {s['status']}{gap}"]
+    within = tolerance_text(s["tolerance"]["usd"], s["tolerance"]["tco2e"], s["objective"])
+    if within:
+        lines.append(within)
     years = s["target_years"] or [int(pw["year"].iloc[-1])]
     lines.append("")
     lines.append(f"{'year':>6} {'BAU':>14} {'target':>14} {'optimised':>14} {'shortfall':>14}")

@@ -89,6 +89,18 @@ class SolveOutcome:
     mip_gap: float
     highs_seconds: float
     solve_seconds: float
+    tolerance_usd: float | None = None
+    """How far, in dollars, the plan's net present cost may be from the best possible at the shortfall it
+    leaves (from the solver's bound and the stage rules); None where the objective is not in money."""
+    tolerance_tco2e: float | None = None
+    """How many more tonnes of shortfall (min_cost) or fewer tonnes of abatement (max_abatement) than the best
+    possible the plan may have; None where the objective is not in tonnes."""
+
+
+def absolute_gap(outcome: SolveOutcome) -> float:
+    """|objective - best bound| of one stage, in the objective's unit (inf when the bound is unknown)."""
+    gap = abs(outcome.objective_value - outcome.best_bound)
+    return gap if gap == gap else float("inf")
 
 
 @dataclass(frozen=True)
@@ -199,13 +211,20 @@ def run_stages(backend: Backend, data: ModelData) -> SolveOutcome:
     shortfall = backend.total_shortfall() if kind is ObjectiveKind.MIN_COST else 0.0
     stage = second_stage(kind, first.objective_value, shortfall)
     if stage is None:
+        if kind is ObjectiveKind.MIN_COST:  # the targets are met: the objective is money alone
+            first.tolerance_usd, first.tolerance_tco2e = absolute_gap(first), 0.0
         return first
     backend.enter(stage)
     second = outcome_of(backend.run(first=False), data)
     if kind is ObjectiveKind.MAX_ABATEMENT:
-        return combine_stages(first, second, first.objective_value)
-    penalty = data.case.target_rules.shortfall_penalty_usd_per_tco2e
-    return combine_stages(first, second, second.objective_value + penalty * backend.total_shortfall())
+        both = combine_stages(first, second, first.objective_value)
+        both.tolerance_tco2e = absolute_gap(first) + (first.objective_value - stage.lower)
+    else:
+        penalty = data.case.target_rules.shortfall_penalty_usd_per_tco2e
+        both = combine_stages(first, second, second.objective_value + penalty * backend.total_shortfall())
+        both.tolerance_tco2e = stage.upper - shortfall  # the shortfall the money-only stage may add
+    both.tolerance_usd = absolute_gap(second)
+    return both
 
 
 def solve_with(

@@ -52,6 +52,11 @@ class Metadata(TypedDict):
     created_utc: str
 
 
+class Tolerance(TypedDict):
+    usd: float | None
+    tco2e: float | None
+
+
 class Summary(TypedDict):
     """``Result.summary`` and ``summary.json``: every key, with its type (money in USD, emissions in tCO2e)."""
 
@@ -66,6 +71,10 @@ class Summary(TypedDict):
     objective_value: float
     best_bound: float
     mip_gap: float
+    tolerance: Tolerance
+    """How close to the best possible the plan is guaranteed to be, in dollars of net present cost and tonnes
+    (of shortfall for min_cost, of abatement for max_abatement); null where the objective is not in those
+    units (weighted)."""
     npv_usd: float
     total_shortfall_tco2e: float
     capex_usd_by_year: dict[int, float]
@@ -447,6 +456,7 @@ def _summary(
         "objective_value": outcome.objective_value,
         "best_bound": outcome.best_bound,
         "mip_gap": outcome.mip_gap,
+        "tolerance": {"usd": outcome.tolerance_usd, "tco2e": outcome.tolerance_tco2e},
         "npv_usd": float(portfolio["npv_usd"].sum()) if len(portfolio) else 0.0,
         "total_shortfall_tco2e": float(pathway.loc[pathway["enforced"], "shortfall_tco2e"].sum()),
         "capex_usd_by_year": {y: _clean(v) for y, v in capex_by_year.items()},

@@ -193,3 +193,17 @@ def test_batch_in_processes_equals_one_process(tmp_path, capsys):
             assert one == (tmp_path / "two" / name / f"{table}.csv").read_text(), (name, table)
     one, two = (pd.read_csv(tmp_path / d / "comparison.csv").drop(columns="seconds") for d in ("one", "two"))
     pd.testing.assert_frame_equal(one, two)
+
+
+@pytest.mark.parametrize("objective, tonnes_of", [("min_cost", "shortfall"), ("max_abatement", "abatement")])
+def test_tolerance_in_dollars_and_tonnes(tmp_path, capsys, objective, tonnes_of):
+    out = tmp_path / objective
+    assert main(["solve", str(CASE), "--objective", objective, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    summary = json.loads((out / "summary.json").read_text())
+    tolerance = summary["tolerance"]
+    assert tolerance["usd"] is not None and 0 <= tolerance["usd"] <= 1e-6 * max(1.0, abs(summary["npv_usd"])) + 1e-6
+    assert tolerance["tco2e"] is not None and tolerance["tco2e"] >= 0
+    assert "of net present cost" in printed and "of the best possible plan" in printed
+    if tolerance["tco2e"] > 0:
+        assert f"of {tonnes_of}" in printed

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..batch import is_manifest
+from ..console import tolerance_text
 from ..errors import InputError, Problem
 from ..outputs import check_target, output_folder
 from . import html as H
@@ -216,7 +217,7 @@ def _summary_lines(t: ReportTables) -> list[str]:
     fy = t.roadmap.set_index("year").loc[m["final_year"]] if m["final_year"] in set(t.roadmap["year"]) else None
     lines = [
         f"Case: {m['case']} ({m['country']}); variant {m['variant']}; objective {m['objective']}; "
-        f"solver status {m['status']}.",
+        f"solver status {m['status']}. {tolerance_text(m['tolerance_usd'], m['tolerance_tco2e'], m['objective'])}",
         f"Selected {m['selected']} of {m['candidates']} candidate interventions; spend over the decision window "
         f"US${spend / 1e6:,.2f}m (capex plus programme costs); portfolio NPV US${m['npv_usd'] / 1e6:,.2f}m "
         f"(positive = net saving).",

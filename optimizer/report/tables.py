@@ -85,6 +85,8 @@ def build_tables(result, diagnosis: bool = True, provenance: bool = True) -> Rep
         "variant": s["variant"],
         "status": s["status"],
         "objective": s["objective"],
+        "tolerance_usd": s["tolerance"]["usd"],
+        "tolerance_tco2e": s["tolerance"]["tco2e"],
         "npv_usd": s["npv_usd"],
         "total_shortfall_tco2e": s["total_shortfall_tco2e"],
         "target_years": list(s["target_years"]),
