@@ -32,6 +32,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from optimizer.driver import HIGHS_OPTIONS  # noqa: E402
 from optimizer.errors import InputError  # noqa: E402
 from optimizer.loading import load_case  # noqa: E402
 from optimizer.model.objective import shortfall_cap  # noqa: E402
@@ -83,8 +84,8 @@ def direct_highspy(prepared) -> tuple[float, float, list[float]]:
     ``solve_in_place``: when the first leaves a shortfall (here read from the shortfall columns), a second
     stage caps it and minimises money; the objective reported is that money plus the penalised shortfall."""
     h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
+    for name, value in HIGHS_OPTIONS.items():  # the same HiGHS settings as noregret's backends
+        h.setOptionValue(name, value)
     first = prepared[0][0]
     for k, (f, *_) in enumerate(prepared):
         if not f.same_structure(first):
