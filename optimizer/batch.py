@@ -73,6 +73,8 @@ def _solve_all(jobs: list[tuple[LoadedCase, str]], workers: int) -> list[_Solved
         return [_solve_one(lc, v) for lc, v in jobs]
     from concurrent.futures import ProcessPoolExecutor
 
+    from . import pyomo_backend  # noqa: F401  imported once here: forked workers start with it loaded
+
     # longest first keeps both cores busy to the end; the sizes of the models are a good proxy
     order = sorted(range(len(jobs)), key=lambda k: -_size(jobs[k][0]))
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
