@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .errors import InputError, Problem, SolverFailure
 from .loading import LoadedCase, load_case
-from .outputs import atomic_write_text, check_target, ensure_folder
+from .outputs import atomic_write_text, check_target, ensure_folder, protect_inputs
 from .schema.manifest import Manifest
 from .validation import parse_model
 from .yaml_io import read_yaml_mapping
@@ -99,6 +99,7 @@ def load_manifest(path: Path) -> tuple[Manifest, list[LoadedCase]]:
     from .checks import duplicates
 
     data = read_yaml_mapping(path)
+    protect_inputs(path)
     if "cases" not in data and "country" in data:
         raise InputError(
             [

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, Problem
+from .outputs import protect_inputs
 from .schema import Case, FamilyFile, Group, Intervention, Vocabulary
 from .schema.library import Gas, GwpFile
 from .validation import parse_model
@@ -214,6 +215,7 @@ def load_case(path: Path | str, library: Library | None = None, library_cache: d
             if library_cache is not None:
                 library_cache[lib_root] = library
     check_case(case, str(path), library)
+    protect_inputs(path, library.root)
     digest = hashlib.sha256(read_text(path).encode() + library.digest.encode()).hexdigest()
     return _with_warnings(LoadedCase(case=case, path=path, library=library, digest=digest))
 

@@ -108,6 +108,7 @@ def check_target(target: Path | str, force: bool = False, option: str = "--out")
     target = Path(target)
     if target.is_file():
         raise out_problem(target, option, "<a file>", "a folder (this is a file)")
+    _refuse_inputs(target.resolve(), target, option)
     if not target.is_dir() or force:
         return
     marker = read_marker(target)
@@ -182,6 +183,7 @@ def _real_path(target: Path, option: str) -> Path:
     The current folder and the folders holding it are refused: replacing them would pull the ground from
     under the running process (and the user's shell)."""
     real = target.resolve()
+    _refuse_inputs(real, target, option)
     if real == Path.cwd() or real in Path.cwd().parents:
         raise out_problem(
             target,
@@ -193,11 +195,50 @@ def _real_path(target: Path, option: str) -> Path:
 
 
 def _make_staging(real: Path, shown: Path, option: str) -> Path:
+    """A new hidden folder beside the target, with the permissions any new folder gets (the umask applies;
+    ``tempfile.mkdtemp`` would make it private to its owner, and the renamed output with it)."""
     try:
         real.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{real.name}.{_STAGING}-{os.getpid()}-", dir=real.parent))
+        for _ in range(100):
+            staging = real.parent / f".{real.name}.{_STAGING}-{os.getpid()}-{secrets.token_hex(4)}"
+            try:
+                staging.mkdir(mode=0o777)
+                return staging
+            except FileExistsError:
+                continue
+        raise FileExistsError(f"no free staging name beside {real}")
     except OSError as err:
         raise _place_error(shown, option, err) from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def protect_inputs(*paths: Path | str) -> None:
+    """Register files and folders this process reads (case files, libraries, manifests, sweep specs): an
+    output folder that is one of them or holds one is refused, even with ``--force``."""
+    for path in paths:
+        try:
+            _PROTECTED.add(Path(path).resolve())
+        except (OSError, RuntimeError, ValueError):
+            continue
+
+
+_PROTECTED: set[Path] = set()
+
+
+def _refuse_inputs(real: Path, shown: Path, option: str) -> None:
+    for inp in _PROTECTED:
+        if inp == real or real in inp.parents:
+            raise out_problem(
+                shown,
+                option,
+                "<holds an input>",
+                f"a folder that neither is nor holds one of this run's inputs ({inp}); choose another",
+            )
 
 
 def _place_error(folder: Path, option: str, err: OSError) -> InputError:
@@ -289,6 +330,7 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> Path:
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         tmp = Path(name)
+        os.fchmod(fd, 0o666 & ~_umask())  # as any new file, not private to its owner as mkstemp makes it
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

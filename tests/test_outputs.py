@@ -9,7 +9,7 @@ import errno
 import json
 import os
 import shutil
-import tempfile
+import stat
 from pathlib import Path
 
 import pytest
@@ -222,10 +222,14 @@ def test_out_naming_a_file_is_refused(workspace, capsys, command):
 def test_unwritable_parent_is_refused(workspace, capsys, monkeypatch):
     out = workspace / "locked" / "out"
 
-    def refuse(*args, **kwargs):
-        raise PermissionError(errno.EACCES, "Permission denied", str(out.parent))
+    real_mkdir = Path.mkdir
 
-    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    def refuse(self, *args, **kwargs):
+        if out.parent in (self, *self.parents):
+            raise PermissionError(errno.EACCES, "Permission denied", str(out.parent))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
     code, err = _solve(workspace / "mini_case.yaml", out, capsys)
     assert code == 2 and "--out" in err and str(out) in err and "Permission denied" in err
 
@@ -373,3 +377,26 @@ def test_output_folder_refuses_cleanly_from_python(tmp_path):
     (tmp_path / "f").write_text("x")
     with pytest.raises(InputError, match="this is a file"), output_folder(tmp_path / "f", kind="result"):
         pass
+
+
+@pytest.mark.parametrize("out_name", ["mini_library", "."])
+def test_force_never_replaces_the_inputs(workspace, capsys, out_name):
+    """--out naming the library, or a folder holding the case file, is refused even with --force."""
+    case = workspace / "mini_case.yaml"
+    out = workspace / out_name if out_name != "." else workspace
+    code = main(["solve", str(case), "--out", str(out), "--force", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and "one of this run's inputs" in err and "Traceback" not in err
+    assert case.is_file() and (workspace / "mini_library" / "waste.yaml").is_file()
+
+
+def test_outputs_get_the_usual_permissions(workspace, capsys):
+    old = os.umask(0o022)
+    try:
+        out = workspace / "result"
+        assert main(["solve", str(workspace / "mini_case.yaml"), "--out", str(out), "--quiet"]) == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o755
+    assert stat.S_IMODE((out / ".noregret-output").stat().st_mode) == 0o644
+    assert stat.S_IMODE((out / "summary.json").stat().st_mode) == 0o644

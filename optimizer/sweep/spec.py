@@ -19,6 +19,7 @@ from pydantic import Field, model_validator
 
 from ..errors import InputError, Problem
 from ..loading import LoadedCase
+from ..outputs import protect_inputs
 from ..schema.base import Strict
 from ..validation import parse_model
 from ..yaml_io import read_yaml_mapping
@@ -101,6 +102,7 @@ def load_sweep_spec(path: Path) -> tuple[SweepSpec, Path]:
     case_path = (path.parent / spec.case).resolve()
     if not case_path.is_file():
         raise InputError([Problem(str(path), "case", spec.case, f"an existing case file ({case_path})")])
+    protect_inputs(path, case_path)
     return spec, case_path
 
 
