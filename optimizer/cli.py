@@ -34,6 +34,9 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_INPUT)
 
 
+STRICT_HELP = "refuse legal but implausible values (printed as warnings otherwise) as input errors"
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="noregret", description="Plan no-regret health-sector decarbonisation portfolios (MILP).")
     from . import __version__
@@ -42,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--strict",
         action="store_true",
-        help="refuse legal but implausible values (printed as warnings otherwise) as input errors",
+        help=STRICT_HELP,
     )
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -158,6 +161,8 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("cases", help="list the bundled cases (name, country, variants) to use in place of a case file")
+    for command in sub.choices.values():  # --strict also after the command name (noregret solve --strict ...)
+        command.add_argument("--strict", action="store_true", default=argparse.SUPPRESS, help=STRICT_HELP)
     return p
 
 

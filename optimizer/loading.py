@@ -205,6 +205,17 @@ def load_case(path: Path | str, library: Library | None = None, library_cache: d
 
     path = Path(path)
     data = read_yaml_mapping(path)
+    if "cases" in data and "country" not in data:
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    "<a manifest>",
+                    "a case file (to solve every case of a manifest: noregret batch MANIFEST.yaml)",
+                )
+            ]
+        )
     case = parse_model(Case, data, str(path))
     if library is None:
         lib_root = _library_root(path, case.library)

@@ -112,18 +112,10 @@ def warn_activity_share_above_one(loaded: LoadedCase) -> list[Caution]:
 
 
 def warn_emissions_per_person(loaded: LoadedCase) -> list[Caution]:
-    from .pathway import gas_factor
-
     case = loaded.case
     if case.country.population is None:
         return []
-    total = 0.0
-    for s in case.sources:
-        per_unit = gas_factor(case, loaded.library, s.id)
-        if per_unit is not None and s.activity is not None:
-            total += s.activity.value * per_unit
-        elif s.emissions_tco2e is not None:
-            total += s.emissions_tco2e.value
+    total = sum(_base_year_emissions(loaded).values())
     per_person = total / case.country.population.value
     low, high = PER_CAPITA_BAND
     if low <= per_person <= high:
@@ -183,13 +175,30 @@ def warn_high_discount_rate(loaded: LoadedCase) -> list[Caution]:
     ]
 
 
+def _money_by_year(loaded: LoadedCase, variant) -> dict[int, float]:
+    """Most that may be spent in each decision year of a variant: the total budget, capped by the financing
+    envelopes when the case has financing sources."""
+    case = loaded.case
+    years = range(case.decision_window.first_year, case.decision_window.last_year + 1)
+    sources = list(case.budget.financing) + list(variant.additional_financing)
+    total = case.budget.total_usd_by_year.by_year if case.budget.total_usd_by_year is not None else None
+    money = {}
+    for y in years:
+        limits = []
+        if total is not None:
+            limits.append(total.get(y, 0.0))
+        if sources:
+            limits.append(sum(f.envelope_usd_by_year.by_year.get(y, 0.0) for f in sources))
+        money[y] = min(limits) if limits else float("inf")
+    return money
+
+
 def warn_budget_below_cheapest_start(loaded: LoadedCase) -> list[Caution]:
-    """No year's budget pays for the cheapest way to start any intervention."""
+    """In some variant, no year's money (total budget or financing envelopes) pays for the cheapest way to
+    start any intervention."""
     from .prepare import make_candidate
 
     case = loaded.case
-    if case.budget.total_usd_by_year is None:
-        return []
     costs = []
     for iid in loaded.library.interventions:
         if iid in case.overrides.exclude:
@@ -202,18 +211,119 @@ def warn_budget_below_cheapest_start(loaded: LoadedCase) -> list[Caution]:
     if not costs:
         return []
     cheapest, name = min(costs)
-    largest = max(case.budget.total_usd_by_year.by_year.values())
-    if largest >= cheapest:
-        return []
-    return [
-        Caution(
-            str(loaded.path),
-            "budget.total_usd_by_year",
-            f"at most US${largest:,.0f} a year",
-            f"below the cheapest start (US${cheapest:,.0f}: {name}); no intervention can start "
-            "(is the budget in USD, not thousands or millions?)",
-        )
+    out = []
+    for vname, variant in case.variants.items():
+        largest = max(_money_by_year(loaded, variant).values())
+        if largest < cheapest:
+            where = "budget.total_usd_by_year" if case.budget.total_usd_by_year is not None else "budget.financing"
+            out.append(
+                Caution(
+                    str(loaded.path),
+                    where,
+                    f"at most US${largest:,.0f} a year in variant {vname}",
+                    f"below the cheapest start (US${cheapest:,.0f}: {name}); no intervention can start "
+                    "(are the amounts in USD, not thousands or millions?)",
+                )
+            )
+    return out
+
+
+SMALL_MONEY_USD = 1_000.0
+"""A yearly budget line or envelope above zero but below this is probably in thousands or millions of USD."""
+
+
+def warn_money_in_thousands_or_millions(loaded: LoadedCase) -> list[Caution]:
+    """A budget line or financing envelope whose yearly amounts are all tiny (above 0, below US$1,000)."""
+    case, file = loaded.case, str(loaded.path)
+    lines = []
+    if case.budget.total_usd_by_year is not None:
+        lines.append(("budget.total_usd_by_year", case.budget.total_usd_by_year.by_year))
+    lines += [
+        (f"budget.financing[{f.id}].envelope_usd_by_year", f.envelope_usd_by_year.by_year)
+        for f in case.budget.financing
     ]
+    for vname, variant in case.variants.items():
+        lines += [
+            (f"variants[{vname}].additional_financing[{f.id}].envelope_usd_by_year", f.envelope_usd_by_year.by_year)
+            for f in variant.additional_financing
+        ]
+    lines += [(f"phases[{ph.id}].budget_usd", {0: ph.budget_usd.value}) for ph in case.phases if ph.budget_usd]
+    out = []
+    for where, amounts in lines:
+        positive = [v for v in amounts.values() if v > 0]
+        if positive and max(positive) < SMALL_MONEY_USD:
+            out.append(
+                Caution(
+                    file,
+                    where,
+                    f"at most US${max(positive):,.2f}",
+                    "a health-system budget line of less than US$1,000: are the amounts in USD, not "
+                    "thousands or millions?",
+                )
+            )
+    return out
+
+
+BASELINE_TOLERANCE = 0.10
+"""Relative difference between the inventory's total and its stated reference total that is warned about;
+also the difference in a scope's share (as a fraction of the total)."""
+
+
+def warn_inventory_off_its_reference(loaded: LoadedCase) -> list[Caution]:
+    """The sources do not add up to ``baseline_reference.total_tco2e`` or its scope split (a source entered in
+    kilotonnes, or a reference total that was not updated)."""
+    ref = loaded.case.baseline_reference
+    if ref is None:
+        return []
+    emissions = _base_year_emissions(loaded)
+    total = sum(emissions.values())
+    file = str(loaded.path)
+    out = []
+    if abs(total - ref.total_tco2e) > BASELINE_TOLERANCE * ref.total_tco2e:
+        out.append(
+            Caution(
+                file,
+                "baseline_reference.total_tco2e",
+                ref.total_tco2e,
+                f"the sources add up to {total:,.0f} tCO2e, {total / ref.total_tco2e - 1:+.0%} off this "
+                "reference total (a source in kt rather than t, or an outdated reference?)",
+            )
+        )
+    for scope, share in sorted(ref.scope_shares.items()):
+        actual = (
+            sum(
+                v
+                for sid, v in emissions.items()
+                if (st := loaded.library.source_type(sid)) is not None and st.scope == scope
+            )
+            / total
+            if total
+            else 0
+        )
+        if abs(actual - share) > BASELINE_TOLERANCE:
+            out.append(
+                Caution(
+                    file,
+                    f"baseline_reference.scope_shares[{scope}]",
+                    share,
+                    f"the sources give scope {scope} a share of {actual:.0%} against {share:.0%} here",
+                )
+            )
+    return out
+
+
+def _base_year_emissions(loaded: LoadedCase) -> dict[str, float]:
+    from .pathway import gas_factor
+
+    case = loaded.case
+    out = {}
+    for s in case.sources:
+        per_unit = gas_factor(case, loaded.library, s.id)
+        if per_unit is not None and s.activity is not None:
+            out[s.id] = s.activity.value * per_unit
+        elif s.emissions_tco2e is not None:
+            out[s.id] = s.emissions_tco2e.value
+    return out
 
 
 PLAUSIBILITY_CHECKS: tuple[Callable[[LoadedCase], list[Caution]], ...] = (
@@ -224,6 +334,8 @@ PLAUSIBILITY_CHECKS: tuple[Callable[[LoadedCase], list[Caution]], ...] = (
     warn_effects_after_horizon,
     warn_high_discount_rate,
     warn_budget_below_cheapest_start,
+    warn_money_in_thousands_or_millions,
+    warn_inventory_off_its_reference,
 )
 
 

@@ -124,7 +124,7 @@ CASE_MISTAKES = {
     ),
     "negative discount rate": (
         lambda d: d["discount_rate"].update(value=-0.1),
-        ["mini_case.yaml", "discount_rate", "a number in [0, 1]"],
+        ["mini_case.yaml", "discount_rate", "a fraction per year from 0 to 1"],
     ),
 }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from .base import (
     Complexity,
@@ -70,15 +70,42 @@ class DecisionWindow(Strict):
         return self
 
 
+def _percent_hint(v: float) -> str:
+    return f" ({v:g} reads as {v:.0%}: was {v:g} % meant, i.e. {v / 100:g}?)" if abs(v) >= 1.0 else ""
+
+
 def _growth_fraction(change: Quantity) -> Quantity:
     for label, v in (("value", change.value), ("low", change.low), ("high", change.high)):
         if v is not None and not -1.0 < v <= 1.0:
-            hint = f" ({v:g} reads as {v:.0%}/yr: was {v:g} % meant, i.e. {v / 100:g}?)" if v > 1.0 else ""
-            raise ValueError(f"a fraction per year above -1 and at most 1 (0.05 = +5 %/yr); the {label} is {v:g}{hint}")
+            raise ValueError(
+                f"a fraction per year above -1 and at most 1 (0.05 = +5 %/yr); the {label} is {v:g}{_percent_hint(v)}"
+            )
     return change
 
 
-GrowthRate = Annotated[Quantity, AfterValidator(_growth_fraction)]
+def _fraction_first(low: float, high: float, what: str):
+    """Before the quantity's own checks (a range that brackets the value): a value written as a percent gets
+    the percent hint, whatever its range says."""
+
+    def check(data):
+        v = data.get("value") if isinstance(data, dict) else None
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and not low < v <= high and abs(v) < 1e6:
+            raise ValueError(f"{what}; the value is {v:g}{_percent_hint(v)}")
+        return data
+
+    return check
+
+
+GrowthRate = Annotated[
+    Quantity,
+    BeforeValidator(_fraction_first(-1.0, 1.0, "a fraction per year above -1 and at most 1 (0.05 = +5 %/yr)")),
+    AfterValidator(_growth_fraction),
+]
+DiscountRate = Annotated[
+    Quantity,
+    BeforeValidator(_fraction_first(-1e-12, 1.0, "a fraction per year from 0 to 1 (0.06 = 6 %/yr)")),
+    in_range(0.0, 1.0),
+]
 
 
 class GrowthPath(Strict):
@@ -399,7 +426,7 @@ class Case(Strict):
     """Years in which interventions may start and be built."""
     horizon_end_year: Year
     """Last year of the roadmap (trajectories, targets)."""
-    discount_rate: Annotated[Quantity, in_range(0.0, 1.0)]
+    discount_rate: DiscountRate
     """Real discount rate; fraction per year."""
     drivers: dict[Identifier, GrowthPath] = Field(min_length=1)
     """BAU drivers (e.g. ``health_activity``, ``population``, ``gdp``): growth paths of activity."""
