@@ -199,11 +199,14 @@ def _index_unique(items, kind: str, path: str, store: dict, file_store: dict) ->
 
 
 def load_case(path: Path | str, library: Library | None = None, library_cache: dict | None = None) -> LoadedCase:
-    """Load a case file, its library (unless given), and check them together. ``library_cache`` (a dict)
-    shares loaded libraries between cases that name the same directory."""
+    """Load a case file (or a bundled case by name: ``load_case("georgia")``), its library (unless given), and
+    check them together. ``library_cache`` (a dict) shares loaded libraries between cases that name the same
+    directory."""
     from .checks import check_case
 
-    path = Path(path)
+    from .bundled import resolve
+
+    path = resolve(Path(path))
     data = read_yaml_mapping(path)
     if "cases" in data and "country" not in data:
         raise InputError(

@@ -119,3 +119,10 @@ def test_pyproject_lists_every_package():
         "optimizer.data.intervention_library": "intervention_library",
         "optimizer.data.cases": "cases",
     }
+
+
+def test_load_case_takes_a_bundled_name():
+    from optimizer import load_case
+
+    loaded = load_case("georgia")
+    assert loaded.case.country.iso3 == "GEO" and loaded.path.name == "georgia.yaml"
