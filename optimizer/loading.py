@@ -202,9 +202,8 @@ def load_case(path: Path | str, library: Library | None = None, library_cache: d
     """Load a case file (or a bundled case by name: ``load_case("georgia")``), its library (unless given), and
     check them together. ``library_cache`` (a dict) shares loaded libraries between cases that name the same
     directory."""
-    from .checks import check_case
-
     from .bundled import resolve
+    from .checks import check_case
 
     path = resolve(Path(path))
     data = read_yaml_mapping(path)
