@@ -69,7 +69,7 @@ def shadow_prices(data: ModelData, starts: dict) -> list[ShadowPrice]:
             key = index if isinstance(index, tuple) else (index,)
             where = f"the {key[0]} budget" if family == "annual_budget" else f"the {key[0]} envelope in {key[1]}"
             if dual <= 1e-9:
-                text = f"{where}: not binding (one more dollar changes nothing)."
+                text = f"{where}: one more dollar here changes nothing (other limits or the targets hold the plan)."
             elif missed > 1e-6:
                 tonnes = min(dual / penalty * 1e3, missed)
                 text = (
