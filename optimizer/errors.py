@@ -29,6 +29,11 @@ def _show(value: Any) -> str:
     return text
 
 
+def location(file: str, path: str) -> str:
+    """Where in the inputs: ``file: field.path`` (the file alone for a whole-file problem)."""
+    return f"{file}: {path}" if path else file
+
+
 @dataclass(frozen=True)
 class Problem:
     """One mistake in one input file."""
@@ -39,8 +44,7 @@ class Problem:
     expected: str
 
     def __str__(self) -> str:
-        where = f"{self.file}: {self.path}" if self.path else self.file
-        return f"{where}: got {_show(self.value)}; expected {self.expected}"
+        return f"{location(self.file, self.path)}: got {_show(self.value)}; expected {self.expected}"
 
 
 class InputError(Exception):

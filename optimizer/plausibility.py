@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, Problem, _show
+from .errors import InputError, Problem, _show, location
 
 if TYPE_CHECKING:
     from .loading import LoadedCase
@@ -40,8 +40,7 @@ class Caution:
     why: str
 
     def __str__(self) -> str:
-        where = f"{self.file}: {self.path}" if self.path else self.file
-        return f"{where}: {_show(self.value)}: {self.why}"
+        return f"{location(self.file, self.path)}: {_show(self.value)}: {self.why}"
 
     def as_problem(self) -> Problem:
         return Problem(self.file, self.path, self.value, f"a plausible value ({self.why}; --strict refuses it)")
