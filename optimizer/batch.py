@@ -151,7 +151,7 @@ def run_batch(
     if out_dir is not None:
         ensure_folder(out_dir)
         for lc in cases:
-            check_target(out_dir / lc.path.stem, force=force)
+            check_target(out_dir / lc.path.stem, force=force, kind="result")
     year = manifest.comparison_year
     import pandas as pd
 

@@ -332,7 +332,7 @@ def _tornado(args) -> int:
     if args.top < 1 or (args.workers is not None and args.workers < 1):
         raise InputError([Problem("<command line>", "--top / --workers", (args.top, args.workers), "1 or more")])
     if args.out:
-        check_target(args.out, force=args.force)
+        check_target(args.out, force=args.force, kind="tornado")
     t = tornado(load_case(args.case), variant=args.variant, parameters=args.parameters, workers=args.workers)
     shown = t.table.head(args.top)
     print(
@@ -358,7 +358,7 @@ def _explain(args) -> int:
     from .outputs import check_target
 
     if args.out:
-        check_target(args.out, force=args.force)
+        check_target(args.out, force=args.force, kind="explain")
     explanation = explain(load_case(args.case), variant=args.variant, switching=not args.no_switching)
     print("\n".join(explanation.sentences))
     if args.out:
@@ -384,7 +384,7 @@ def _alternatives(args) -> int:
             ]
         )
     if args.out:
-        check_target(args.out, force=args.force)
+        check_target(args.out, force=args.force, kind="alternatives")
     table = alternatives(load_case(args.case), variant=args.variant, k=args.k, tolerance=args.tolerance)
     with_cols = [
         "rank",
@@ -458,7 +458,7 @@ def _solve(args) -> int:
     from .pyomo_backend import solve
 
     if args.out:
-        check_target(args.out, force=args.force)
+        check_target(args.out, force=args.force, kind="result")
     loaded = load_case(args.case)
     result = solve(loaded, variant=args.variant, objective=args.objective)
     out = args.out or Path("outputs") / f"{args.case.stem}-{result.summary['variant']}"

@@ -84,13 +84,13 @@ def output_folder(target: Path | str, kind: str, force: bool = False, option: st
     shown = Path(target)
     real = _real_path(shown, option)
     _recover_leftovers(real)
-    check_target(shown, force=force, option=option)
+    check_target(shown, force=force, option=option, kind=kind)
     staging = _make_staging(real, shown, option)
     try:
         yield staging
         write_marker(staging, kind)
         _sync_tree(staging)
-        check_target(shown, force=force, option=option)  # nothing written into it meanwhile
+        check_target(shown, force=force, option=option, kind=kind)  # nothing written into it meanwhile
         _swap_in(staging, real)
     except OSError as err:
         if isinstance(err, OutputWriteError):
@@ -101,8 +101,10 @@ def output_folder(target: Path | str, kind: str, force: bool = False, option: st
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def check_target(target: Path | str, force: bool = False, option: str = "--out") -> None:
-    """Raise an :class:`InputError` unless ``target`` may receive an output folder (see the module docstring).
+def check_target(target: Path | str, force: bool = False, option: str = "--out", kind: str | None = None) -> None:
+    """Raise an :class:`InputError` unless ``target`` may receive an output folder of ``kind`` (see the module
+    docstring): a previous output of another kind (a solve result where a report is to go) is not replaced
+    without ``force`` either.
 
     Callers with expensive work ahead (a solve) call it first, so a refused folder costs nothing."""
     target = Path(target)
@@ -122,12 +124,18 @@ def check_target(target: Path | str, force: bool = False, option: str = "--out")
                 f"{marker.get('kind')}, not replaced without --force: pass --force to replace it, "
                 "or choose another folder",
             )
+        if kind is not None and marker.get("kind") not in (None, kind):
+            raise _other_kind(target, option, str(marker.get("kind")), kind)
         return
     try:
         entries = sorted(p.name for p in target.iterdir())
     except OSError as err:
         raise _place_error(target, option, err) from None
-    if not entries or (set(entries) <= LEGACY_RESULT_FILES and "summary.json" in entries):
+    if not entries:
+        return
+    if set(entries) <= LEGACY_RESULT_FILES and "summary.json" in entries:
+        if kind not in (None, "result"):
+            raise _other_kind(target, option, "result", kind)
         return
     few = ", ".join(entries[:_SHOWN_FILES]) + (
         f" and {len(entries) - _SHOWN_FILES} more" if len(entries) > _SHOWN_FILES else ""
@@ -139,6 +147,16 @@ def check_target(target: Path | str, force: bool = False, option: str = "--out")
         f"a new folder, an empty one or a previous noregret output; this holds files noregret did "
         f"not write ({few}): pass --force to replace it and everything in it, or choose another "
         "folder",
+    )
+
+
+def _other_kind(target: Path, option: str, held: str, kind: str) -> InputError:
+    return out_problem(
+        target,
+        option,
+        f"<a noregret {held}>",
+        f"a folder for the {kind}: this holds a noregret {held}, which the {kind} would replace; "
+        "choose another folder, or pass --force to replace it",
     )
 
 

@@ -160,6 +160,10 @@ def test_explain_and_alternatives_commands(tmp_path, capsys):
         "switching.csv",
         "explanation.txt",
     }
+    # the explanation is not replaced by alternatives without --force
+    assert main(["alternatives", str(CASE), "-k", "2", "--tolerance", "1.0", "--out", str(out)]) == 2
+    assert "holds a noregret explain" in capsys.readouterr().err and (out / "explanation.txt").is_file()
+    out = tmp_path / "options"
     assert main(["alternatives", str(CASE), "-k", "2", "--tolerance", "1.0", "--out", str(out)]) == 0
     table = pd.read_csv(out / "alternatives.csv")
     assert table["rank"].tolist() == list(range(len(table))) and len(table) >= 2

@@ -400,3 +400,15 @@ def test_outputs_get_the_usual_permissions(workspace, capsys):
     assert stat.S_IMODE(out.stat().st_mode) == 0o755
     assert stat.S_IMODE((out / ".noregret-output").stat().st_mode) == 0o644
     assert stat.S_IMODE((out / "summary.json").stat().st_mode) == 0o644
+
+
+def test_a_report_does_not_replace_a_solve_result_without_force(workspace, capsys):
+    out = workspace / "georgia-conditional"
+    assert _solve(workspace / "mini_case.yaml", out, capsys)[0] == 0
+    code = main(["report", str(workspace / "mini_case.yaml"), "--out", str(out), "--format", "md", "--no-diagnosis"])
+    err = capsys.readouterr().err
+    assert code == 2 and "holds a noregret result" in err and (out / "summary.json").is_file()
+    code = main(
+        ["report", str(workspace / "mini_case.yaml"), "--out", str(out), "--format", "md", "--no-diagnosis", "--force"]
+    )
+    assert code == 0 and (out / "report.md").is_file() and not (out / "summary.json").exists()

@@ -152,7 +152,7 @@ def build_report(
         )
     formats = formats or list(FORMATS)
     out = Path(out) if out else Path("outputs") / f"report-{path.stem}"
-    check_target(out, force=force)
+    check_target(out, force=force, kind="report")
     if sweep_dir is not None:
         from ..sweep.run import read_sweep_meta
 
