@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError, Problem, SolverFailure
-from .loading import LoadedCase, load_case
+from .loading import LoadedCase, is_manifest_data, load_case
 from .outputs import atomic_write_text, check_target, ensure_folder, protect_inputs
 from .schema.manifest import Manifest
 from .validation import parse_model
@@ -90,8 +90,7 @@ def is_manifest(path: Path) -> bool:
     """A YAML file listing cases (not a case file itself)."""
     if not (path.is_file() and path.suffix in (".yaml", ".yml")):
         return False
-    data = read_yaml_mapping(path)
-    return isinstance(data.get("cases"), list) and "country" not in data
+    return is_manifest_data(read_yaml_mapping(path))
 
 
 def load_manifest(path: Path) -> tuple[Manifest, list[LoadedCase]]:

@@ -42,11 +42,7 @@ def check_vocabulary_ids_unique(lib: Library) -> list[Problem]:
         ("facility_types", vocab.facility_types),
         ("resources", vocab.resources),
     ):
-        seen: set[str] = set()
-        for k, item in enumerate(items):
-            if item.id in seen:
-                out.append(Problem(file, f"{kind}[{k}].id", item.id, "an id not already used in this list"))
-            seen.add(item.id)
+        out += duplicates(file, kind, [item.id for item in items], "id")
     return out
 
 
@@ -722,8 +718,6 @@ def check_projection_magnitude(case: Case, file: str, lib: Library) -> list[Prob
 
     from .pathway import project_bau
 
-    if any(check(case, file, lib) for check in (check_sources, check_drivers)):
-        return []  # the projection needs valid sources and drivers
     years = np.arange(case.base_year, case.horizon_end_year + 1)
     with np.errstate(over="ignore", invalid="ignore"):
         bau = project_bau(case, years, lib)
@@ -762,11 +756,16 @@ CASE_CHECKS = (
     check_resources,
     check_variants,
     check_overrides,
-    check_projection_magnitude,
 )
+
+CONSISTENT_CASE_CHECKS = (check_projection_magnitude,)
+"""Checks that need a case the others found nothing wrong with (the BAU projection needs valid sources,
+drivers and years)."""
 
 
 def check_case(case: Case, file: str, lib: Library) -> None:
     problems = [p for check in CASE_CHECKS for p in check(case, file, lib)]
+    if not problems:
+        problems = [p for check in CONSISTENT_CASE_CHECKS for p in check(case, file, lib)]
     if problems:
         raise InputError(problems)

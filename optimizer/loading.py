@@ -16,7 +16,7 @@ from .outputs import protect_inputs
 from .schema import Case, FamilyFile, Group, Intervention, Vocabulary
 from .schema.library import Gas, GwpFile
 from .validation import parse_model
-from .yaml_io import read_text, read_yaml_mapping
+from .yaml_io import read_yaml_document
 
 VOCABULARY_FILE = "vocabulary.yaml"
 GWP_FILE = "gwp.yaml"
@@ -65,12 +65,9 @@ class LoadedCase:
     """Plausibility warnings (:class:`~optimizer.plausibility.Caution`): legal values that look like slips."""
 
 
-def _sha256(paths: list[Path]) -> str:
-    h = hashlib.sha256()
-    for p in paths:
-        h.update(p.name.encode())
-        h.update(read_text(p).encode())
-    return h.hexdigest()
+def is_manifest_data(data: dict) -> bool:
+    """A YAML mapping that lists cases (a manifest), not a case itself."""
+    return isinstance(data.get("cases"), list) and "country" not in data
 
 
 def _family_paths(root: Path) -> list[Path]:
@@ -105,9 +102,11 @@ def load_library(root: Path | str) -> Library:
     families: list[tuple[str, FamilyFile]] = []
     # gwp.yaml is optional, but a gwp.yaml that is there and unreadable (a folder, a broken link) is an error
     special = [vocab_path] + ([gwp_path] if os.path.lexists(gwp_path) else [])
+    digest = hashlib.sha256()
     for path in [*special, *family_paths]:
         try:
-            data = read_yaml_mapping(path)
+            data, text = read_yaml_document(path)
+            digest.update(path.name.encode() + text.encode())
             if path == vocab_path:
                 vocabulary = parse_model(Vocabulary, data, str(path))
             elif path == gwp_path:
@@ -118,7 +117,7 @@ def load_library(root: Path | str) -> Library:
             problems.extend(err.problems)
     if problems:
         raise InputError(problems)
-    return assemble_library(root, vocabulary, families, _sha256([*special, *family_paths]), gases)
+    return assemble_library(root, vocabulary, families, digest.hexdigest(), gases)
 
 
 def library_from_data(
@@ -206,8 +205,8 @@ def load_case(path: Path | str, library: Library | None = None, library_cache: d
     from .checks import check_case
 
     path = resolve(Path(path))
-    data = read_yaml_mapping(path)
-    if "cases" in data and "country" not in data:
+    data, text = read_yaml_document(path)
+    if is_manifest_data(data):
         raise InputError(
             [
                 Problem(
@@ -229,7 +228,7 @@ def load_case(path: Path | str, library: Library | None = None, library_cache: d
                 library_cache[lib_root] = library
     check_case(case, str(path), library)
     protect_inputs(path, library.root)
-    digest = hashlib.sha256(read_text(path).encode() + library.digest.encode()).hexdigest()
+    digest = hashlib.sha256(text.encode() + library.digest.encode()).hexdigest()
     return _with_warnings(LoadedCase(case=case, path=path, library=library, digest=digest))
 
 

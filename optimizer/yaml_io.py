@@ -176,6 +176,12 @@ def read_text(path: Path, what: str = "a YAML file") -> str:
 
 def read_yaml_mapping(path: Path) -> dict:
     """Read one YAML file that must hold a mapping; raise :class:`InputError` on any problem."""
+    return read_yaml_document(path)[0]
+
+
+def read_yaml_document(path: Path) -> tuple[dict, str]:
+    """The mapping a YAML file holds and the file's text (for a digest of exactly what was read); raise
+    :class:`InputError` on any problem."""
     name = str(path)
     text = read_text(path)
     try:
@@ -195,14 +201,6 @@ def read_yaml_mapping(path: Path) -> dict:
         ) from None
     except _TooLarge as big:
         raise InputError([Problem(name, f"line {big.line}", f"<{big.what}>", big.expected)]) from None
-    except RecursionError:
-        raise InputError(
-            [
-                Problem(
-                    name, "", "<nesting too deep to read>", f"at most {MAX_DEPTH} levels of nested mappings and lists"
-                )
-            ]
-        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -210,4 +208,4 @@ def read_yaml_mapping(path: Path) -> dict:
         raise InputError([Problem(name, where, problem, "valid YAML syntax")]) from None
     if not isinstance(data, dict):
         raise InputError([Problem(name, "", data, "a YAML mapping (key: value pairs) at the top level")])
-    return data
+    return data, text
