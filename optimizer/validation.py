@@ -48,8 +48,8 @@ def _problem(model: type[BaseModel], data: Any, err: dict, file: str) -> Problem
     if isinstance(value, dict) and "value" in value and kind == "value_error":
         value = {k: value[k] for k in ("value", "low", "high") if k in value}  # the numbers, not the citation
     message = err.get("msg", "a valid value")
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
+    for prefix in ("Value error, ", "Input should be "):  # "expected input should be ..." reads badly
+        message = message.removeprefix(prefix)
     return Problem(file, path, value, message[0].lower() + message[1:] if message else message)
 
 
