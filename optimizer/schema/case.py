@@ -192,6 +192,9 @@ class Budget(Strict):
     financing: list[FinancingSource] = Field(default_factory=list)
     """Financing sources; when given, every dollar spent is paid by an eligible source within its
     envelope."""
+    regional_usd_by_year: dict[Name, YearSeries] = Field(default_factory=dict)
+    """Most that may be spent per year on the pipeline projects of each region (keyed by the region named in
+    the pipeline files); USD per year. National programmes are not regional and do not count against it."""
 
 
 class Payback(Strict):
@@ -458,3 +461,6 @@ class Case(Strict):
     """Solver settings."""
     overrides: Overrides = Field(default_factory=Overrides)
     """Country-specific changes to the library."""
+    pipelines: list[Annotated[str, Field(min_length=1, max_length=4096)]] = Field(default_factory=list, max_length=100)
+    """Project pipeline files (CSV or Parquet, relative to this file): concrete candidate projects at named
+    facilities, ranked together with the national programmes (docs/pipelines.md)."""
