@@ -542,6 +542,13 @@ def check_budget(case: Case, file: str, lib: Library) -> list[Problem]:
         negative = {y: v for y, v in case.budget.total_usd_by_year.by_year.items() if v < 0}
         if negative:
             out.append(Problem(file, "budget.total_usd_by_year", negative, "budgets of 0 or more"))
+    for region, series in case.budget.regional_usd_by_year.items():
+        p = f"budget.regional_usd_by_year[{region}]"
+        out += _series_years(file, f"{p}.by_year", series.by_year, w.first_year, w.last_year, "the decision window")
+        out += _missing_years(file, f"{p}.by_year", series.by_year, w)
+        negative = {y: v for y, v in series.by_year.items() if v < 0}
+        if negative:
+            out.append(Problem(file, p, negative, "budgets of 0 or more"))
     return out
 
 

@@ -10,6 +10,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError, Problem
 from .outputs import protect_inputs
@@ -17,6 +18,9 @@ from .schema import Case, FamilyFile, Group, Intervention, Vocabulary
 from .schema.library import Gas, GwpFile
 from .validation import parse_model
 from .yaml_io import read_yaml_document
+
+if TYPE_CHECKING:
+    from .pipeline.table import ProjectTable
 
 VOCABULARY_FILE = "vocabulary.yaml"
 GWP_FILE = "gwp.yaml"
@@ -63,6 +67,8 @@ class LoadedCase:
     digest: str = field(default="")
     warnings: tuple = ()
     """Plausibility warnings (:class:`~optimizer.plausibility.Caution`): legal values that look like slips."""
+    projects: ProjectTable | None = None
+    """The case's project pipelines (``pipelines:``), validated; None when it lists none."""
 
 
 def is_manifest_data(data: dict) -> bool:

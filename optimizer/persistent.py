@@ -236,6 +236,9 @@ def scenario_form(data: ModelData, objective: str | None = None) -> tuple[RowMod
     stage_terms = _stage_terms(rm, data)
     if stage_terms:
         rm.add_family(STAGE_ROW, rm.rows_of(None, lambda m: Row(stage_terms, None, None)))
+        if rm.objective_kind is ObjectiveKind.MAX_ABATEMENT and rm.n_project_columns:
+            cols = np.arange(rm.n_project_columns)
+            rm.add_project_terms(STAGE_ROW, [None], np.zeros(len(cols), dtype=int), cols, rm.project_objective)
     return rm, standard_form(rm)
 
 
@@ -244,6 +247,8 @@ def cost_vector(rm: RowModel, data: ModelData) -> np.ndarray:
     cost = np.zeros(rm.nvariables())
     for coef, col in cost_terms(rm, data):
         cost[col.position] += coef
+    if data.projects is not None:
+        cost[len(rm.columns) :] = data.projects.npv_cost
     return cost
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from .checks import COUNTRY_BASIS
 from .loading import LoadedCase
 from .pathway import BauProjection, enforced_years, project_bau, target_pathway
+from .pipeline.projects import ProjectData, project_columns, setup_projects
 from .schema import FinancingSource, Intervention, Variant
 
 if TYPE_CHECKING:
@@ -103,6 +104,8 @@ class ModelData:
     screening: list[ScreeningRow]
     financing: list[FinancingSource]
     discount: np.ndarray  # discount factor per year of the extended axis
+    projects: ProjectData | None = None
+    """The case's usable pipeline projects, with every project's screening (None: the case has no pipeline)."""
 
     @property
     def case(self):
@@ -327,9 +330,11 @@ def prepare(loaded: LoadedCase, variant_name: str | None = None) -> ModelData:
         reasons[iid] = _applicability(loaded, cand, financing)
 
     kept_ids = [i for i in candidates if reasons[i] is None]
+    setup = setup_projects(loaded, candidates, reasons, financing) if loaded.projects is not None else None
     last_active = max(
         [case.horizon_end_year]
         + [window.last_year + candidates[i].lead_time + candidates[i].lifetime - 1 for i in kept_ids]
+        + ([setup.last_active_year()] if setup is not None else [])
     )
     years = np.arange(case.base_year, last_active + 1)
     roadmap = np.arange(case.base_year, case.horizon_end_year + 1)
@@ -346,6 +351,19 @@ def prepare(loaded: LoadedCase, variant_name: str | None = None) -> ModelData:
                 shown = "no net saving" if pb == float("inf") else f"{pb:.1f} years"
                 reasons[iid] = f"simple payback {shown} exceeds the screen of {screen.value:g} years"
     _screen_prerequisites(candidates, reasons)
+    projects = (
+        project_columns(
+            setup,
+            years,
+            case.horizon_end_year,
+            bau,
+            discount,
+            screen.value if screen is not None else None,
+            {i for i in candidates if reasons[i] is None},
+        )
+        if setup is not None
+        else None
+    )
 
     bau_roadmap = BauProjection(
         roadmap, bau.source_ids, *(a[:, : len(roadmap)] for a in (bau.emissions, bau.activity, bau.factor, bau.price))
@@ -381,6 +399,7 @@ def prepare(loaded: LoadedCase, variant_name: str | None = None) -> ModelData:
         screening=screening,
         financing=financing,
         discount=discount,
+        projects=projects,
     )
 
 

@@ -104,5 +104,11 @@ def run_highs(m: pyo.ConcreteModel, data: ModelData, solver: Highs | None = None
 
 
 def solve(loaded: LoadedCase, variant: str | None = None, objective: str | None = None):
-    """Prepare, build, solve and extract: the one-call API. Returns a :class:`~optimizer.results.Result`."""
+    """Prepare, build, solve and extract: the one-call API. Returns a :class:`~optimizer.results.Result`. A case
+    with project pipelines is solved as rows in one HiGHS model (:func:`optimizer.persistent.solve_in_place`):
+    Pyomo does not hold tens of thousands of project columns in reasonable time."""
+    if loaded.projects is not None:
+        from .persistent import PersistentHighs, solve_in_place
+
+        return solve_in_place(loaded, PersistentHighs(), variant, objective)
     return solve_with(loaded, lambda data, kind: PyomoBackend(build_model(data, kind), data), variant, objective)

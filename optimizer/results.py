@@ -16,6 +16,14 @@ import pandas as pd
 
 from .model.limits import shortfall_ledger
 from .outputs import output_folder
+from .pipeline.ranking import (
+    chosen_columns,
+    pipeline_table,
+    project_capex_by_year,
+    project_phase_spend,
+    project_region_spend,
+    project_spend_by_year,
+)
 from .prepare import ModelData, ScreeningRow, ScreeningStatus
 
 ROUND = 1e-6
@@ -57,6 +65,14 @@ class Tolerance(TypedDict):
     tco2e: float | None
 
 
+class ProjectCounts(TypedDict):
+    candidates: int
+    usable: int
+    selected: int
+    capex_usd: float
+    npv_usd: float
+
+
 class Summary(TypedDict):
     """``Result.summary`` and ``summary.json``: every key, with its type (money in USD, emissions in tCO2e)."""
 
@@ -87,6 +103,9 @@ class Summary(TypedDict):
     selected_interventions: list[str]
     candidates_kept: int
     candidates_excluded: int
+    projects: ProjectCounts | None
+    """Pipeline projects: how many, how many the model may choose, how many it chose, their capex and NPV; null
+    without a pipeline."""
     model_size: ModelSize
     warnings: list[WarningRecord]
     metadata: Metadata
@@ -105,6 +124,9 @@ class Result:
     summary: Summary
     timings: dict = field(default_factory=dict)
     data: ModelData | None = field(default=None, repr=False)
+    pipeline: pd.DataFrame | None = None
+    """Every pipeline project ranked (:func:`optimizer.pipeline.ranking.pipeline_table`); None without a
+    pipeline."""
 
     TABLES = ("portfolio", "schedule", "trajectory", "pathway", "finance", "screening")
 
@@ -137,6 +159,8 @@ class Result:
         with output_folder(out_dir, kind="result", force=force) as staging:
             for name in self.TABLES:
                 getattr(self, name).to_csv(staging / f"{name}.csv", index=False, float_format=CSV_FLOAT_FORMAT)
+            if self.pipeline is not None:
+                self.pipeline.to_csv(staging / "pipeline.csv", index=False, float_format=CSV_FLOAT_FORMAT)
             (staging / "summary.json").write_text(json.dumps(_jsonable(self.full_summary()), indent=2) + "\n")
         return out_dir
 
@@ -171,8 +195,14 @@ def read_solution(m, data: ModelData):
         v = (m.build[i, y].value or 0.0) if y >= first_start.get(i, y + 1) else 0.0
         build[i, y] = float(round(v)) if data.candidates[i].integer else _clean(round(v, UNIT_DECIMALS))
     pay = {(i, y, f): _clean(m.pay[i, y, f].value or 0.0) for (i, y, f) in m.financing_index_set}
+    for k, y, f in getattr(m, "project_financing_index_set", []):
+        pay[PROJECTS, y, f] = pay.get((PROJECTS, y, f), 0.0) + _clean(m.pay_projects[k, y, f].value or 0.0)
     shortfall = {t: _clean(v) for t, v in shortfall_ledger(m, data).items()}
     return build, start, pay, shortfall
+
+
+PROJECTS = "<pipeline projects>"
+"""The key under which payments for pipeline projects are read (by year and financing source)."""
 
 
 def extract_result(m, data: ModelData, outcome) -> Result:
@@ -183,14 +213,22 @@ def extract_result(m, data: ModelData, outcome) -> Result:
     for (i, y), units in build.items():
         if units:
             abated += data.candidates[i].abatement[y] * units
+    project_values = getattr(m, "project_values", np.zeros(0))
+    if data.projects is not None:
+        abated += data.projects.abatement_matrix(chosen_columns(data.projects, project_values))
     trajectory = _trajectory(data, abated[:, :n_years])
     pathway = _pathway(data, abated[:, :n_years], shortfall)
     schedule = _schedule(data, build, start, n_years)
     portfolio = _portfolio(data, build, start, pay, schedule)
-    finance = _finance(data, build, start, pay)
+    finance = _finance(data, build, start, pay, project_values)
     screening = _screening(data, portfolio, sum(shortfall.values()), m.objective_kind)
-    summary = _summary(m, data, outcome, portfolio, pathway, finance, build)
-    return Result(portfolio, schedule, trajectory, pathway, finance, screening, summary, data=data)
+    pipeline = (
+        pipeline_table(data, project_values, m.objective_kind, sum(shortfall.values()))
+        if data.projects is not None
+        else None
+    )
+    summary = _summary(m, data, outcome, portfolio, pathway, finance, build, pipeline, project_values)
+    return Result(portfolio, schedule, trajectory, pathway, finance, screening, summary, data=data, pipeline=pipeline)
 
 
 def _trajectory(data: ModelData, abated: np.ndarray) -> pd.DataFrame:
@@ -350,8 +388,8 @@ def _portfolio(data: ModelData, build, start, pay, schedule: pd.DataFrame) -> pd
     return frame.sort_values(["start_year", "intervention"], kind="stable").reset_index(drop=True)
 
 
-def _finance(data: ModelData, build, start, pay) -> pd.DataFrame:
-    spend = {y: 0.0 for y in data.decision_years}
+def _finance(data: ModelData, build, start, pay, project_values: np.ndarray) -> pd.DataFrame:
+    spend = project_spend_by_year(data, project_values)
     for (i, y), u in build.items():
         spend[y] += u * data.candidates[i].capex
     for (i, y), s in start.items():
@@ -371,7 +409,11 @@ def _finance(data: ModelData, build, start, pay) -> pd.DataFrame:
         used = sum(u * data.candidates[i].capex for (i, _), u in build.items() if i in members) + sum(
             s * data.candidates[i].fixed_cost for (i, _), s in start.items() if i in members
         )
+        used += project_phase_spend(data, project_values, ph.id)
         rows.append(("phase", ph.id, "all", used, ph.budget_usd.value if ph.budget_usd else float("nan")))
+    for region, series in data.case.budget.regional_usd_by_year.items():
+        by_year = project_region_spend(data, project_values, region)
+        rows += [("year", str(y), f"region: {region}", by_year[y], series.by_year[y]) for y in data.decision_years]
     frame = pd.DataFrame(rows, columns=["period_type", "period", "financing_source", "spend_usd", "envelope_usd"])
     with np.errstate(divide="ignore", invalid="ignore"):
         frame["utilisation"] = np.where(frame["envelope_usd"] > 0, frame["spend_usd"] / frame["envelope_usd"], np.nan)
@@ -439,7 +481,15 @@ def _installed_versions() -> dict:
 
 
 def _summary(
-    m, data: ModelData, outcome, portfolio: pd.DataFrame, pathway: pd.DataFrame, finance: pd.DataFrame, build: dict
+    m,
+    data: ModelData,
+    outcome,
+    portfolio: pd.DataFrame,
+    pathway: pd.DataFrame,
+    finance: pd.DataFrame,
+    build: dict,
+    pipeline: pd.DataFrame | None,
+    project_values: np.ndarray,
 ) -> Summary:
     years = [int(y) for y in pathway["year"]]
     by_year = lambda col: {y: float(v) for y, v in zip(years, pathway[col])}  # noqa: E731
@@ -447,6 +497,9 @@ def _summary(
     capex_by_year = {int(p): 0.0 for p in spend_rows["period"]}
     for (i, y), units in build.items():
         capex_by_year[y] += units * data.candidates[i].capex
+    for y, v in project_capex_by_year(data, project_values).items():
+        capex_by_year[y] += v
+    project_npv = float(pipeline.loc[pipeline["selected"], "npv_usd"].sum()) if pipeline is not None else 0.0
     return {
         "case": data.case.name,
         "country": data.case.country.iso3,
@@ -457,7 +510,7 @@ def _summary(
         "best_bound": outcome.best_bound,
         "mip_gap": outcome.mip_gap,
         "tolerance": {"usd": outcome.tolerance_usd, "tco2e": outcome.tolerance_tco2e},
-        "npv_usd": float(portfolio["npv_usd"].sum()) if len(portfolio) else 0.0,
+        "npv_usd": (float(portfolio["npv_usd"].sum()) if len(portfolio) else 0.0) + project_npv,
         "total_shortfall_tco2e": float(pathway.loc[pathway["enforced"], "shortfall_tco2e"].sum()),
         "capex_usd_by_year": {y: _clean(v) for y, v in capex_by_year.items()},
         "spend_usd_by_year": {int(p): float(v) for p, v in zip(spend_rows["period"], spend_rows["spend_usd"])},
@@ -476,10 +529,11 @@ def _summary(
         "selected_interventions": list(portfolio["intervention"]),
         "candidates_kept": len(data.candidates),
         "candidates_excluded": sum(1 for r in data.screening if r.status is not ScreeningStatus.KEPT),
+        "projects": _project_summary(pipeline),
         "model_size": {
             "variables": m.nvariables(),
             "constraints": m.nconstraints(),
-            "binaries": len(m.start_index_set),
+            "binaries": len(m.start_index_set) + getattr(m, "n_project_columns", 0),
         },
         "warnings": [
             {"file": w.file, "path": w.path, "value": str(w.value), "warning": w.why} for w in data.loaded.warnings
@@ -491,4 +545,17 @@ def _summary(
             "library": str(data.loaded.library.root),
             "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         },
+    }
+
+
+def _project_summary(pipeline: pd.DataFrame | None) -> ProjectCounts | None:
+    if pipeline is None:
+        return None
+    chosen = pipeline[pipeline["selected"]]
+    return {
+        "candidates": len(pipeline),
+        "usable": int((pipeline["status"] != "screened out").sum()),
+        "selected": len(chosen),
+        "capex_usd": float(chosen["capex_usd"].sum()),
+        "npv_usd": float(chosen["npv_usd"].sum()),
     }

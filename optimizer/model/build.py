@@ -8,6 +8,7 @@ from pyomo.common.gc_manager import PauseGC
 from ..prepare import ModelData
 from .families import FAMILIES
 from .objective import add_objective
+from .projects import has_projects, pipelines_unsupported
 from .rows import RowModel
 from .variables import add_variables
 
@@ -16,7 +17,10 @@ CONSTRAINT_FAMILIES = tuple(family.add for family in FAMILIES)
 
 
 def build_model(data: ModelData, objective: str | None = None) -> pyo.ConcreteModel:
-    """Build the Pyomo model for one case variant."""
+    """Build the Pyomo model for one case variant (a case with project pipelines is built as rows only:
+    :func:`build_row_model`)."""
+    if has_projects(data):
+        raise pipelines_unsupported(data.loaded.path)
     with PauseGC():
         m = pyo.ConcreteModel(name=f"noregret:{data.case.country.iso3}:{data.variant_name}")
         add_variables(m, data)

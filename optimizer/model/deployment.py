@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..prepare import ModelData
 from .expressions import Model, add_rows, at_least, at_most, equal
 from .indices import cohorts_active_in, group_members, prerequisite_pairs
+from .projects import add_group_terms, group_activity, project_groups
 
 
 def add_start_once(m: Model, data: ModelData) -> None:
@@ -73,12 +74,15 @@ def add_group_share(m: Model, data: ModelData) -> None:
     """group_share[g,t]: sum_{i in g} active[i,t] / P_i <= max_share_g, in every year some member can be
     active (members compete for the same slice of a source); identical rows are written once."""
     rows: dict[tuple[str, int], list] = {}
-    for g, members in group_members(data).items():
-        seen: set[frozenset] = set()
+    members_of = group_members(data)
+    for g in sorted(set(members_of) | project_groups(data)):
+        members = members_of.get(g, [])
+        seen: set[tuple] = set()
         for t in data.years:
             cohorts = [(i, y) for i in members for y in cohorts_active_in(data, i, int(t))]
-            key = frozenset(cohorts)
-            if cohorts and key not in seen:
+            projects = group_activity(data, g, int(t))
+            key = (frozenset(cohorts), projects)
+            if (cohorts or projects) and key not in seen:
                 seen.add(key)
                 rows[g, int(t)] = [(1.0 / data.candidates[i].potential, m.build[i, y]) for i, y in cohorts]
     library = data.loaded.library
@@ -87,6 +91,7 @@ def add_group_share(m: Model, data: ModelData) -> None:
         return at_most(rows[g, t], library.groups[g].max_combined_share)
 
     add_rows(m, "group_share", list(rows), rule)
+    add_group_terms(m, data, list(rows))
 
 
 def add_prerequisites(m: Model, data: ModelData) -> None:

@@ -27,6 +27,15 @@ from .money import (
     add_portfolio_payback,
     add_spend_definition,
 )
+from .projects import (
+    add_project_alternatives,
+    add_project_financing_split,
+    add_project_prerequisites,
+    add_project_programme_prerequisites,
+    add_project_start_once,
+    add_regional_budget,
+    add_shared_potential,
+)
 
 if TYPE_CHECKING:
     from ..loading import LoadedCase
@@ -66,6 +75,11 @@ FAMILIES: tuple[ConstraintFamily, ...] = (
     ConstraintFamily("all_or_nothing", add_all_or_nothing),
     ConstraintFamily("group_share", add_group_share, "the shared slice of group {0} in {1}"),
     ConstraintFamily("prerequisite", add_prerequisites),
+    ConstraintFamily("project_start_once", add_project_start_once),
+    ConstraintFamily("project_alternatives", add_project_alternatives),
+    ConstraintFamily("project_prerequisite", add_project_prerequisites),
+    ConstraintFamily("project_programme_prerequisite", add_project_programme_prerequisites),
+    ConstraintFamily("shared_potential", add_shared_potential, "the national potential of {0}"),
     ConstraintFamily("spend_definition", add_spend_definition),
     ConstraintFamily(
         "annual_budget",
@@ -75,7 +89,9 @@ FAMILIES: tuple[ConstraintFamily, ...] = (
         raise_limit=lambda lc, index, extra: case_edits.with_total_budget(lc, index[0], extra),
         scale_limits=case_edits.with_budgets_scaled,
     ),
+    ConstraintFamily("regional_budget", add_regional_budget, "the {0} regional budget in {1}", money=True),
     ConstraintFamily("financing_split", add_financing_split),
+    ConstraintFamily("project_financing_split", add_project_financing_split),
     ConstraintFamily(
         "financing_envelope",
         add_financing_envelope,

@@ -6,12 +6,21 @@ import numpy as np
 
 from ..prepare import ModelData
 from .expressions import Model, abatement_terms, add_rows, at_least, at_most
+from .projects import (
+    add_abatement_terms,
+    add_resource_terms,
+    add_source_terms,
+    project_abatement,
+    project_reach,
+    resource_keys,
+)
 
 
 def add_resource_limit(m: Model, data: ModelData) -> None:
     """resource_limit[r,y]: sum_i (u_{i,r} build[i,y] + v_{i,r} start[i,y]) <= L_{r,y}."""
     rows: dict[tuple[str, int], list] = {}
     limits = {r.id: r.limit_by_year.by_year for r in data.case.resources}
+    by_projects = resource_keys(data)
     for r in limits:
         for y in data.decision_years:
             terms = []
@@ -22,13 +31,14 @@ def add_resource_limit(m: Model, data: ModelData) -> None:
                 terms.append((c.resource_per_unit.get(r, 0.0), m.build[i, y]))
                 if (i, y) in m.start_index_set:
                     terms.append((c.resource_per_start.get(r, 0.0), m.start[i, y]))
-            if any(coef for coef, _ in terms):
+            if any(coef for coef, _ in terms) or (r, y) in by_projects:
                 rows[r, y] = terms
 
     def rule(m, r, y):
         return at_most(rows[r, y], limits[r][y])
 
     add_rows(m, "resource_limit", list(rows), rule)
+    add_resource_terms(m, data, list(rows))
 
 
 def required_abatement(data: ModelData, t: int) -> float:
@@ -42,6 +52,7 @@ def shortfall_ledger(m: Model, data: ModelData) -> dict[int, float]:
     ledger = {}
     for t in m.target_years:
         abated = sum(coef * (var.value or 0.0) for coef, var in abatement_terms(m, data, t))
+        abated += project_abatement(m, data, t)
         gap = required_abatement(data, t) - abated
         ledger[t] = gap if gap > 1e-6 * max(1.0, abs(required_abatement(data, t))) else 0.0
     return ledger
@@ -55,6 +66,7 @@ def add_target_pathway(m: Model, data: ModelData) -> None:
         return at_least(abatement_terms(m, data, t) + [(1.0, m.shortfall[t])], required_abatement(data, t))
 
     add_rows(m, "target_pathway", m.target_years, rule)
+    add_abatement_terms(m, data, "target_pathway", list(m.target_years))
 
 
 def floor_years(data: ModelData) -> list[int]:
@@ -76,7 +88,7 @@ def _positive_reach(data: ModelData, per_unit: str) -> np.ndarray:
 def _floor_index(data: ModelData, per_unit: str, level: np.ndarray) -> list[tuple[str, int]]:
     """(source, year) pairs where the candidates' whole potential could take ``per_unit`` (an attribute of
     Candidate: ``abatement`` or ``activity_removed``) below zero, i.e. beyond ``level`` (BAU by source, year)."""
-    reach = _positive_reach(data, per_unit)
+    reach = _positive_reach(data, per_unit) + project_reach(data, removed=per_unit == "activity_removed")
     return [
         (source, t)
         for s, source in enumerate(data.bau.source_ids)
@@ -96,6 +108,7 @@ def add_source_floor(m: Model, data: ModelData) -> None:
         return at_most(abatement_terms(m, data, t, source_row=s), float(data.bau.emissions[s, data.year_index(t)]))
 
     add_rows(m, "source_floor", index, rule)
+    add_source_terms(m, data, "source_floor", index, removed=False)
 
 
 def add_activity_floor(m: Model, data: ModelData) -> None:
@@ -110,3 +123,4 @@ def add_activity_floor(m: Model, data: ModelData) -> None:
         return at_most(terms, float(data.bau.activity[s, k]))
 
     add_rows(m, "activity_floor", index, rule)
+    add_source_terms(m, data, "activity_floor", index, removed=True)

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from ..prepare import ModelData
 from .expressions import Model, add_rows, at_most, equal, spend_terms
+from .projects import (
+    add_payback_terms,
+    add_phase_terms,
+    add_spend_terms,
+    project_financing_index,
+    project_phases,
+)
 
 
 def add_spend_definition(m: Model, data: ModelData) -> None:
@@ -14,6 +21,7 @@ def add_spend_definition(m: Model, data: ModelData) -> None:
         return equal([(-c, v) for c, v in terms] + [(1.0, m.spend[y])], 0.0)
 
     add_rows(m, "spend_definition", m.decision_years, rule)
+    add_spend_terms(m, data)
 
 
 def add_annual_budget(m: Model, data: ModelData) -> None:
@@ -44,6 +52,8 @@ def add_financing_envelope(m: Model, data: ModelData) -> None:
     by_source: dict[tuple[str, int], list] = {(fin.id, y): [] for fin in data.financing for y in data.decision_years}
     for i, y, f in m.financing_index_set:
         by_source[f, y].append((1.0, m.pay[i, y, f]))
+    for k, y, f in project_financing_index(data):
+        by_source[f, y].append((1.0, m.pay_projects[k, y, f]))
     envelope = {fin.id: fin.envelope_usd_by_year.by_year for fin in data.financing}
     index = [key for key, terms in by_source.items() if terms]
 
@@ -57,12 +67,16 @@ def add_phase_budget(m: Model, data: ModelData) -> None:
     """phase_budget[p]: sum over interventions of phase p and all years of capex plus programme cost <= B_p."""
     phases = {ph.id: ph.budget_usd.value for ph in data.case.phases if ph.budget_usd is not None}
     members = {p: [i for i, c in data.candidates.items() if c.phase == p] for p in phases}
+    with_projects = project_phases(data)
+    index = [p for p in phases if members[p] or p in with_projects]
 
     def rule(m, p):
         terms = [t for i in members[p] for y in data.candidates[i].build_years for t in spend_terms(m, data, i, y)]
         return at_most(terms, phases[p])
 
-    add_rows(m, "phase_budget", [p for p in phases if members[p]], rule)
+    add_rows(m, "phase_budget", index, rule)
+    if with_projects:
+        add_phase_terms(m, data, index)
 
 
 def add_portfolio_payback(m: Model, data: ModelData) -> None:
@@ -75,3 +89,4 @@ def add_portfolio_payback(m: Model, data: ModelData) -> None:
     savings = [(-limit * data.candidates[i].saving_per_unit[y], m.build[i, y]) for (i, y) in m.build_index_set]
     outlay = [(1.0, m.spend[y]) for y in data.decision_years]
     add_rows(m, "portfolio_payback", None, lambda m: at_most(outlay + savings, 0.0))
+    add_payback_terms(m, data, limit)

@@ -10,6 +10,7 @@ import pyomo.environ as pyo
 
 from ..prepare import ModelData
 from .expressions import Model, linear, set_objective
+from .projects import has_projects
 
 if TYPE_CHECKING:
     from ..driver import SecondStage
@@ -83,6 +84,34 @@ def add_objective(m: Model, data: ModelData, kind: str | ObjectiveKind | None = 
     else:
         raise ValueError(f"an objective of the case's kinds, not {kind!r}")
     m.objective_kind = kind
+    if has_projects(data):
+        m.project_objective = project_objective(data, kind)
+
+
+def project_objective(data: ModelData, kind: ObjectiveKind) -> np.ndarray:
+    """The objective's coefficients of the project columns, term for term as for a national build: net present
+    cost (min_cost), cumulative abatement (max_abatement, and the abatement floor of its second stage), or the
+    weighted form with deployment = size / national potential (the intervention's projects' total size where
+    the case gives no potential)."""
+    pd_ = data.projects
+    if kind is ObjectiveKind.MIN_COST:
+        return pd_.npv_cost.copy()
+    if kind is ObjectiveKind.MAX_ABATEMENT:
+        return pd_.cumulative_abatement.copy()
+    w = data.case.objective.weights
+    a_ref, c_ref = abatement_reference(data), cost_reference(data)
+    n = max(len(data.candidates), 1)
+    lib = data.loaded.library
+    interventions = pd_.kept_column("intervention")
+    size = pd_.column_values(pd_.setup.size)
+    potential = pd_.column_values(pd_.setup.potential)
+    total = {i: float(size[interventions == i].sum()) for i in set(interventions.tolist())}
+    scale = np.where(np.isfinite(potential), potential, [total[i] for i in interventions.tolist()])
+    item = [lib.interventions[i] for i in interventions.tolist()]
+    score = np.array(
+        [(w.co_benefit * x.co_benefit_score.value + w.resilience * x.resilience_score.value) / 3.0 for x in item]
+    )
+    return w.abatement * pd_.cumulative_abatement / a_ref - w.npv * pd_.npv_cost / c_ref + score * size / (n * scale)
 
 
 def abatement_objective_terms(m, data: ModelData) -> list[tuple[float, object]]:

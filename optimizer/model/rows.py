@@ -49,6 +49,17 @@ class RowFamily(dict):
 
 
 @dataclass
+class ProjectTerms:
+    """Coefficients of project columns in one family's rows (see :meth:`RowModel.add_project_terms`)."""
+
+    family: str
+    keys: list
+    rows: np.ndarray
+    cols: np.ndarray
+    values: np.ndarray
+
+
+@dataclass
 class ObjectiveSpec:
     terms: list
     sense: str  # minimize | maximize
@@ -64,12 +75,14 @@ class RowModel:
     build_index_set: IndexList
     start_index_set: IndexList
     financing_index_set: IndexList
+    project_financing_index_set: IndexList
     decision_years: IndexList
     target_years: IndexList
     build: dict[tuple, Col]
     start: dict[tuple, Col]
     spend: dict[int, Col]
     pay: dict[tuple, Col]
+    pay_projects: dict[tuple, Col]
     shortfall: dict[int, Col]
 
     def __init__(self, data: ModelData):
@@ -89,6 +102,24 @@ class RowModel:
             setattr(self, family.name, cols)
         self.families: dict[str, RowFamily] = {}
         self.objective_kind: ObjectiveKind | None = None
+        self.projects = data.projects
+        """The pipeline projects; their columns (one per project and start year, binary) follow the others."""
+        n_projects = data.projects.n_columns if data.projects is not None else 0
+        self.project_terms: list[ProjectTerms] = []
+        self.project_objective = np.zeros(n_projects)
+        self.project_values = np.zeros(n_projects)
+
+    @property
+    def n_project_columns(self) -> int:
+        return len(self.project_values)
+
+    def add_project_terms(self, family: str, keys: list, rows: np.ndarray, cols: np.ndarray, values) -> None:
+        """Coefficients of project columns in rows of ``family``: term k is in row ``keys[rows[k]]`` (a key the
+        family already has), column ``cols[k]`` (a project column), with ``values[k]``."""
+        values = np.broadcast_to(np.asarray(values, dtype=float), np.shape(cols))
+        keep = values != 0.0
+        if keep.any():
+            self.project_terms.append(ProjectTerms(family, keys, rows[keep], cols[keep], values[keep]))
 
     def add_family(self, name: str, rows: RowFamily) -> None:
         """A constraint family, kept in build order (also reachable as an attribute, as on a Pyomo model)."""
@@ -104,7 +135,7 @@ class RowModel:
         return ObjectiveSpec([(float(c), v) for c, v in terms if c != 0.0], sense)
 
     def nvariables(self) -> int:
-        return len(self.columns)
+        return len(self.columns) + self.n_project_columns
 
     def nconstraints(self) -> int:
         return sum(
@@ -137,6 +168,8 @@ class RowModel:
     def load_values(self, values) -> None:
         for col, v in zip(self.columns, values):
             col.value = float(v)
+        n = len(self.columns)
+        self.project_values = np.asarray(values[n : n + self.n_project_columns], dtype=float).copy()
 
 
 @dataclass
@@ -176,10 +209,12 @@ def _bound(x) -> float:
 def standard_form(rm: RowModel, objective: ObjectiveSpec | None = None) -> StandardForm:
     """The arrays of ``rm``: rows in family order, duplicate (row, column) terms summed, zeros dropped."""
     objective = objective or rm.objective
-    n = len(rm.columns)
+    n_national = len(rm.columns)
+    n = n_national + rm.n_project_columns
     cost = np.zeros(n)
     for coef, col in objective.terms:
         cost[col.position] += coef
+    cost[n_national:] = rm.project_objective
     row_names: list[tuple] = []
     lower: list[float] = []
     upper: list[float] = []
@@ -198,6 +233,13 @@ def standard_form(rm: RowModel, objective: ObjectiveSpec | None = None) -> Stand
                 term_values.append(coef)
     rows_idx, cols_idx = np.array(term_rows, dtype=np.int64), np.array(term_cols, dtype=np.int64)
     values = np.array(term_values, dtype=float)
+    if rm.project_terms:
+        position = {name: r for r, name in enumerate(row_names)}
+        blocks = [(rows_idx, cols_idx, values)]
+        for block in rm.project_terms:
+            row_of_key = np.array([position[block.family, key] for key in block.keys], dtype=np.int64)
+            blocks.append((row_of_key[block.rows], block.cols.astype(np.int64) + n_national, block.values))
+        rows_idx, cols_idx, values = (np.concatenate(parts) for parts in zip(*blocks))
     order = np.lexsort((rows_idx, cols_idx))
     rows_idx, cols_idx, values = rows_idx[order], cols_idx[order], values[order]
     if len(values):  # sum duplicates
@@ -209,15 +251,22 @@ def standard_form(rm: RowModel, objective: ObjectiveSpec | None = None) -> Stand
         keep = values != 0.0
         rows_idx, cols_idx, values = rows_idx[keep], cols_idx[keep], values[keep]
     a_start = np.searchsorted(cols_idx, np.arange(n + 1)).astype(np.int32)
-    bounds = np.array(rm.bounds, dtype=float).reshape(n, 2)
+    bounds = np.array(rm.bounds, dtype=float).reshape(n_national, 2)
+    n_projects = rm.n_project_columns
+    projects = rm.projects
+    project_names = (
+        [("project_start", (pid, int(y))) for pid, y in zip(projects.column_ids(), projects.col_year.tolist())]
+        if projects is not None
+        else []
+    )
     return StandardForm(
-        col_names=[(c.family, c.key) for c in rm.columns],
+        col_names=[(c.family, c.key) for c in rm.columns] + project_names,
         row_names=row_names,
         cost=cost,
         maximize=objective.sense == "maximize",
-        col_lower=bounds[:, 0].copy(),
-        col_upper=bounds[:, 1].copy(),
-        integrality=np.array([k != "continuous" for k in rm.kinds], dtype=np.uint8),
+        col_lower=np.concatenate([bounds[:, 0], np.zeros(n_projects)]),
+        col_upper=np.concatenate([bounds[:, 1], np.ones(n_projects)]),
+        integrality=np.array([k != "continuous" for k in rm.kinds] + [True] * n_projects, dtype=np.uint8),
         row_lower=np.array(lower, dtype=float),
         row_upper=np.array(upper, dtype=float),
         a_start=a_start,

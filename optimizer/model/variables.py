@@ -10,6 +10,7 @@ import pyomo.environ as pyo
 
 from ..prepare import ModelData
 from .indices import build_index, financing_index, start_index
+from .projects import project_financing_index
 
 INF = float("inf")
 
@@ -31,6 +32,7 @@ def index_sets(data: ModelData) -> dict[str, list]:
         "build_index_set": build_index(data),
         "start_index_set": start_index(data),
         "financing_index_set": financing_index(data) if data.financing else [],
+        "project_financing_index_set": project_financing_index(data),
         "decision_years": list(data.decision_years),
         "target_years": list(data.target_years),
     }
@@ -38,7 +40,9 @@ def index_sets(data: ModelData) -> dict[str, list]:
 
 def variable_families(data: ModelData) -> list[VariableFamily]:
     """build[i,y] units built (integer where lumpy, bounded by the ramp), start[i,y] binary launch,
-    spend[y] USD, pay[i,y,f] USD by financing source, shortfall[t] tCO2e (fixed to 0 in hard mode)."""
+    spend[y] USD, pay[i,y,f] USD by financing source, pay_projects[k,y,f] USD paid by source f for the projects
+    of eligibility class k starting in y, shortfall[t] tCO2e (fixed to 0 in hard mode). The projects' own
+    columns x[p,y] follow these (:class:`optimizer.model.rows.RowModel`)."""
     c = data.candidates
     elastic = data.case.target_rules.mode == "elastic"
     continuous = lambda key: "continuous"  # noqa: E731
@@ -53,6 +57,7 @@ def variable_families(data: ModelData) -> list[VariableFamily]:
         VariableFamily("start", "start_index_set", lambda key: "binary", lambda key: (0.0, 1.0)),
         VariableFamily("spend", "decision_years", continuous, non_negative),
         VariableFamily("pay", "financing_index_set", continuous, non_negative),
+        VariableFamily("pay_projects", "project_financing_index_set", continuous, non_negative),
         VariableFamily("shortfall", "target_years", continuous, non_negative if elastic else (lambda key: (0.0, 0.0))),
     ]
 
@@ -63,7 +68,7 @@ DOMAINS = {"binary": pyo.Binary, "integer": pyo.NonNegativeIntegers, "continuous
 def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
     """The index sets and variables of :func:`variable_families` as Pyomo components."""
     sets = index_sets(data)
-    dims = {"build_index_set": 2, "start_index_set": 2, "financing_index_set": 3}
+    dims = {"build_index_set": 2, "start_index_set": 2, "financing_index_set": 3, "project_financing_index_set": 3}
     for name, index in sets.items():
         setattr(m, name, pyo.Set(initialize=index, dimen=dims.get(name, 1), ordered=True))
     for family in variable_families(data):

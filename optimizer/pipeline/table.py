@@ -4,8 +4,10 @@ that produce it are in :mod:`optimizer.pipeline.reading`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 READINESS_STAGES = ("idea", "pre_feasibility", "feasibility", "ready_to_tender")
 """Project readiness, least to most ready."""

@@ -1,0 +1,204 @@
+"""The ranking a project team reads: every project of the pipeline, chosen or not, with its numbers and, when
+it is out, why."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..prepare import ModelData
+from .projects import KEPT, ProjectData
+
+
+def chosen_columns(pd_: ProjectData, values: np.ndarray) -> np.ndarray:
+    """Project columns the plan starts (binary values rounded)."""
+    return np.flatnonzero(np.round(values) > 0.5)
+
+
+def project_spend_by_year(data: ModelData, values: np.ndarray) -> dict[int, float]:
+    """Capex plus one-off costs of the chosen projects by start year; USD."""
+    pd_ = data.projects
+    out = {y: 0.0 for y in data.decision_years}
+    if pd_ is None:
+        return out
+    cols = chosen_columns(pd_, values)
+    for y, v in zip(pd_.col_year[cols].tolist(), pd_.spend[cols].tolist()):
+        out[int(y)] += v
+    return out
+
+
+def project_capex_by_year(data: ModelData, values: np.ndarray) -> dict[int, float]:
+    """Capex of the chosen projects by start year; USD."""
+    pd_ = data.projects
+    out = {y: 0.0 for y in data.decision_years}
+    if pd_ is None:
+        return out
+    cols = chosen_columns(pd_, values)
+    capex = pd_.column_values(pd_.setup.capex)
+    for y, v in zip(pd_.col_year[cols].tolist(), capex[cols].tolist()):
+        out[int(y)] += v
+    return out
+
+
+def project_phase_spend(data: ModelData, values: np.ndarray, phase: str) -> float:
+    """Capex plus one-off costs of the chosen projects whose intervention is in ``phase``; USD."""
+    pd_ = data.projects
+    if pd_ is None:
+        return 0.0
+    cols = chosen_columns(pd_, values)
+    return float(pd_.spend[cols][pd_.column_values(pd_.setup.phase)[cols] == phase].sum())
+
+
+def project_region_spend(data: ModelData, values: np.ndarray, region: str) -> dict[int, float]:
+    """Capex plus one-off costs of the chosen projects of ``region`` by start year; USD."""
+    pd_ = data.projects
+    out = {y: 0.0 for y in data.decision_years}
+    if pd_ is None:
+        return out
+    cols = chosen_columns(pd_, values)
+    cols = cols[pd_.kept_column("region")[cols] == region]
+    for y, v in zip(pd_.col_year[cols].tolist(), pd_.spend[cols].tolist()):
+        out[int(y)] += v
+    return out
+
+
+def _lifetime_and_discounted_tonnes(data: ModelData, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per column: tCO2e abated over its whole life, undiscounted and discounted to the base year."""
+    pd_ = data.projects
+    lifetime = np.zeros(len(cols))
+    discounted = np.zeros(len(cols))
+    for k, col in enumerate(cols.tolist()):
+        per_year = pd_.abatement_matrix(np.array([col])).sum(axis=0)
+        lifetime[k] = per_year.sum()
+        discounted[k] = float(np.dot(per_year, data.discount))
+    return lifetime, discounted
+
+
+def pipeline_table(data: ModelData, values: np.ndarray, objective: str, shortfall: float) -> pd.DataFrame:
+    """One row per project of the pipeline files, in rank order: the chosen projects first (by start year, then
+    cost per tonne), then the usable projects left out (by cost per tonne), then those screened out.
+
+    Money in USD (base-year net present values), abatement in tCO2e; a project's figures are at its start year
+    when chosen, else at its earliest possible start."""
+    pd_ = data.projects
+    frame = pd_.frame
+    n = len(frame)
+    lib = data.loaded.library
+    chosen = chosen_columns(pd_, values)
+    # the column each usable project is judged at: its chosen start, else its earliest possible start
+    judged = np.full(len(pd_.kept), -1)
+    first_col = np.full(len(pd_.kept), np.iinfo(np.int64).max)
+    np.minimum.at(first_col, pd_.col_project, np.arange(pd_.n_columns))
+    judged[:] = first_col
+    judged[pd_.col_project[chosen]] = chosen
+    selected = np.zeros(n, dtype=bool)
+    selected[pd_.kept[pd_.col_project[chosen]]] = True
+    start_year = np.full(n, np.nan)
+    start_year[pd_.kept[pd_.col_project[chosen]]] = pd_.col_year[chosen]
+    earliest = np.full(n, np.nan)
+    earliest[pd_.kept] = pd_.col_year[judged]
+
+    def per_project(per_col: np.ndarray) -> np.ndarray:
+        out = np.full(n, np.nan)
+        out[pd_.kept] = per_col[judged]
+        return out
+
+    lifetime, discounted = _lifetime_and_discounted_tonnes(data, judged)
+    npc = per_project(pd_.npv_cost)
+    lifetime_t = np.full(n, np.nan)
+    lifetime_t[pd_.kept] = lifetime
+    discounted_t = np.full(n, np.nan)
+    discounted_t[pd_.kept] = discounted
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cost_per_t = np.where(lifetime_t > 0, npc / lifetime_t, np.nan)
+        break_even = np.where(discounted_t > 0, npc / discounted_t, np.nan)
+    setup = pd_.setup
+    interventions = frame["intervention"].tolist()
+    out = pd.DataFrame(
+        {
+            "project": frame["id"],
+            "name": frame["name"],
+            "facility_id": frame["facility_id"],
+            "facility_name": frame["facility_name"],
+            "facility_type": frame["facility_type"],
+            "region": frame["region"],
+            "intervention": frame["intervention"],
+            "intervention_name": [lib.interventions[i].name for i in interventions],
+            "family": [lib.family_of[i] for i in interventions],
+            "size": setup.size,
+            "unit": [lib.interventions[i].unit for i in interventions],
+            "readiness": frame["readiness"],
+            "selected": selected,
+            "start_year": pd.array(start_year, dtype="Int64") if n else pd.array([], dtype="Int64"),
+            "earliest_start": pd.array(earliest, dtype="Int64") if n else pd.array([], dtype="Int64"),
+            "capex_usd": setup.capex,
+            "one_off_cost_usd": setup.fixed_cost,
+            "npv_usd": -npc,
+            "simple_payback_years": pd_.simple_payback_years,
+        }
+    )
+    for t in data.target_years:
+        per_col = pd_.abatement(int(t))
+        out[f"abatement_{t}_tco2e"] = per_project(per_col)
+    out["abatement_lifetime_tco2e"] = lifetime_t
+    out["cost_per_tco2e_usd"] = cost_per_t
+    out["break_even_carbon_price_usd_per_tco2e"] = break_even
+    out["status"] = np.where(selected, "selected", np.where(setup.reason == KEPT, "not selected", "screened out"))
+    out["reason"] = _reasons(data, selected, cost_per_t, objective, shortfall)
+    out["financing_sources"] = [";".join(f) for f in setup.financing]
+    out["source"] = frame["source"]
+    out["estimate"] = frame["estimate"]
+    order = np.lexsort(
+        (
+            np.nan_to_num(cost_per_t, nan=np.inf),
+            np.nan_to_num(start_year, nan=np.inf),
+            out["status"].map({"selected": 0, "not selected": 1, "screened out": 2}).to_numpy(),
+        )
+    )
+    out = out.iloc[order].reset_index(drop=True)
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return out
+
+
+def _reasons(data: ModelData, selected: np.ndarray, cost_per_t: np.ndarray, objective: str, shortfall: float):
+    """Why each project is in or out, in a planner's words."""
+    pd_ = data.projects
+    frame = pd_.frame
+    setup = pd_.setup
+    ids = frame["id"].tolist()
+    chosen_ids = {ids[k] for k in np.flatnonzero(selected).tolist()}
+    group_choice = {}
+    for k in np.flatnonzero(selected).tolist():
+        g = frame["exclusive_group"].iat[k]
+        if g:
+            group_choice[g] = ids[k]
+    out = []
+    for k in range(len(frame)):
+        if selected[k]:
+            out.append("selected")
+            continue
+        if setup.reason[k] != KEPT:
+            out.append(f"screened out: {setup.reason[k]}")
+            continue
+        g = frame["exclusive_group"].iat[k]
+        missing = [p for p in frame["prerequisites"].iat[k] if p not in chosen_ids]
+        c = cost_per_t[k]
+        if g and g in group_choice:
+            out.append(f"an alternative at the same facility is chosen ({group_choice[g]})")
+        elif missing:
+            out.append(f"its prerequisite project {missing[0]} is not selected")
+        elif c != c:
+            out.append("abates nothing over its life in this case")
+        elif objective == "min_cost" and c > 0 and shortfall <= 0:
+            out.append(f"costs US${c:,.0f} per tCO2e and the pathway is met without it")
+        elif c <= 0:
+            out.append(
+                f"saves US${-c:,.0f} per tCO2e but is held back by the plan's limits (budgets, financing, payback "
+                "rule, resources, national potential)"
+            )
+        else:
+            out.append(
+                f"costs US${c:,.0f} per tCO2e and is held back by the plan's limits (budgets, financing, payback "
+                "rule, resources, national potential)"
+            )
+    return out
