@@ -131,6 +131,7 @@ class RandomSpec:
     max_potential: int = 2
     seed: int = 0
     floors: bool = False  # stress the floors: a zero-carbon source that every intervention draws down
+    regional: bool = False  # a regional budget for region "north" (for random pipelines)
 
 
 def random_case(spec: RandomSpec, objective: str = "min_cost") -> LoadedCase:
@@ -221,6 +222,8 @@ def random_case(spec: RandomSpec, objective: str = "min_cost") -> LoadedCase:
     ]
     if rng.random() < 0.3:
         phases[0]["budget_usd"] = q(round(rng.uniform(100, 600), 1))
+    if spec.regional and rng.random() < 0.6:
+        budget["regional_usd_by_year"] = {"north": series({y: round(rng.uniform(0, 400), 1) for y in years})}
     target_year = spec.last_year if spec.floors else spec.last_year + 2  # floors: cohorts outlive the horizon
     kind = rng.choice(["below_bau", "absolute", "below_base_year"])
     if kind == "below_bau":
@@ -363,3 +366,51 @@ def national_case(n_interventions: int = 40, seed: int = 0) -> LoadedCase:
         vocabulary(n_sources), {"waste.yaml": {"family": "waste", "interventions": items, "groups": groups}}
     )
     return case_from_dict(case, lib, name="<national synthetic>")
+
+
+def random_pipeline(loaded: LoadedCase, seed: int, n_projects: int = 4) -> list[dict]:
+    """Rows of a random small pipeline file for ``loaded`` (a :func:`random_case`): projects on its
+    interventions with sizes of 1-2 units, site costs and effects sometimes given, readiness, earliest and
+    latest starts, a pair of alternatives, a prerequisite, a financing restriction and regions (one with a
+    regional budget when the case sets one). Small enough to enumerate."""
+    rng = np.random.default_rng(10_000 + seed)
+    lib = loaded.library
+    ids = sorted(lib.interventions)
+    window = loaded.case.decision_window
+    financing = [f.id for f in loaded.case.budget.financing]
+    rows = []
+    for k in range(n_projects):
+        iid = str(rng.choice(ids))
+        row: dict = {
+            "id": f"p{k}",
+            "name": f"Project {k}",
+            "facility_id": f"f{k % 2}",
+            "intervention": iid,
+            "size": float(rng.integers(1, 3)),
+            "readiness": str(rng.choice(["ready_to_tender", "ready_to_tender", "feasibility", "pre_feasibility"])),
+            "region": str(rng.choice(["north", "south"])),
+            "estimate": MARK,
+        }
+        if rng.random() < 0.5:
+            row["capex_usd"] = round(float(rng.uniform(20, 500)), 1)
+        if rng.random() < 0.3:
+            row["om_change_usd_per_year"] = round(float(rng.uniform(-80, 10)), 1)
+        if rng.random() < 0.2:
+            row["lifetime_years"] = int(rng.integers(2, 9))
+        if rng.random() < 0.2:
+            row["lead_time_years"] = int(rng.integers(0, 2))
+        if rng.random() < 0.3:
+            row["change_s1_per_year"] = round(float(rng.uniform(-900, 0)), 1)
+        if rng.random() < 0.2:
+            row["earliest_start"] = int(rng.integers(window.first_year, window.last_year + 1))
+        if rng.random() < 0.2:
+            row["latest_start"] = int(rng.integers(window.first_year, window.last_year + 1))
+            row["earliest_start"] = min(row.get("earliest_start", window.first_year), row["latest_start"])
+        if financing and rng.random() < 0.3:
+            row["financing"] = str(rng.choice(financing))
+        rows.append(row)
+    if n_projects >= 2 and rng.random() < 0.6:
+        rows[0]["exclusive_group"] = rows[1]["exclusive_group"] = "alt"
+    if n_projects >= 3 and rng.random() < 0.5:
+        rows[2]["prerequisites"] = "p0"
+    return rows

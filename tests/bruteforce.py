@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.model.objective import MAX_ABATEMENT_PENALTY_DIVISOR
-from optimizer.prepare import Candidate, ModelData, applicable_effects
+from optimizer.prepare import Candidate, ModelData, applicable_effects, make_candidate
 
 
 @dataclass
@@ -139,6 +139,7 @@ def solve_by_enumeration(data: ModelData, objective: str) -> BruteForce:
         for p in c.prerequisites:
             for y in years:
                 row(f"pre:{j}:{p}:{y}", 0.0)
+    project_rows(data, row, labels)
     index = {lab: k for k, lab in enumerate(labels)}
     targets = data.target_years
     req = np.array([float(data.bau.emissions[:, data.year_index(t)].sum() - data.pathway[t]) for t in targets])
@@ -202,6 +203,11 @@ def solve_by_enumeration(data: ModelData, objective: str) -> BruteForce:
                 if i in cj.prerequisites:
                     for y in years:
                         F[k, index[f"pre:{j}:{i}:{y}"]] -= started_by[y]
+            if f"pot:{i}" in index:
+                F[k, index[f"pot:{i}"]] += sum(builds.values())
+            for label in labels:
+                if label.startswith("prog:") and label.split(":")[2] == i:
+                    F[k, index[label]] -= started_by[int(label.split(":")[3])]
             for q_, t in enumerate(targets):
                 ab[k, q_] = abate_units[:, data.year_index(t)].sum()
             cum_ab = float(abate_units[:, first : last + 1].sum())
@@ -223,6 +229,14 @@ def solve_by_enumeration(data: ModelData, objective: str) -> BruteForce:
         abates.append(ab)
         plan_lists.append(plans)
 
+    context = Context(index, labels, fin_subsets, phase_budget, floor_years, groups, targets, first, last)
+    for F, obj, cost_v, ab, plans in project_dimensions(data, context, objective, a_ref, c_ref, n):
+        feats.append(F)
+        objs.append(obj)
+        costs.append(cost_v)
+        abates.append(ab)
+        plan_lists.append(plans)
+        ids.append(f"project:{plans[-1][0]}")
     shape = [len(p) for p in plan_lists]
     total_F = np.zeros(shape + [len(labels)])
     total_obj = np.zeros(shape)
@@ -260,3 +274,193 @@ def solve_by_enumeration(data: ModelData, objective: str) -> BruteForce:
         optimal = feasible & (value >= value[best] - 1e-6 * max(1.0, abs(value[best])))
         least_cost = float(np.min(np.where(optimal, total_cost, np.inf)))
     return BruteForce(True, float(value[best]), plans, least_cost)
+
+
+@dataclass
+class Context:
+    index: dict
+    labels: list
+    fin_subsets: list
+    phase_budget: dict
+    floor_years: list
+    groups: dict
+    targets: list
+    first: int
+    last: int
+
+
+def project_rows(data: ModelData, row, labels: list) -> None:
+    """The rows only pipeline projects have, as plain checks: alternatives, prerequisites (project and
+    programme), shared potential and regional budgets."""
+    pd_ = data.projects
+    if pd_ is None:
+        return
+    frame = pd_.frame
+    kept = set(pd_.kept.tolist())
+    years = data.decision_years
+    for g in sorted({frame["exclusive_group"].iat[k] for k in kept} - {""}):
+        row(f"alt:{g}", 1.0)
+    for k in sorted(kept):
+        for p in frame["prerequisites"].iat[k]:
+            for y in years:
+                row(f"ppre:{frame['id'].iat[k]}:{p}:{y}", 0.0)
+    for k, iid in pd_.setup.programme_prerequisites:
+        if k in kept:
+            for y in years:
+                row(f"prog:{frame['id'].iat[k]}:{iid}:{y}", 0.0)
+    for iid in sorted({frame["intervention"].iat[k] for k in kept}):
+        potential = pd_.setup.potential[frame.index[frame["intervention"] == iid][0]]
+        if np.isfinite(potential):
+            row(f"pot:{iid}", float(potential))
+    for region, series in data.case.budget.regional_usd_by_year.items():
+        for y in years:
+            row(f"reg:{region}:{y}", series.by_year[y])
+    project_groups = {pd_.setup.group[k] for k in kept if np.isfinite(pd_.setup.potential[k])} - {None}
+    for g in sorted(project_groups):
+        for t in data.years:
+            if f"group:{g}:{int(t)}" not in labels:
+                row(f"group:{g}:{int(t)}", data.loaded.library.groups[g].max_combined_share)
+
+
+def recompute_project(data: ModelData, k: int, y: int) -> dict:
+    """Project k (a row of the table) started in y: spend, net present cost, first-year saving, abatement and
+    activity removed by (source, year), by plain loops from the table, the case and the library."""
+    frame = data.projects.frame
+    rec = frame.iloc[k]
+    iid = rec["intervention"]
+    c = make_candidate(data.loaded, iid)  # per-unit defaults, also of programmes the case screens out
+    size = float(rec["size"])
+
+    def given(column, default):
+        value = rec[column]
+        return default if value != value else float(value)
+
+    capex = given("capex_usd", c.capex * size)
+    fixed = given("fixed_cost_usd", 0.0)
+    om = given("om_change_usd_per_year", c.om_change * size)
+    life = int(given("lifetime_years", c.lifetime))
+    lead = int(given("lead_time_years", c.lead_time))
+    sources = data.bau.source_ids
+    share = np.zeros(len(sources))
+    delta = np.zeros(len(sources))
+    for eff in applicable_effects(data.loaded, iid):
+        s = sources.index(eff.source)
+        if eff.type == "share":
+            share[s] += eff.fraction.value / c.potential * size
+        elif eff.change_per_unit_year is not None:
+            delta[s] += eff.change_per_unit_year.value * size
+        else:
+            rel = sources.index(eff.relative_to or eff.source)
+            delta[s] += eff.change_share_of_unit_activity.value * data.bau.activity[rel, 0] / c.potential * size
+    for s, sid in enumerate(sources):
+        column = f"change_{sid}_per_year"
+        if column in frame.columns and rec[column] == rec[column]:
+            share[s], delta[s] = 0.0, float(rec[column])
+    r = data.case.discount_rate.value
+    base_year = data.case.base_year
+    abate = np.zeros_like(data.bau.emissions)
+    removed = np.zeros_like(abate)
+    npc = (capex + fixed) / (1 + r) ** (y - base_year)
+    first_running = None
+    for kk, t in enumerate(int(t) for t in data.years):
+        if not (y + lead <= t <= y + lead + life - 1):
+            continue
+        running = om
+        for s in range(len(sources)):
+            abate[s, kk] = share[s] * data.bau.emissions[s, kk] - delta[s] * np.nan_to_num(data.bau.factor[s, kk])
+            removed[s, kk] = -delta[s]
+            running += delta[s] * np.nan_to_num(data.bau.price[s, kk])
+        npc += running / (1 + r) ** (t - base_year)
+        first_running = running if first_running is None else first_running
+    return {
+        "spend": capex + fixed,
+        "npc": npc,
+        "saving": -(first_running or 0.0),
+        "abatement": abate,
+        "removed": removed,
+        "size": size,
+        "lead": lead,
+        "life": life,
+    }
+
+
+def project_dimensions(data: ModelData, ctx: Context, objective: str, a_ref: float, c_ref: float, n: int):
+    """One enumeration dimension per usable project: not started, or started in one of its years."""
+    pd_ = data.projects
+    if pd_ is None:
+        return
+    frame = pd_.frame
+    case = data.case
+    years = data.decision_years
+    index = ctx.index
+    w = case.objective.weights
+    lib = data.loaded.library
+    for j, k in enumerate(pd_.kept.tolist()):
+        pid = frame["id"].iat[k]
+        iid = frame["intervention"].iat[k]
+        start_years = pd_.col_year[pd_.col_project == j].tolist()
+        plans = [(pid, None)] + [(pid, y) for y in start_years]
+        F = np.zeros((len(plans), len(ctx.labels)))
+        obj = np.zeros(len(plans))
+        cost_v = np.zeros(len(plans))
+        ab = np.zeros((len(plans), len(ctx.targets)))
+        for q, (_, y) in enumerate(plans):
+            started_by = {yy: 1.0 if (y is not None and y <= yy) else 0.0 for yy in years}
+            if y is None:  # not started: nothing counts
+                continue
+            co = recompute_project(data, k, y)
+            i_phase = pd_.setup.phase[k]
+            if f"budget:{y}" in index:
+                F[q, index[f"budget:{y}"]] += co["spend"]
+            eligible = frozenset(pd_.setup.financing[k])
+            for subset in ctx.fin_subsets:
+                if eligible <= subset:
+                    F[q, index[f"hall:{sorted(subset)}:{y}"]] += co["spend"]
+            if i_phase in ctx.phase_budget:
+                F[q, index[f"phase:{i_phase}"]] += co["spend"]
+            for res in case.resources:
+                per_unit = lib.interventions[iid].resource_use_per_unit.get(res.id)
+                if per_unit is not None:
+                    F[q, index[f"res:{res.id}:{y}"]] += per_unit.value * co["size"]
+            if case.payback.portfolio_max_years is not None:
+                F[q, index["payback"]] += co["spend"] - case.payback.portfolio_max_years.value * co["saving"]
+            for s_row, sid in enumerate(data.bau.source_ids):
+                for t in ctx.floor_years:
+                    kk = data.year_index(t)
+                    F[q, index[f"floor:{sid}:{t}"]] += co["abatement"][s_row, kk]
+                    F[q, index[f"activity:{sid}:{t}"]] += co["removed"][s_row, kk]
+            group = pd_.setup.group[k]
+            potential = pd_.setup.potential[k]
+            if group is not None and np.isfinite(potential):
+                for t in data.years:
+                    if y + co["lead"] <= t < y + co["lead"] + co["life"]:
+                        F[q, index[f"group:{group}:{int(t)}"]] += co["size"] / potential
+            g = frame["exclusive_group"].iat[k]
+            if f"alt:{g}" in index:
+                F[q, index[f"alt:{g}"]] += 1.0
+            if f"pot:{iid}" in index:
+                F[q, index[f"pot:{iid}"]] += co["size"]
+            region = frame["region"].iat[k]
+            if f"reg:{region}:{y}" in index:
+                F[q, index[f"reg:{region}:{y}"]] += co["spend"]
+            for label in ctx.labels:
+                parts = label.split(":")
+                if parts[0] == "ppre" and parts[1] == pid:
+                    F[q, index[label]] += started_by[int(parts[3])]
+                elif parts[0] == "ppre" and parts[2] == pid:
+                    F[q, index[label]] -= started_by[int(parts[3])]
+                elif parts[0] == "prog" and parts[1] == pid:
+                    F[q, index[label]] += started_by[int(parts[3])]
+            for t_k, t in enumerate(ctx.targets):
+                ab[q, t_k] = co["abatement"][:, data.year_index(t)].sum()
+            cum = float(co["abatement"][:, ctx.first : ctx.last + 1].sum())
+            cost_v[q] = co["npc"]
+            if objective == "min_cost":
+                obj[q] = co["npc"]
+            elif objective == "max_abatement":
+                obj[q] = cum
+            else:
+                item = lib.interventions[iid]
+                score = (w.co_benefit * item.co_benefit_score.value + w.resilience * item.resilience_score.value) / 3
+                obj[q] = w.abatement * cum / a_ref - w.npv * co["npc"] / c_ref + score * co["size"] / (n * potential)
+        yield F, obj, cost_v, ab, plans

@@ -96,7 +96,7 @@ def pipeline_table(data: ModelData, values: np.ndarray, objective: str, shortfal
     start_year = np.full(n, np.nan)
     start_year[pd_.kept[pd_.col_project[chosen]]] = pd_.col_year[chosen]
     earliest = np.full(n, np.nan)
-    earliest[pd_.kept] = pd_.col_year[judged]
+    earliest[pd_.kept] = pd_.col_year[first_col]
 
     def per_project(per_col: np.ndarray) -> np.ndarray:
         out = np.full(n, np.nan)
