@@ -127,8 +127,21 @@ class Backend(Protocol):
     @property
     def objective_kind(self) -> ObjectiveKind: ...
 
-    def run(self, *, first: bool) -> Attempt:
-        """Solve what the model holds now (``first``: the first stage of this solve)."""
+    def run(self, *, first: bool, time_limit: float) -> Attempt:
+        """Solve what the model holds now (``first``: the first stage of this solve), for at most
+        ``time_limit`` seconds."""
+        ...
+
+    def save_plan(self) -> None:
+        """Remember the plan now loaded (the first stage's), to fall back to."""
+        ...
+
+    def restore_plan(self) -> None:
+        """Load the remembered plan again."""
+        ...
+
+    def net_present_cost(self) -> float:
+        """Whole-life net present cost of the plan now loaded; USD."""
         ...
 
     def total_shortfall(self) -> float:
@@ -201,12 +214,39 @@ def combine_stages(first: SolveOutcome, second: SolveOutcome, objective_value: f
     )
 
 
+MIN_STAGE_SECONDS = 0.05
+"""A second stage gets at least this much time, even when the first used up the limit (it starts from the first
+stage's plan, and falls back to it)."""
+
+
+def fallback(first: SolveOutcome, ending: str, kind: ObjectiveKind, data: ModelData, seconds: float) -> SolveOutcome:
+    """The first stage's plan, kept because the second stage stopped (``ending``) without a cheaper one: the
+    shortfall (or abatement) is as good as the first stage proved, the money not refined."""
+    gap = absolute_gap(first)
+    penalty = data.case.target_rules.shortfall_penalty_usd_per_tco2e
+    return SolveOutcome(
+        status=ending,
+        objective_value=first.objective_value,
+        best_bound=first.best_bound,
+        mip_gap=first.mip_gap,
+        highs_seconds=first.highs_seconds,
+        solve_seconds=first.solve_seconds + seconds,
+        tolerance_usd=gap if kind is ObjectiveKind.MIN_COST else None,
+        tolerance_tco2e=gap / penalty if kind is ObjectiveKind.MIN_COST else gap,
+    )
+
+
 def run_stages(backend: Backend, data: ModelData) -> SolveOutcome:
     """Solve in one or two stages (see :func:`second_stage`); the plan of the last stage stays loaded.
 
+    ``solver.time_limit_seconds`` bounds the whole solve: the second stage gets what the first left (at least
+    :data:`MIN_STAGE_SECONDS`). When the second stage stops early without a plan, or with one that costs more
+    than the first stage's, the first stage's plan is kept and the status says the solve stopped early.
+
     The reported objective value is the first stage's for ``max_abatement`` (the abatement objective), and
     for a refined ``min_cost`` the second stage's cost plus the penalty on the shortfall it kept."""
-    first = outcome_of(backend.run(first=True), data)
+    limit = float(data.case.solver.time_limit_seconds)
+    first = outcome_of(backend.run(first=True, time_limit=limit), data)
     kind = backend.objective_kind
     shortfall = backend.total_shortfall() if kind is ObjectiveKind.MIN_COST else 0.0
     stage = second_stage(kind, first.objective_value, shortfall)
@@ -214,8 +254,18 @@ def run_stages(backend: Backend, data: ModelData) -> SolveOutcome:
         if kind is ObjectiveKind.MIN_COST:  # the targets are met: the objective is money alone
             first.tolerance_usd, first.tolerance_tco2e = absolute_gap(first), 0.0
         return first
+    backend.save_plan()
+    first_cost = backend.net_present_cost()
     backend.enter(stage)
-    second = outcome_of(backend.run(first=False), data)
+    attempt = backend.run(first=False, time_limit=max(limit - first.solve_seconds, MIN_STAGE_SECONDS))
+    if attempt.termination in STOPPED_EARLY and (
+        not attempt.has_plan or backend.net_present_cost() > first_cost + 1e-9 * max(1.0, abs(first_cost))
+    ):
+        backend.restore_plan()
+        both = fallback(first, attempt.termination.value, kind, data, attempt.solve_seconds)
+        both.highs_seconds += attempt.highs_seconds
+        return both
+    second = outcome_of(attempt, data)
     if kind is ObjectiveKind.MAX_ABATEMENT:
         both = combine_stages(first, second, first.objective_value)
         both.tolerance_tco2e = absolute_gap(first) + (first.objective_value - stage.lower)

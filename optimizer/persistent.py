@@ -155,14 +155,21 @@ class PersistentHighs:
             self.highs.changeCoeff(row, j, float(held.a_value[k]))
 
     # -- running ------------------------------------------------------------------------------------------
-    def run(self, options: SolverOptions, start: np.ndarray | None = None, clear: bool = True) -> Attempt:
-        """Solve what HiGHS holds (``start``: a feasible MIP start). ``clear``: forget the previous run's basis
-        and solution first (every scenario's first stage, so that no scenario depends on another); a second
-        stage keeps its own first stage's."""
+    def run(
+        self,
+        options: SolverOptions,
+        start: np.ndarray | None = None,
+        clear: bool = True,
+        time_limit: float | None = None,
+    ) -> Attempt:
+        """Solve what HiGHS holds (``start``: a feasible MIP start) for at most ``time_limit`` seconds (the
+        case's limit when None). ``clear``: forget the previous run's basis and solution first (every
+        scenario's first stage, so that no scenario depends on another); a second stage keeps its own first
+        stage's."""
         h = self.highs
         if clear:
             h.clearSolver()
-        h.setOptionValue("time_limit", float(options.time_limit_seconds))
+        h.setOptionValue("time_limit", float(options.time_limit_seconds if time_limit is None else time_limit))
         h.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
         h.setOptionValue("random_seed", int(options.random_seed))
         if start is not None:
@@ -268,11 +275,17 @@ class InPlaceBackend:
     def objective_kind(self) -> ObjectiveKind:
         return self.rm.objective_kind
 
-    def run(self, *, first: bool) -> Attempt:
+    @property
+    def warm_start(self) -> bool:
+        """Start a second stage from the first stage's plan: always for pipelines (a large second stage may
+        otherwise find no plan in its time), as the solver says for national cases (docs/performance.md)."""
+        return self.solver.warm_start or self.rm.n_project_columns > 0
+
+    def run(self, *, first: bool, time_limit: float) -> Attempt:
         if first:
             self.solver.load(self.form)  # in place when the structure matches the model HiGHS holds
-        warm = None if first or not self.solver.warm_start else self.first_plan
-        attempt = self.solver.run(self.data.case.solver, start=warm, clear=first)
+        warm = None if first or not self.warm_start else self.first_plan
+        attempt = self.solver.run(self.data.case.solver, start=warm, clear=first, time_limit=time_limit)
         if attempt.has_plan:
             self.rm.load_values(self.solver.solution())
             if first:
@@ -281,6 +294,16 @@ class InPlaceBackend:
 
     def total_shortfall(self) -> float:
         return sum(shortfall_ledger(self.rm, self.data).values())
+
+    def save_plan(self) -> None:
+        self.saved = self.solver.solution()
+
+    def restore_plan(self) -> None:
+        self.rm.load_values(self.saved)
+
+    def net_present_cost(self) -> float:
+        values = np.array([col.value or 0.0 for col in self.rm.columns] + self.rm.project_values.tolist())
+        return float(np.dot(cost_vector(self.rm, self.data), values))
 
     def enter(self, stage: SecondStage) -> None:
         rm, solver = self.rm, self.solver

@@ -22,7 +22,7 @@ from .driver import (
 from .loading import LoadedCase
 from .model import build_model
 from .model.limits import shortfall_ledger
-from .model.objective import add_second_stage
+from .model.objective import add_second_stage, cost_terms
 from .prepare import ModelData
 
 TERMINATIONS = {
@@ -64,8 +64,9 @@ class PyomoBackend:
     def objective_kind(self) -> ObjectiveKind:
         return self.m.objective_kind
 
-    def run(self, *, first: bool) -> Attempt:
+    def run(self, *, first: bool, time_limit: float) -> Attempt:
         m, solver = self.m, self.solver
+        solver.config.time_limit = time_limit
         started = time.perf_counter()
         before = solver._solver_model.getRunTime() if solver._solver_model is not None else 0.0
         results = solver.solve(m)
@@ -92,6 +93,17 @@ class PyomoBackend:
 
     def total_shortfall(self) -> float:
         return sum(shortfall_ledger(self.m, self.data).values())
+
+    def save_plan(self) -> None:
+        self.saved = [(v, v.value) for v in self.m.component_data_objects(pyo.Var)]
+
+    def restore_plan(self) -> None:
+        for var, value in self.saved:
+            var.set_value(value, skip_validation=True)
+
+    def net_present_cost(self) -> float:
+        terms: list = cost_terms(self.m, self.data)
+        return float(sum(coef * (var.value or 0.0) for coef, var in terms))
 
     def enter(self, stage: SecondStage) -> None:
         add_second_stage(self.m, self.data, stage)

@@ -10,7 +10,7 @@ import pyomo.environ as pyo
 
 from ..prepare import ModelData
 from .expressions import Model, linear, set_objective
-from .projects import has_projects
+from .projects import has_projects, projects_of
 
 if TYPE_CHECKING:
     from ..driver import SecondStage
@@ -93,7 +93,7 @@ def project_objective(data: ModelData, kind: ObjectiveKind) -> np.ndarray:
     cost (min_cost), cumulative abatement (max_abatement, and the abatement floor of its second stage), or the
     weighted form with deployment = size / national potential (the intervention's projects' total size where
     the case gives no potential)."""
-    pd_ = data.projects
+    pd_ = projects_of(data)
     if kind is ObjectiveKind.MIN_COST:
         return pd_.npv_cost.copy()
     if kind is ObjectiveKind.MAX_ABATEMENT:

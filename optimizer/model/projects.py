@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from ..errors import InputError, Problem
+from ..pipeline.projects import ProjectData
 from ..prepare import ModelData
 from .expressions import Model, Row, add_rows, at_most, equal
 
@@ -46,6 +47,13 @@ def has_projects(data: ModelData) -> bool:
     return data.projects is not None and data.projects.n_columns > 0
 
 
+def projects_of(data: ModelData) -> ProjectData:
+    """The case's projects (only called where :func:`has_projects` holds)."""
+    if data.projects is None:
+        raise ValueError("the case has no pipeline projects")
+    return data.projects
+
+
 def _by_key(values: np.ndarray) -> tuple[list, np.ndarray]:
     """Distinct values (sorted) and, per entry, the position of its value."""
     keys, rows = np.unique(values, return_inverse=True)
@@ -55,7 +63,7 @@ def _by_key(values: np.ndarray) -> tuple[list, np.ndarray]:
 def start_matrix(data: ModelData) -> tuple[np.ndarray, np.ndarray]:
     """For the prerequisite rows: per (project, year) of the decision window, the columns of that project with
     start year at most that year (as index arrays: row of (project, year), column)."""
-    pd_ = data.projects
+    pd_ = projects_of(data)
     n_years = len(data.decision_years)
     year_k = pd_.col_year - data.decision_years[0]
     # column (p, y0) counts in (p, y) for every y >= y0
@@ -72,7 +80,7 @@ def add_project_start_once(m: Model, data: ModelData) -> None:
     possible start years and no alternatives (the alternatives row already says it)."""
     if not has_projects(data):
         return
-    pd_ = data.projects
+    pd_ = projects_of(data)
     groups = pd_.kept_values(pd_.frame["exclusive_group"].to_numpy(dtype=object))
     counts = np.bincount(pd_.col_project, minlength=len(pd_.kept))
     alone = (counts > 1) & ~_in_alternatives(groups)
@@ -98,7 +106,7 @@ def add_project_alternatives(m: Model, data: ModelData) -> None:
     facility, e.g. a heat pump or a boiler modernisation)."""
     if not has_projects(data):
         return
-    pd_ = data.projects
+    pd_ = projects_of(data)
     groups = pd_.kept_values(pd_.frame["exclusive_group"].to_numpy(dtype=object))
     member = _in_alternatives(groups)[pd_.col_project]
     cols = np.flatnonzero(member)
@@ -112,7 +120,7 @@ def add_project_prerequisites(m: Model, data: ModelData) -> None:
     before its prerequisite project), for every year y project j may start in."""
     if not has_projects(data):
         return
-    pd_ = data.projects
+    pd_ = projects_of(data)
     position = {pid: k for k, pid in enumerate(pd_.kept_values(pd_.frame["id"].to_numpy(dtype=object)).tolist())}
     prerequisites = pd_.kept_values(pd_.frame["prerequisites"].to_numpy(dtype=object))
     n_years = len(data.decision_years)
@@ -136,7 +144,8 @@ def add_project_prerequisites(m: Model, data: ModelData) -> None:
             p = position[p_id]
             for y in years.tolist():
                 cell = int(y - data.decision_years[0])
-                mine, theirs = by_cell.get(j * n_years + cell, []), by_cell.get(p * n_years + cell, [])
+                empty = np.zeros(0, dtype=int)
+                mine, theirs = by_cell.get(j * n_years + cell, empty), by_cell.get(p * n_years + cell, empty)
                 r = len(keys)
                 keys.append((ids[j], p_id, int(y)))
                 rows += [np.full(len(mine), r), np.full(len(theirs), r)]
@@ -155,11 +164,14 @@ def add_project_programme_prerequisites(m: Model, data: ModelData) -> None:
     national programme i)."""
     if not has_projects(data):
         return
-    pd_ = data.projects
+    pd_ = projects_of(data)
     kept_position = {int(k): j for j, k in enumerate(pd_.kept.tolist())}
     ids = pd_.frame["id"].to_numpy(dtype=object)
     needs = [(kept_position[k], iid) for k, iid in pd_.setup.programme_prerequisites if k in kept_position]
-    keys, national, rows, cols = [], {}, [], []
+    keys: list[tuple] = []
+    national: dict[tuple, list] = {}
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
     for j, iid in needs:
         mine = np.flatnonzero(pd_.col_project == j)
         for y in np.unique(pd_.col_year[mine]).tolist():
@@ -180,7 +192,7 @@ def add_shared_potential(m: Model, data: ModelData) -> None:
     share of their intervention's national potential: a roof or a boiler is never counted twice)."""
     if not has_projects(data):
         return
-    pd_ = data.projects
+    pd_ = projects_of(data)
     interventions = pd_.kept_column("intervention")
     potential = pd_.column_values(pd_.setup.potential)
     cols = np.flatnonzero(np.isfinite(potential))
@@ -201,7 +213,7 @@ def add_regional_budget(m: Model, data: ModelData) -> None:
     budgets = data.case.budget.regional_usd_by_year
     if not has_projects(data) or not budgets:
         return
-    pd_ = data.projects
+    pd_ = projects_of(data)
     region = pd_.kept_column("region")
     cols = np.flatnonzero(np.isin(region, list(budgets)))
     pairs = list(zip(region[cols].tolist(), pd_.col_year[cols].tolist()))
@@ -216,7 +228,7 @@ def project_financing_index(data: ModelData) -> list[tuple[int, int, str]]:
     """(k, y, f): financing source f may pay for the projects of eligibility class k starting in year y."""
     if not has_projects(data) or not data.financing:
         return []
-    pd_ = data.projects
+    pd_ = projects_of(data)
     present = sorted(set(zip(pd_.col_class.tolist(), pd_.col_year.tolist())))
     return [(k, y, f) for k, y in present for f in pd_.classes[k]]
 
@@ -228,7 +240,7 @@ def add_project_financing_split(m: Model, data: ModelData) -> None:
     and in the envelopes."""
     if not has_projects(data) or not data.financing:
         return
-    pd_ = data.projects
+    pd_ = projects_of(data)
     paid: dict[tuple[int, int], list] = {}
     for k, y, f in m.project_financing_index_set:
         paid.setdefault((k, y), []).append((1.0, m.pay_projects[k, y, f]))
@@ -244,7 +256,7 @@ def add_spend_terms(m: Model, data: ModelData) -> None:
     """spend_definition[y] gains -(capex_p + one-off_p) x[p,y]."""
     if not has_projects(data):
         return
-    pd_ = data.projects
+    pd_ = projects_of(data)
     keys = list(data.decision_years)
     rows = np.searchsorted(np.array(keys), pd_.col_year)
     project_terms(m, "spend_definition", keys, rows, np.arange(pd_.n_columns), -pd_.spend)
@@ -252,7 +264,7 @@ def add_spend_terms(m: Model, data: ModelData) -> None:
 
 def add_phase_terms(m: Model, data: ModelData, phases: Iterable[str]) -> None:
     """phase_budget[ph] gains (capex_p + one-off_p) x[p,y] for projects whose intervention is in phase ph."""
-    pd_ = data.projects
+    pd_ = projects_of(data)
     phase = pd_.column_values(pd_.setup.phase)
     keys = list(phases)
     cols = np.flatnonzero(np.isin(phase, keys))
@@ -261,13 +273,16 @@ def add_phase_terms(m: Model, data: ModelData, phases: Iterable[str]) -> None:
 
 
 def project_phases(data: ModelData) -> set[str]:
-    return set(data.projects.column_values(data.projects.setup.phase).tolist()) if has_projects(data) else set()
+    if not has_projects(data):
+        return set()
+    pd_ = projects_of(data)
+    return set(pd_.column_values(pd_.setup.phase).tolist())
 
 
 def add_payback_terms(m: Model, data: ModelData, limit: float) -> None:
     """portfolio_payback gains -L saving_p x[p,y]."""
     if has_projects(data):
-        pd_ = data.projects
+        pd_ = projects_of(data)
         cols = np.arange(pd_.n_columns)
         project_terms(m, "portfolio_payback", [None], np.zeros(len(cols), dtype=int), cols, -limit * pd_.saving)
 
@@ -276,7 +291,7 @@ def resource_keys(data: ModelData) -> set[tuple[str, int]]:
     """(resource, year) in which some project column uses a resource with a limit."""
     if not has_projects(data):
         return set()
-    pd_ = data.projects
+    pd_ = projects_of(data)
     out = set()
     for r, use in pd_.setup.resource_use.items():
         used = pd_.column_values(use) > 0
@@ -288,7 +303,7 @@ def add_resource_terms(m: Model, data: ModelData, keys: list[tuple[str, int]]) -
     """resource_limit[r,y] gains u_{p,r} x[p,y] (the project's use of resource r)."""
     if not has_projects(data) or not keys:
         return
-    pd_ = data.projects
+    pd_ = projects_of(data)
     index = {key: k for k, key in enumerate(keys)}
     for r, use in pd_.setup.resource_use.items():
         per_col = pd_.column_values(use)
@@ -301,7 +316,7 @@ def add_abatement_terms(m: Model, data: ModelData, family: str, years: list[int]
     """``family``[t] (the target pathway) gains A_{p,y,t} x[p,y], the tonnes project column (p, y) abates in t."""
     if not has_projects(data) or not years:
         return
-    pd_ = data.projects
+    pd_ = projects_of(data)
     for t in years:
         values = pd_.abatement(t)
         cols = np.flatnonzero(values)
@@ -313,7 +328,7 @@ def add_source_terms(m: Model, data: ModelData, family: str, keys: list[tuple[st
     off source s in year t."""
     if not has_projects(data) or not keys:
         return
-    pd_ = data.projects
+    pd_ = projects_of(data)
     for r, (source, t) in enumerate(keys):
         s = data.bau.row(source)
         values = pd_.activity_removed(t, s) if removed else pd_.abatement_by_source(t)[:, s]
@@ -328,7 +343,7 @@ def project_reach(data: ModelData, removed: bool) -> np.ndarray:
     reach = np.zeros((len(data.bau.source_ids), len(data.years)))
     if not has_projects(data):
         return reach
-    pd_ = data.projects
+    pd_ = projects_of(data)
     setup = pd_.setup
     n = len(pd_.kept)
     y0 = int(data.years[0])
@@ -351,7 +366,7 @@ def add_group_terms(m: Model, data: ModelData, keys: list[tuple[str, int]]) -> N
     """group_share[g,t] gains size_p / P_i x[p,y] for project columns of group g's interventions active in t."""
     if not has_projects(data) or not keys:
         return
-    pd_ = data.projects
+    pd_ = projects_of(data)
     group = pd_.column_values(pd_.setup.group)
     share = pd_.column_values(pd_.setup.size) / pd_.column_values(pd_.setup.potential)
     for r, (g, t) in enumerate(keys):
@@ -363,7 +378,7 @@ def group_activity(data: ModelData, g: str, t: int) -> bytes:
     """Which project columns of group g are active in t (part of the key that merges identical rows)."""
     if not has_projects(data):
         return b""
-    pd_ = data.projects
+    pd_ = projects_of(data)
     group = pd_.column_values(pd_.setup.group)
     mask = (group == g) & pd_.active(t) & np.isfinite(pd_.column_values(pd_.setup.potential))
     return np.packbits(mask).tobytes() if mask.any() else b""
@@ -373,7 +388,7 @@ def project_groups(data: ModelData) -> set[str]:
     """Library groups some usable project's intervention belongs to (with a national potential to share)."""
     if not has_projects(data):
         return set()
-    pd_ = data.projects
+    pd_ = projects_of(data)
     group = pd_.column_values(pd_.setup.group)
     finite = np.isfinite(pd_.column_values(pd_.setup.potential))
     return {g for g in np.unique(group[finite & (group != None)]).tolist()}  # noqa: E711
@@ -384,4 +399,4 @@ def project_abatement(m, data: ModelData, t: int) -> float:
     values = getattr(m, "project_values", None)
     if not has_projects(data) or values is None:
         return 0.0
-    return float(np.dot(np.round(values), data.projects.abatement(t)))
+    return float(np.dot(np.round(values), projects_of(data).abatement(t)))
