@@ -1,6 +1,7 @@
 """Synthetic project pipelines: reproducible from a seed, every project valid in the file format (unique ids,
 acyclic prerequisites outside the project's own exclusive group, whole sizes where the intervention needs
-them, financing sources of the case, an estimate note on every row), and fast at 20,000 rows."""
+them, financing sources of the case, an estimate note on every row), fast at 20,000 rows, and the bundled
+Georgia example valid too."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from optimizer.prepare import prepare
 from optimizer.yaml_io import read_yaml_mapping
 
 REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "cases" / "examples"
 
 
 @cache
@@ -192,6 +194,21 @@ def test_20000_projects_in_a_few_seconds():
     frame = generate_pipeline(loaded, 20_000, seed=3)
     assert time.perf_counter() - started < 10
     assert len(frame) == 20_000 and frame["id"].is_unique
+
+
+def test_bundled_example_is_valid_and_listed():
+    loaded = load_case(EXAMPLES / "georgia_pipeline.yaml")
+    assert loaded.case.pipelines == ["georgia_hospitals.csv"]
+    assert "illustrative" in loaded.case.name
+    frame = pd.read_csv(EXAMPLES / "georgia_hospitals.csv", dtype=str, keep_default_na=False)
+    assert 200 <= len(frame) <= 500
+    assert (EXAMPLES / "georgia_hospitals.csv").stat().st_size < 200_000
+    assert_valid_pipeline(frame, loaded)
+    assert set(loaded.case.budget.regional_usd_by_year) <= set(frame["region"])
+    assert {"rooftop_solar_pv", "solar_battery_microgrid", "boiler_modernisation", "hospital_heat_pumps"} <= set(
+        frame["intervention"]
+    )
+    assert (frame["intervention"] == "electric_ambulances").sum() >= 3
 
 
 def _break(frame: pd.DataFrame, how: str) -> pd.DataFrame:
