@@ -337,9 +337,10 @@ def add_source_terms(m: Model, data: ModelData, family: str, keys: list[tuple[st
 
 
 def project_reach(data: ModelData, removed: bool) -> np.ndarray:
-    """(source, year): at least the most the projects could take off each source's emissions (or, with
-    ``removed``, its activity) with every usable project active; an upper bound is enough, as it only decides
-    where a floor row is written."""
+    """(source, year): an upper bound on what the projects could take off each source's emissions (or, with
+    ``removed``, its activity); a floor row is written only where this could exceed the source. Per
+    intervention, the smaller of two bounds: every project active at once, or the national potential (which
+    its projects share) at the largest take per unit of any of its projects."""
     reach = np.zeros((len(data.bau.source_ids), len(data.years)))
     if not has_projects(data):
         return reach
@@ -354,12 +355,40 @@ def project_reach(data: ModelData, removed: bool) -> np.ndarray:
     removes = np.clip(-setup.delta[pd_.kept], 0, None)
     weights = [removes] if removed else [setup.share[pd_.kept], removes]
     scales = [np.ones_like(data.bau.emissions)] if removed else [data.bau.emissions, np.nan_to_num(data.bau.factor)]
-    for weight, scale in zip(weights, scales):
-        running = np.zeros((len(data.bau.source_ids), len(data.years) + 1))
-        np.add.at(running.T, first, weight)
-        np.subtract.at(running.T, last, weight)
-        reach += np.cumsum(running, axis=1)[:, :-1] * scale
+    interventions = pd_.kept_values(pd_.frame["intervention"].to_numpy(dtype=object))
+    size = pd_.kept_values(setup.size)
+    potential = pd_.kept_values(setup.potential)
+    for iid in np.unique(interventions).tolist():
+        mine = interventions == iid
+        for weight, scale in zip(weights, scales):
+            running = np.zeros((len(data.bau.source_ids), len(data.years) + 1))
+            np.add.at(running.T, first[mine], weight[mine])
+            np.subtract.at(running.T, last[mine], weight[mine])
+            every = np.cumsum(running, axis=1)[:, :-1] * scale
+            p = potential[mine][0]
+            if np.isfinite(p):
+                take = weight[mine] * scale.max(axis=1)  # (project, source): most it takes in any year
+                every = np.minimum(every, _fill_potential(take, size[mine], p)[:, None])
+            reach += every
     return reach
+
+
+def _fill_potential(take: np.ndarray, size: np.ndarray, potential: float) -> np.ndarray:
+    """Per source: the most projects of one intervention can take when their sizes together stay within the
+    national potential (the fractional knapsack bound: the largest takes per unit first)."""
+    out = np.zeros(take.shape[1])
+    for s in range(take.shape[1]):
+        density = take[:, s] / size
+        order = np.argsort(-density, kind="stable")
+        filled = np.cumsum(size[order])
+        whole = filled <= potential
+        out[s] = take[order][whole, s].sum()
+        rest = np.flatnonzero(~whole)
+        if len(rest):
+            k = rest[0]
+            room = potential - (filled[k - 1] if k > 0 else 0.0)
+            out[s] += max(room, 0.0) * density[order][k]
+    return out
 
 
 def add_group_terms(m: Model, data: ModelData, keys: list[tuple[str, int]]) -> None:

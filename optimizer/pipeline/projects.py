@@ -303,6 +303,10 @@ class ProjectData:
     classes: list[tuple[str, ...]] = field(default_factory=list)
     """Distinct sets of eligible financing sources; ``col_class`` indexes them."""
     col_class: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    first_active: np.ndarray = field(init=False)
+    """Per column: first year the project is active."""
+    end_active: np.ndarray = field(init=False)
+    """Per column: first year it is no longer active."""
 
     @property
     def n_columns(self) -> int:
@@ -328,14 +332,23 @@ class ProjectData:
         """A column of the project table, per column of the model."""
         return self.setup.frame[name].to_numpy(dtype=object)[self.kept][self.col_project]
 
-    @property
-    def first_active(self) -> np.ndarray:
-        return self.col_year + self.column_values(self.setup.lead_time)
+    def __post_init__(self) -> None:
+        self.first_active = self.col_year + self.column_values(self.setup.lead_time)
+        self.end_active = self.first_active + self.column_values(self.setup.lifetime)
+        self._share, self._delta = self.setup.share[self.kept], self.setup.delta[self.kept]
 
-    @property
-    def end_active(self) -> np.ndarray:
-        """Per column: first year no longer active."""
-        return self.first_active + self.column_values(self.setup.lifetime)
+    def tonnes(self, cols: np.ndarray, discount: np.ndarray | None = None) -> np.ndarray:
+        """Per given column: tCO2e abated over its whole life (each year's tonnes times ``discount`` of that
+        year, when given)."""
+        weight = np.ones(len(self.years)) if discount is None else discount
+        e_prefix, f_prefix = _prefix(self.emissions * weight), _prefix(self.factor * weight)
+        y0 = int(self.years[0])
+        a = self.first_active[cols] - y0
+        b = np.minimum(self.end_active[cols] - y0, len(self.years))
+        p = self.col_project[cols]
+        return (self._share[p] * (e_prefix[:, b] - e_prefix[:, a]).T).sum(axis=1) - (
+            self._delta[p] * (f_prefix[:, b] - f_prefix[:, a]).T
+        ).sum(axis=1)
 
     def active(self, year: int) -> np.ndarray:
         return (self.first_active <= year) & (year < self.end_active)
@@ -343,8 +356,7 @@ class ProjectData:
     def abatement_by_source(self, year: int) -> np.ndarray:
         """(column, source): tCO2e abated in ``year``."""
         k = int(year - self.years[0])
-        share, delta = self.setup.share[self.kept], self.setup.delta[self.kept]
-        per_project = share * self.emissions[:, k] - delta * self.factor[:, k]
+        per_project = self._share * self.emissions[:, k] - self._delta * self.factor[:, k]
         return per_project[self.col_project] * self.active(year)[:, None]
 
     def abatement(self, year: int) -> np.ndarray:
@@ -353,13 +365,13 @@ class ProjectData:
 
     def activity_removed(self, year: int, source_row: int) -> np.ndarray:
         """Per column: activity of one source removed in ``year`` (its activity unit)."""
-        return -self.setup.delta[self.kept][self.col_project, source_row] * self.active(year)
+        return -self._delta[self.col_project, source_row] * self.active(year)
 
     def abatement_matrix(self, columns: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """(source, year of the axis): tCO2e abated by the given columns (each times its weight)."""
         weights = np.ones(len(columns)) if weights is None else weights
         out = np.zeros_like(self.emissions)
-        share, delta = self.setup.share[self.kept], self.setup.delta[self.kept]
+        share, delta = self._share, self._delta
         for col, w in zip(columns.tolist(), weights.tolist()):
             p = self.col_project[col]
             a = int(self.first_active[col] - self.years[0])

@@ -62,18 +62,6 @@ def project_region_spend(data: ModelData, values: np.ndarray, region: str) -> di
     return out
 
 
-def _lifetime_and_discounted_tonnes(data: ModelData, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per column: tCO2e abated over its whole life, undiscounted and discounted to the base year."""
-    pd_ = data.projects
-    lifetime = np.zeros(len(cols))
-    discounted = np.zeros(len(cols))
-    for k, col in enumerate(cols.tolist()):
-        per_year = pd_.abatement_matrix(np.array([col])).sum(axis=0)
-        lifetime[k] = per_year.sum()
-        discounted[k] = float(np.dot(per_year, data.discount))
-    return lifetime, discounted
-
-
 def pipeline_table(data: ModelData, values: np.ndarray, objective: str, shortfall: float) -> pd.DataFrame:
     """One row per project of the pipeline files, in rank order: the chosen projects first (by start year, then
     cost per tonne), then the usable projects left out (by cost per tonne), then those screened out.
@@ -103,7 +91,7 @@ def pipeline_table(data: ModelData, values: np.ndarray, objective: str, shortfal
         out[pd_.kept] = per_col[judged]
         return out
 
-    lifetime, discounted = _lifetime_and_discounted_tonnes(data, judged)
+    lifetime, discounted = pd_.tonnes(judged), pd_.tonnes(judged, data.discount)
     npc = per_project(pd_.npv_cost)
     lifetime_t = np.full(n, np.nan)
     lifetime_t[pd_.kept] = lifetime
@@ -166,12 +154,10 @@ def _reasons(data: ModelData, selected: np.ndarray, cost_per_t: np.ndarray, obje
     frame = pd_.frame
     setup = pd_.setup
     ids = frame["id"].tolist()
+    groups = frame["exclusive_group"].tolist()
+    prerequisites = frame["prerequisites"].tolist()
     chosen_ids = {ids[k] for k in np.flatnonzero(selected).tolist()}
-    group_choice = {}
-    for k in np.flatnonzero(selected).tolist():
-        g = frame["exclusive_group"].iat[k]
-        if g:
-            group_choice[g] = ids[k]
+    group_choice = {groups[k]: ids[k] for k in np.flatnonzero(selected).tolist() if groups[k]}
     out = []
     for k in range(len(frame)):
         if selected[k]:
@@ -180,8 +166,8 @@ def _reasons(data: ModelData, selected: np.ndarray, cost_per_t: np.ndarray, obje
         if setup.reason[k] != KEPT:
             out.append(f"screened out: {setup.reason[k]}")
             continue
-        g = frame["exclusive_group"].iat[k]
-        missing = [p for p in frame["prerequisites"].iat[k] if p not in chosen_ids]
+        g = groups[k]
+        missing = [p for p in prerequisites[k] if p not in chosen_ids]
         c = cost_per_t[k]
         if g and g in group_choice:
             out.append(f"an alternative at the same facility is chosen ({group_choice[g]})")
