@@ -17,6 +17,7 @@ FORCE_HELP = "replace the --out folder even if it holds files noregret did not w
 CASE_HELP = "case YAML file, or the name of a bundled case (noregret cases lists them)"
 BUNDLED_ARGS = {
     "solve": "case",
+    "pipeline": "case",
     "explain": "case",
     "alternatives": "case",
     "tornado": "case",
@@ -25,6 +26,17 @@ BUNDLED_ARGS = {
     "validate": "paths",
 }
 """The argument of each command that may name a bundled case instead of a file (see :mod:`optimizer.bundled`)."""
+
+
+PIPELINE_SORTS = {
+    "rank": ("rank", True),
+    "entry_budget": ("entry_budget_usd", True),
+    "cost": ("cost_per_tco2e_usd", True),
+    "npv": ("npv_usd", False),
+    "abatement": ("abatement_lifetime_tco2e", False),
+    "capex": ("capex_usd", False),
+}
+"""``noregret pipeline --sort``: the column and whether ascending."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -152,6 +164,28 @@ def _parser() -> argparse.ArgumentParser:
     tn.add_argument("--out", type=Path, help="also write tornado.csv and tornado.png here")
     tn.add_argument("--force", action="store_true", help=FORCE_HELP)
 
+    pl = sub.add_parser(
+        "pipeline", help="rank a case's pipeline projects: entry budgets, reasons and the investment ladder"
+    )
+    pl.add_argument("case", type=Path, help=CASE_HELP)
+    pl.add_argument("--variant", help="target variant (default: the case's default_variant)")
+    pl.add_argument(
+        "--objective", choices=["min_cost", "max_abatement", "weighted"], help="objective (default: the case's)"
+    )
+    pl.add_argument("--levels", type=int, default=10, help="budget levels from zero to unconstrained (default 10)")
+    pl.add_argument("--region", help="print only the projects of this region")
+    pl.add_argument("--facility", help="print only the projects of this facility (id or name)")
+    pl.add_argument("--family", help="print only the projects of this action family")
+    pl.add_argument(
+        "--sort",
+        choices=list(PIPELINE_SORTS),
+        default="rank",
+        help="order of the printed table (default: rank, the entry order)",
+    )
+    pl.add_argument("--top", type=int, default=20, help="print this many projects (default 20; 0: all)")
+    pl.add_argument("--out", type=Path, help="output directory (default: outputs/<case file name>-pipeline)")
+    pl.add_argument("--force", action="store_true", help=FORCE_HELP)
+
     v = sub.add_parser("validate", help="check case files and library directories without solving")
     v.add_argument(
         "paths",
@@ -180,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         "alternatives": _alternatives,
         "report": _report,
         "solve": _solve,
+        "pipeline": _pipeline,
         "cases": _cases,
     }
     try:
@@ -467,3 +502,59 @@ def _solve(args) -> int:
         print(render_summary(result))
     print(f"Outputs written to {out}/ (portfolio, schedule, trajectory, pathway, finance, screening CSV; summary.json)")
     return EXIT_OK
+
+
+def _pipeline(args) -> int:
+    from .console import render_pipeline, render_summary
+    from .loading import load_case
+    from .outputs import check_target, output_folder
+    from .pipeline.chart import ladder_chart
+    from .pipeline.ladder import ladder_points, pipeline_with_ladder, stderr_progress
+    from .prepare import prepare
+
+    if args.levels < 1:
+        raise InputError([Problem("<command line>", "--levels", args.levels, "1 or more")])
+    if args.top < 0:
+        raise InputError([Problem("<command line>", "--top", args.top, "0 (all) or more")])
+    if args.out:
+        check_target(args.out, force=args.force, kind="pipeline")
+    loaded = load_case(args.case)
+    if loaded.projects is None:
+        raise InputError(
+            [Problem(str(args.case), "pipelines", "<none>", "a case that lists project pipeline files (pipelines:)")]
+        )
+    data = prepare(loaded, args.variant)
+    result, ladder = pipeline_with_ladder(data, args.objective, args.levels, stderr_progress)
+    table = result.pipeline
+    assert table is not None
+    out = args.out or Path("outputs") / f"{args.case.stem}-pipeline"
+    year = result.final_year
+    chart = ladder_chart(
+        ladder_points(table, year),
+        table.set_index("project")["selected"],
+        year,
+        ladder.reference_usd,
+        f"Investment ladder: {loaded.case.name}",
+    )
+    levels = pd_levels(ladder)
+    with output_folder(out, kind="pipeline", force=args.force) as staging:
+        result.write_tables(staging)
+        levels.to_csv(staging / "budget_levels.csv", index=False)
+        chart.save(staging / "investment_ladder.png")
+    print(render_summary(result))
+    print()
+    print(render_pipeline(table, args.region, args.facility, args.family, PIPELINE_SORTS[args.sort], args.top))
+    print(f"Outputs written to {out}/ (pipeline.csv ranked, budget_levels.csv, investment_ladder.png, result tables)")
+    return EXIT_OK
+
+
+def pd_levels(ladder):
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "budget_factor": ladder.factors,
+            "budget_usd": ladder.budget_usd,
+            "projects_chosen": ladder.chosen.sum(axis=1),
+        }
+    )

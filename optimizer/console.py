@@ -37,6 +37,13 @@ def render_summary(result: Result) -> str:
             f"{y:>6} {tonnes(row.bau_tco2e):>14} {tonnes(row.target_tco2e):>14} "
             f"{tonnes(row.optimised_tco2e):>14} {tonnes(row.shortfall_tco2e):>14}"
         )
+    projects = s.get("projects")
+    if projects:
+        lines.append("")
+        lines.append(
+            f"Pipeline: {projects['selected']:,} of {projects['candidates']:,} projects chosen "
+            f"({projects['usable']:,} usable), capex {money(projects['capex_usd'])}, NPV {money(projects['npv_usd'])}"
+        )
     spend = sum(s["spend_usd_by_year"].values())
     window = f"{min(s['spend_usd_by_year'])}-{max(s['spend_usd_by_year'])}"
     lines.append("")
@@ -67,3 +74,46 @@ def render_summary(result: Result) -> str:
             f"(HiGHS {t.get('highs_seconds', 0):.3f} s)"
         )
     return "\n".join(lines)
+
+
+def render_pipeline(table, region, facility, family, sort: tuple[str, bool], top: int) -> str:
+    """The ranked pipeline as a printed table (filtered by region, facility or family; sorted; the first
+    ``top`` rows, all when 0)."""
+    view = table
+    shown = []
+    if region:
+        view = view[view["region"] == region]
+        shown.append(f"region {region}")
+    if facility:
+        view = view[(view["facility_id"] == facility) | (view["facility_name"] == facility)]
+        shown.append(f"facility {facility}")
+    if family:
+        view = view[view["family"] == family]
+        shown.append(f"family {family}")
+    column, ascending = sort
+    view = view.sort_values(column, ascending=ascending, na_position="last", kind="stable")
+    total = len(view)
+    if top:
+        view = view.head(top)
+    where = f" ({', '.join(shown)})" if shown else ""
+    lines = [f"Pipeline ranking{where}: {len(view)} of {total} projects, by {column.replace('_', ' ')}"]
+    lines.append(
+        f"{'rank':>5}  {'project':<18} {'facility':<24} {'region':<16} {'measure':<28} {'capex':>11} "
+        f"{'enters at':>11} {'US$/t':>8}  status"
+    )
+    for row in view.itertuples():
+        facility_text = row.facility_name or row.facility_id
+        entry = money(row.entry_budget_usd) if "entry_budget_usd" in view.columns else ""
+        cost = f"{row.cost_per_tco2e_usd:,.0f}" if row.cost_per_tco2e_usd == row.cost_per_tco2e_usd else "n/a"
+        status = "chosen" if row.selected else row.reason
+        lines.append(
+            f"{row.rank:>5}  {_cut(row.project, 18):<18} {_cut(facility_text, 24):<24} {_cut(row.region, 16):<16} "
+            f"{_cut(row.intervention_name, 28):<28} {money(row.capex_usd):>11} {entry:>11} {cost:>8}  "
+            f"{_cut(status, 70)}"
+        )
+    return "\n".join(lines)
+
+
+def _cut(text: str, n: int) -> str:
+    text = str(text)
+    return text if len(text) <= n else text[: n - 1] + "\u2026"

@@ -157,12 +157,16 @@ class Result:
         replaced whole, a folder holding other files is refused unless ``force``."""
         out_dir = Path(out_dir)
         with output_folder(out_dir, kind="result", force=force) as staging:
-            for name in self.TABLES:
-                getattr(self, name).to_csv(staging / f"{name}.csv", index=False, float_format=CSV_FLOAT_FORMAT)
-            if self.pipeline is not None:
-                self.pipeline.to_csv(staging / "pipeline.csv", index=False, float_format=CSV_FLOAT_FORMAT)
-            (staging / "summary.json").write_text(json.dumps(_jsonable(self.full_summary()), indent=2) + "\n")
+            self.write_tables(staging)
         return out_dir
+
+    def write_tables(self, folder: Path) -> None:
+        """Every table as CSV (``pipeline.csv`` too when the case has a pipeline) and ``summary.json``."""
+        for name in self.TABLES:
+            getattr(self, name).to_csv(folder / f"{name}.csv", index=False, float_format=CSV_FLOAT_FORMAT)
+        if self.pipeline is not None:
+            self.pipeline.to_csv(folder / "pipeline.csv", index=False, float_format=CSV_FLOAT_FORMAT)
+        (folder / "summary.json").write_text(json.dumps(_jsonable(self.full_summary()), indent=2) + "\n")
 
 
 def _jsonable(obj):

@@ -1,0 +1,177 @@
+"""The investment ladder: at which budget each project enters the optimum.
+
+One model is built once and re-solved in place (:class:`optimizer.persistent.PersistentHighs`) at budget
+levels ``lambda x`` the case's money limits (yearly and regional budgets, financing envelopes, phase
+budgets; the payback rule is a rule, not a budget, and stays). A project's *entry budget* is the smallest
+level at which the optimum includes it; ``lambda`` runs from the level at which no money limit binds down to
+zero in equal steps, plus the case's own level (1), so the ranking at the case's budget is the solve's own.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from ..driver import run_stages
+from ..model.families import MONEY_BY_YEAR
+from ..persistent import InPlaceBackend, PersistentHighs, scenario_form
+from ..prepare import ModelData
+from ..results import Result, extract_result
+from .ranking import chosen_columns
+
+BUDGET_ROWS = (*MONEY_BY_YEAR, "phase_budget", "regional_budget")
+"""Row families whose bounds are budgets (scaled together by the ladder)."""
+
+DEFAULT_LEVELS = 10
+"""Budget levels between zero and the level at which no money limit binds."""
+
+
+@dataclass
+class Ladder:
+    """The budget levels solved and, per project of the pipeline table, the smallest at which it is chosen."""
+
+    factors: list[float]
+    """Budget levels solved, as multiples of the case's money limits, ascending."""
+    budget_usd: list[float]
+    """Each level as a total budget over the decision window (the case's yearly budgets, or else its
+    financing envelopes, times the level); USD."""
+    chosen: np.ndarray
+    """(level, project of the table): chosen at that level."""
+    reference_usd: float
+    """The case's own total budget over the window (level 1); USD (NaN when it sets no money limit)."""
+
+    def entry_factor(self) -> np.ndarray:
+        """Per project: the smallest level at which it is chosen (NaN: at none)."""
+        first = np.where(self.chosen.any(axis=0), self.chosen.argmax(axis=0), -1)
+        return np.where(first >= 0, np.array(self.factors)[np.clip(first, 0, None)], np.nan)
+
+    def chosen_share(self) -> np.ndarray:
+        """Per project: the share of levels at or above its entry at which it stays chosen (1: it never
+        drops out once in)."""
+        entry = np.where(self.chosen.any(axis=0), self.chosen.argmax(axis=0), len(self.factors))
+        levels = np.arange(len(self.factors))[:, None]
+        above = levels >= entry[None, :]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(above.sum(axis=0) > 0, (self.chosen & above).sum(axis=0) / above.sum(axis=0), np.nan)
+
+
+def _money_reference(data: ModelData) -> float:
+    """The case's total budget over the window (or its financing envelopes' total); NaN without either."""
+    budget = data.case.budget.total_usd_by_year
+    if budget is not None:
+        return float(sum(budget.by_year[y] for y in data.decision_years))
+    if data.financing:
+        return float(
+            sum(f.envelope_usd_by_year.by_year.get(y, 0.0) for f in data.financing for y in data.decision_years)
+        )
+    return float("nan")
+
+
+def _budget_rows(form) -> np.ndarray:
+    return np.array([k for k, (family, _) in enumerate(form.row_names) if family in BUDGET_ROWS], dtype=int)
+
+
+def investment_ladder(
+    data: ModelData,
+    objective: str | None = None,
+    levels: int = DEFAULT_LEVELS,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[Ladder, Result]:
+    """Solve at ``levels`` budget levels (plus the case's own) in one HiGHS model changed in place; the result
+    is the solve at the case's own budget."""
+    say = progress or (lambda text: None)
+    rm, form = scenario_form(data, objective)
+    rows = _budget_rows(form)
+    solver = PersistentHighs()
+    n = len(data.projects.frame) if data.projects is not None else 0
+
+    results: list[Result] = []
+
+    def solve_at(factor: float) -> np.ndarray:
+        scaled = replace(form, row_upper=form.row_upper.copy())
+        scaled.row_upper[rows] = form.row_upper[rows] * factor if np.isfinite(factor) else np.inf
+        backend = InPlaceBackend(solver, rm, scaled, data)
+        outcome = run_stages(backend, data)
+        if factor == 1.0:
+            results.append(extract_result(rm, data, outcome))
+        chosen = np.zeros(n, dtype=bool)
+        pd_ = data.projects
+        if pd_ is not None:
+            cols = chosen_columns(pd_, rm.project_values)
+            chosen[pd_.kept[pd_.col_project[cols]]] = True
+        return chosen
+
+    if not len(rows):
+        say("the case sets no money limit: a chosen project's entry budget is zero")
+        chosen = solve_at(1.0)
+        return Ladder([0.0], [0.0], chosen[None, :], float("nan")), results[0]
+    started = time.perf_counter()
+    solve_at(np.inf)
+    used = _row_activity(solver, rows)
+    bound = form.row_upper[rows]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(bound > 0, used / bound, 0.0)  # a zero budget stays zero at every level
+    top = float(ratio.max()) if len(ratio) else 1.0
+    top = top if top > 0 else 1.0
+    factors = sorted({*(top * k / levels for k in range(levels + 1)), 1.0})
+    say(f"budget level 0 of {len(factors)}: no money limit binds at {top:.2f}x the case's budget")
+    chosen = []
+    for k, factor in enumerate(factors, start=1):
+        chosen.append(solve_at(factor))
+        say(
+            f"budget level {k} of {len(factors)} ({factor:.2f}x): {int(chosen[-1].sum())} projects chosen "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
+    reference = _money_reference(data)
+    return Ladder(factors, [f * reference for f in factors], np.array(chosen), reference), results[0]
+
+
+def _row_activity(solver: PersistentHighs, rows: np.ndarray) -> np.ndarray:
+    values = np.array(solver.highs.getSolution().row_value)
+    return values[rows]
+
+
+def with_entry_budgets(pipeline: pd.DataFrame, ladder: Ladder, frame_ids: list[str]) -> pd.DataFrame:
+    """The pipeline table with each project's entry budget, ranked in entry order (ties: cost per tonne)."""
+    entry = pd.Series(ladder.entry_factor(), index=frame_ids)
+    share = pd.Series(ladder.chosen_share(), index=frame_ids)
+    out = pipeline.drop(columns=["rank"]).copy()
+    out["entry_budget_factor"] = out["project"].map(entry)
+    out["entry_budget_usd"] = out["entry_budget_factor"] * ladder.reference_usd
+    out["stays_chosen_share"] = out["project"].map(share)
+    out = out.sort_values(["entry_budget_factor", "cost_per_tco2e_usd"], na_position="last", kind="stable").reset_index(
+        drop=True
+    )
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return out
+
+
+def ladder_points(pipeline: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Cumulative capex and abatement in ``year`` in entry order, over the projects that enter at some level."""
+    entered = pipeline[pipeline["entry_budget_factor"].notna()]
+    column = f"abatement_{year}_tco2e"
+    return pd.DataFrame(
+        {
+            "project": entered["project"],
+            "cumulative_capex_usd": entered["capex_usd"].cumsum(),
+            "cumulative_abatement_tco2e": entered[column].fillna(0.0).cumsum() if column in entered else 0.0,
+            "entry_budget_usd": entered["entry_budget_usd"],
+        }
+    )
+
+
+def stderr_progress(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def pipeline_with_ladder(data: ModelData, objective: str | None, levels: int, progress=None) -> tuple[Result, Ladder]:
+    """The solve at the case's budget, its pipeline table ranked in entry order with the entry budgets."""
+    ladder, result = investment_ladder(data, objective, levels, progress)
+    if result.pipeline is not None and data.projects is not None:
+        result.pipeline = with_entry_budgets(result.pipeline, ladder, data.projects.frame["id"].tolist())
+    return result, ladder
