@@ -59,6 +59,7 @@ UNITS: dict[tuple[str, str], str] = {
     ("Phase", "budget_usd"): "USD",
     ("FinancingSource", "envelope_usd_by_year"): "USD per year",
     ("Budget", "total_usd_by_year"): "USD per year",
+    ("Budget", "regional_usd_by_year"): "USD per year",
     ("Payback", "screen_max_years"): "years",
     ("Payback", "portfolio_max_years"): "years",
     ("Resource", "limit_by_year"): "{resource} per year",
