@@ -59,6 +59,8 @@ class ProjectTable:
     """Sources with a ``change_<source>_per_year`` column."""
     warnings: tuple = field(default=())
     """Plausibility warnings (:class:`~optimizer.plausibility.Caution`) on legal but suspicious values."""
+    digest: str = ""
+    """SHA-256 of the pipeline files' bytes (empty for a table built from a frame in memory)."""
 
     def __len__(self) -> int:
         return len(self.frame)
