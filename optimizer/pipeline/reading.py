@@ -10,6 +10,7 @@ that look like slips become plausibility warnings (:class:`~optimizer.plausibili
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import hashlib
 import io
@@ -126,19 +127,13 @@ def _parse(path: Path, data: bytes) -> pd.DataFrame:
 
 def _parse_csv(data: bytes, name: str) -> pd.DataFrame:
     """Parse UTF-8 CSV (a byte-order mark is allowed) into text cells; the first row names the columns."""
+    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = data.decode("utf-8-sig")
+        text = data[skip:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            [
-                Problem(
-                    name,
-                    f"byte {exc.start}",
-                    data[exc.start : exc.start + 4],
-                    "UTF-8 text (from a spreadsheet, save as 'CSV UTF-8')",
-                )
-            ]
-        ) from None
+        at = skip + exc.start
+        expected = "UTF-8 text (from a spreadsheet, save as 'CSV UTF-8')"
+        raise InputError([Problem(name, f"byte {at}", data[at : at + 4], expected)]) from None
     try:
         grid = pd.read_csv(
             io.StringIO(text), header=None, dtype=str, keep_default_na=False, skip_blank_lines=False
@@ -336,6 +331,10 @@ def _check_header(sheet: _Sheet, known: set[str]) -> None:
 
 
 def _unknown(column: str, known: set[str]) -> str:
+    """What an unknown column should be: the closest known name, or a word on the file's separator."""
+    for mark, name in ((";", "semicolons"), ("\t", "tabs")):
+        if mark in column and any(part.strip() in known for part in column.split(mark)):
+            return f"columns separated by commas (this file separates them with {name}: save it as CSV with commas)"
     close = difflib.get_close_matches(column, sorted(known), n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else " (docs/pipelines.md lists them)"
     if column.startswith("change_") and column.endswith("_per_year"):
