@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import math
+import re
 import time
 from pathlib import Path
 
@@ -489,3 +490,15 @@ def test_twenty_thousand_projects_load_quickly(workspace):
     seconds = time.perf_counter() - start
     assert loaded.projects is not None and len(loaded.projects) == 20_000
     assert seconds < 10, f"{seconds:.2f} s"  # about 0.3 s measured; the bound leaves room for slow machines
+
+
+def test_the_docs_list_every_column_and_readiness_delay():
+    from optimizer.pipeline.reading import LIST_COLUMNS, OPTIONAL_TEXT, PROVENANCE_COLUMNS, REQUIRED_COLUMNS
+    from optimizer.pipeline.table import READINESS_DELAY_YEARS
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "pipelines.md").read_text()
+    documented = set(re.findall(r"^\| `([a-z_<>]+)` \|", text, re.M))
+    columns = {*REQUIRED_COLUMNS, *PROVENANCE_COLUMNS, *OPTIONAL_TEXT, *LIST_COLUMNS, *OPTIONAL_NUMBERS}
+    assert documented == columns | {"change_<source>_per_year"} | set(READINESS_STAGES)
+    for stage, years in READINESS_DELAY_YEARS.items():
+        assert f"| `{stage}` | {years} |" in text
