@@ -66,6 +66,8 @@ PIPELINE_LABEL = "<pipeline>"
 _NUMBER_TEXT = r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?(?:inf|infinity|nan)"
 """A number as a cell may hold it: decimal digits, an optional point and exponent (the non-finite words
 are read so that they can be refused as such)."""
+_HINT_COMPARISONS = 200_000
+"""Most value-to-choice comparisons spent on "did you mean" hints for one list of wrong values."""
 _NOT_A_NUMBER = "a number, e.g. 1000 or 2.5e6 (digits with a decimal point; no thousands separators or units)"
 
 
@@ -350,6 +352,22 @@ def _suggest(value: str, choices: Iterable[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+def _hints(wrong: Iterable[str], choices: Iterable[str], exact: dict[str, str] | None = None) -> dict[str, str]:
+    """A "did you mean" for each distinct wrong value (``exact`` maps a lower-case text, e.g. a name, straight
+    to its id). Each costs a pass over the choices, so only the first values get one: as many as can be
+    listed, fewer when the choices are many (thousands of project ids)."""
+    options = list(choices)
+    budget = min(MAX_PROBLEMS_PER_FILE, _HINT_COMPARISONS // max(1, len(options)))
+    hints: dict[str, str] = {}
+    for value in dict.fromkeys(wrong):
+        guess = (exact or {}).get(value.lower())
+        if guess:
+            hints[value] = f"; did you mean '{guess}'?"
+        else:
+            hints[value] = _suggest(value, options) if len(hints) < budget else ""
+    return hints
+
+
 # --------------------------------------------------------------------------- cell checks
 
 
@@ -411,11 +429,8 @@ def _check_interventions(sheet: _Sheet, library: Library) -> pd.Series:
     cells = sheet.text("intervention")
     unknown = ~cells.isin(library.interventions).to_numpy()
     by_name = {item.name.lower(): iid for iid, item in library.interventions.items()}
-    hints = {}
-    for value in cells[unknown].unique():
-        guess = by_name.get(value.lower())
-        hints[value] = f"; did you mean '{guess}'?" if guess else _suggest(value, library.interventions)
     wrong = cells.to_numpy(dtype=object)[unknown]
+    hints = _hints(wrong, library.interventions, by_name)
     sheet.flag(unknown, "intervention", [f"an intervention id of the library{hints[v]}" for v in wrong])
     return cells
 
@@ -487,11 +502,12 @@ def _check_financing(sheet: _Sheet, lists: pd.Series, case: Case) -> None:
     entries = _entries(lists)
     bad = entries[~entries["entry"].isin(known)]
     listing = f"the case has {', '.join(known)}" if known else "the case has no financing sources (budget.financing)"
+    hints = _hints(bad["entry"], known)
     sheet.flag_at(
         bad["pos"].tolist(),
         "financing",
         [
-            f"financing source ids of the case separated by ';' ('{e}' is not one{_suggest(e, known)}; {listing})"
+            f"financing source ids of the case separated by ';' ('{e}' is not one{hints[e]}; {listing})"
             for e in bad["entry"]
         ],
     )
@@ -544,9 +560,11 @@ def _flag(
     frame: pd.DataFrame, sheets: list[_Sheet], index: Iterable[int], column: str, expected: Sequence[str]
 ) -> None:
     """Flag projects of the combined frame (by position) in their own files."""
-    sheet_of, pos_of = frame["_sheet"].to_numpy(), frame["_pos"].to_numpy()
-    for k, what in zip(index, expected):
-        sheets[int(sheet_of[k])].flag_at([int(pos_of[k])], column, [what])
+    at = np.fromiter(index, dtype=int)
+    sheet_of, pos_of = frame["_sheet"].to_numpy()[at], frame["_pos"].to_numpy()[at]
+    for n, sheet in enumerate(sheets):
+        mine: list[int] = np.flatnonzero(sheet_of == n).tolist()
+        sheet.flag_at(pos_of[mine].tolist(), column, [expected[m] for m in mine])
 
 
 def _check_prerequisites(frame: pd.DataFrame, sheets: list[_Sheet]) -> None:
@@ -560,18 +578,26 @@ def _check_prerequisites(frame: pd.DataFrame, sheets: list[_Sheet]) -> None:
     entries["group"] = frame["exclusive_group"].to_numpy()[entries["k"]]
     unknown = ~entries["entry"].isin(ids.index)
     itself = entries["entry"] == entries["own"]
-    few = unknown.sum() <= MAX_PROBLEMS_PER_FILE  # a hint costs a pass over every id
-    for k, e in zip(entries.loc[unknown, "k"], entries.loc[unknown, "entry"]):
-        hint = _suggest(e, ids.index) if few else ""
-        _flag(
-            frame,
-            sheets,
-            [k],
-            "prerequisites",
-            [f"ids of projects in the pipeline files, separated by ';' ('{e}' is not one{hint})"],
-        )
-    for k, e in zip(entries.loc[itself, "k"], entries.loc[itself, "entry"]):
-        _flag(frame, sheets, [k], "prerequisites", [f"ids of other projects ('{e}' is this project)"])
+    missing = entries[unknown]
+    hints = _hints(missing["entry"], ids.index)
+    _flag(
+        frame,
+        sheets,
+        missing["k"],
+        "prerequisites",
+        [
+            f"ids of projects in the pipeline files, separated by ';' ('{e}' is not one{hints[e]})"
+            for e in missing["entry"]
+        ],
+    )
+    selves = entries[itself]
+    _flag(
+        frame,
+        sheets,
+        selves["k"],
+        "prerequisites",
+        [f"ids of other projects ('{e}' is this project)" for e in selves["entry"]],
+    )
     known = entries[~unknown & ~itself]
     their_group = ids["exclusive_group"].reindex(known["entry"]).to_numpy()
     clash = known[(known["group"] != "") & (their_group == known["group"].to_numpy())]
@@ -590,14 +616,14 @@ def _check_prerequisites(frame: pd.DataFrame, sheets: list[_Sheet]) -> None:
     needs: dict[str, list[str]] = {}
     for own, entry in zip(known["own"], known["entry"]):
         needs.setdefault(own, []).append(entry)
-    for cycle in _cycles(needs):
-        _flag(
-            frame,
-            sheets,
-            [first_of[cycle[0]]],
-            "prerequisites",
-            [f"prerequisites without a cycle ({' -> '.join(cycle)})"],
-        )
+    cycles = _cycles(needs)
+    _flag(
+        frame,
+        sheets,
+        [first_of[c[0]] for c in cycles],
+        "prerequisites",
+        [f"prerequisites without a cycle ({' -> '.join(c)})" for c in cycles],
+    )
 
 
 def _cycles(needs: dict[str, list[str]]) -> list[list[str]]:
