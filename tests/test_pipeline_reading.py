@@ -30,7 +30,11 @@ from optimizer.pipeline.table import OPTIONAL_NUMBERS, READINESS_STAGES
 from optimizer.synthetic import case_dict, intervention, q, series, vocabulary
 
 SOLAR = intervention(
-    "solar", unit="kWp", integer_units=True, potential={"basis": "site", "units_per_basis": q(2)}
+    "solar",
+    name="Rooftop solar PV",
+    unit="kWp",
+    integer_units=True,
+    potential={"basis": "site", "units_per_basis": q(2)},
 )  # potential 20 kWp (10 sites)
 LED = intervention("led", unit="hospital", potential={"basis": "site", "units_per_basis": q(1)})  # potential 10
 FAMILY = {"family": "waste", "interventions": [SOLAR, LED]}
@@ -252,6 +256,10 @@ CELL_MISTAKES = {
         [_project("P-1", intervention="solr")],
         ["row 2, column intervention", "'solr'", "did you mean 'solar'?"],
     ),
+    "intervention given by its name": (
+        [_project("P-1", intervention="rooftop solar PV")],
+        ["row 2, column intervention", "did you mean 'solar'?"],
+    ),
     "unknown readiness": (
         [_project("P-1", readiness="tendered")],
         ["row 2, column readiness", "'tendered'", "one of idea, pre_feasibility, feasibility, ready_to_tender"],
@@ -354,6 +362,15 @@ def test_repeated_column(workspace):
     _one([str(p) for p in err.value.problems], "row 1, column Size", "each column name once")
 
 
+def test_values_under_a_column_without_a_name(workspace):
+    path = workspace / "projects.csv"
+    path.write_text("id,name,facility_id,intervention,size,readiness,source,,\nP-1,A,F,led,1,idea,s,,x\n")
+    with pytest.raises(InputError) as err:
+        load_case(workspace / "case.yaml")
+    (problem,) = err.value.problems  # the empty unnamed column (a trailing comma) is no problem
+    assert problem.path == "row 1, column 9" and "a column name" in problem.expected
+
+
 def test_semicolon_separated_file(workspace):
     path = workspace / "projects.csv"
     path.write_text("id;name;facility_id;intervention;size;readiness;source\nP-1;A;F;led;1;idea;s\n")
@@ -396,6 +413,8 @@ def test_files_that_cannot_be_read(tmp_path):
     assert ".csv or .parquet" in _read_error(tmp_path / "projects.xlsx")
     (tmp_path / "empty.csv").write_text("")
     assert "<empty file>" in _read_error(tmp_path / "empty.csv")
+    (tmp_path / "late.csv").write_text("\n\nid,name\nP-1,A\n")
+    assert "row 1" in _read_error(tmp_path / "late.csv") and "the header row" in _read_error(tmp_path / "late.csv")
     (tmp_path / "extra.csv").write_text("id,name\nP-1,A\nP-2,B,C\n")
     assert "row 3" in _read_error(tmp_path / "extra.csv") and "at most 2 cells" in _read_error(tmp_path / "extra.csv")
     (tmp_path / "quote.csv").write_text('id,name\nP-1,"A\n')

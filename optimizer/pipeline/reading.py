@@ -140,10 +140,8 @@ def _parse_csv(data: bytes, name: str) -> pd.DataFrame:
         grid = pd.read_csv(
             io.StringIO(text), header=None, dtype=str, keep_default_na=False, skip_blank_lines=False
         ).fillna("")
-    except pd.errors.EmptyDataError:
-        raise InputError(
-            [Problem(name, "", "<empty file>", "a header row naming the columns, then projects")]
-        ) from None
+    except pd.errors.EmptyDataError:  # the first line is blank (the whole file is not: see _parse)
+        raise InputError([Problem(name, "row 1", "<a blank row>", "the header row, naming the columns")]) from None
     except pd.errors.ParserError as exc:
         raise InputError([_csv_problem(name, str(exc))]) from None
     body = grid.iloc[1:].reset_index(drop=True)
