@@ -60,7 +60,8 @@ class ProjectTable:
     warnings: tuple = field(default=())
     """Plausibility warnings (:class:`~optimizer.plausibility.Caution`) on legal but suspicious values."""
     digest: str = ""
-    """SHA-256 of the pipeline files' bytes (empty for a table built from a frame in memory)."""
+    """SHA-256 of the pipeline files' bytes (``read_pipelines``) or of the frame's text (``case_from_dict``);
+    empty from ``validate_pipeline_frame`` alone."""
 
     def __len__(self) -> int:
         return len(self.frame)
