@@ -20,6 +20,8 @@ from .validation import parse_model
 from .yaml_io import read_yaml_document
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .pipeline.table import ProjectTable
 
 VOCABULARY_FILE = "vocabulary.yaml"
@@ -68,7 +70,7 @@ class LoadedCase:
     warnings: tuple = ()
     """Plausibility warnings (:class:`~optimizer.plausibility.Caution`): legal values that look like slips."""
     projects: ProjectTable | None = None
-    """The case's project pipelines (``pipelines:``), validated; None when it lists none."""
+    """The projects of the case's pipeline files (``pipelines:``), validated; None when it lists none."""
 
 
 def is_manifest_data(data: dict) -> bool:
@@ -233,9 +235,21 @@ def load_case(path: Path | str, library: Library | None = None, library_cache: d
             if library_cache is not None:
                 library_cache[lib_root] = library
     check_case(case, str(path), library)
-    protect_inputs(path, library.root)
-    digest = hashlib.sha256(text.encode() + library.digest.encode()).hexdigest()
-    return _with_warnings(LoadedCase(case=case, path=path, library=library, digest=digest))
+    projects = _read_projects(path, case, library)
+    protect_inputs(path, library.root, *(projects.files if projects is not None else ()))
+    pipeline_digest = projects.digest if projects is not None else ""
+    digest = hashlib.sha256(text.encode() + library.digest.encode() + pipeline_digest.encode()).hexdigest()
+    return _with_warnings(LoadedCase(case=case, path=path, library=library, digest=digest, projects=projects))
+
+
+def _read_projects(path: Path, case: Case, library: Library) -> ProjectTable | None:
+    """The case's pipeline projects (files relative to the case file); None when it lists none. The reader
+    (and pandas) is imported only for a case that has pipelines."""
+    if not case.pipelines:
+        return None
+    from .pipeline.reading import read_pipelines
+
+    return read_pipelines(path, case, library)
 
 
 def _library_root(case_path: Path, library: str | None) -> Path:
@@ -256,16 +270,52 @@ def _library_root(case_path: Path, library: str | None) -> Path:
     )
 
 
-def case_from_dict(data: dict, library: Library, name: str = "<case>") -> LoadedCase:
-    """Validate a case given as a Python dict (API and tests); same checks as :func:`load_case`."""
+def case_from_dict(
+    data: dict, library: Library, name: str = "<case>", projects: pd.DataFrame | None = None
+) -> LoadedCase:
+    """Validate a case given as a Python dict (API and tests); same checks as :func:`load_case`.
+
+    ``projects`` is a raw project table, one row per project as in a pipeline file (its file label in
+    messages is ``<pipeline>``); a dict cannot name pipeline files, since there is no case file to find them
+    from."""
     import json
 
     from .checks import check_case
 
     case = parse_model(Case, data, name)
     check_case(case, name, library)
+    table = _projects_from_frame(projects, case, library, name)
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode() + library.digest.encode())
-    return _with_warnings(LoadedCase(case=case, path=Path(name), library=library, digest=digest.hexdigest()))
+    if table is not None:
+        digest.update(table.digest.encode())
+    return _with_warnings(
+        LoadedCase(case=case, path=Path(name), library=library, digest=digest.hexdigest(), projects=table)
+    )
+
+
+def _projects_from_frame(projects: pd.DataFrame | None, case: Case, library: Library, name: str) -> ProjectTable | None:
+    """Validate projects given as a frame; a case dict that lists pipeline files instead is an error."""
+    if projects is None:
+        if case.pipelines:
+            raise InputError(
+                [
+                    Problem(
+                        name,
+                        "pipelines",
+                        case.pipelines,
+                        "no pipeline files in a case given as data (load_case reads them relative to the case "
+                        "file); pass the projects as a frame: case_from_dict(data, library, projects=frame)",
+                    )
+                ]
+            )
+        return None
+    from dataclasses import replace
+
+    from .pipeline.reading import PIPELINE_LABEL, as_text, validate_pipeline_frame
+
+    table = validate_pipeline_frame(projects, PIPELINE_LABEL, case, library, case_file=name)
+    text = as_text(projects).to_csv(index=False).encode()
+    return replace(table, digest=hashlib.sha256(text).hexdigest())
 
 
 def _with_warnings(loaded: LoadedCase) -> LoadedCase:
@@ -275,5 +325,7 @@ def _with_warnings(loaded: LoadedCase) -> LoadedCase:
     from . import plausibility
 
     warnings = plausibility.plausibility_warnings(loaded)
+    if loaded.projects is not None:
+        warnings += loaded.projects.warnings
     plausibility.policy.handle(warnings)
     return replace(loaded, warnings=warnings)

@@ -19,6 +19,7 @@ from .errors import InputError, Problem, _show, location
 
 if TYPE_CHECKING:
     from .loading import LoadedCase
+    from .schema import Case
 
 MAX_PLAUSIBLE_GROWTH = 0.20
 """Annual change of a driver, emission factor or price above which a warning is given; fraction per year.
@@ -328,6 +329,30 @@ def _base_year_emissions(loaded: LoadedCase) -> dict[str, float]:
     return {sid: float(bau.emissions[k, 0]) for k, sid in enumerate(bau.source_ids)}
 
 
+def unused_regional_budgets(case: Case, file: str, regions: set[str]) -> list[Caution]:
+    """Regional budget lines (``budget.regional_usd_by_year``) for a region that no pipeline project names
+    (``regions``: the regions the projects name)."""
+    return [
+        Caution(
+            file,
+            f"budget.regional_usd_by_year[{region}]",
+            region,
+            "no pipeline project names this region, so the limit applies to nothing (a region must be written "
+            "exactly as in the pipeline files' 'region' column)",
+        )
+        for region in case.budget.regional_usd_by_year
+        if region not in regions
+    ]
+
+
+def warn_regional_budget_without_projects(loaded: LoadedCase) -> list[Caution]:
+    """Regional budget lines in a case without pipeline projects (with projects, the project table carries
+    this warning)."""
+    if loaded.projects is not None:
+        return []
+    return unused_regional_budgets(loaded.case, str(loaded.path), set())
+
+
 PLAUSIBILITY_CHECKS: tuple[Callable[[LoadedCase], list[Caution]], ...] = (
     warn_fast_growth,
     warn_percent_written_as_fraction,
@@ -338,6 +363,7 @@ PLAUSIBILITY_CHECKS: tuple[Callable[[LoadedCase], list[Caution]], ...] = (
     warn_budget_below_cheapest_start,
     warn_money_in_thousands_or_millions,
     warn_inventory_off_its_reference,
+    warn_regional_budget_without_projects,
 )
 
 

@@ -151,16 +151,17 @@ def parse_yaml(text: str) -> Any:
         loader.dispose()
 
 
-def read_text(path: Path, what: str = "a YAML file") -> str:
-    """Read a UTF-8 text file; every OS or encoding failure becomes an :class:`InputError` naming the file."""
+def read_bytes(path: Path, what: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """Read a file whole; every OS failure (missing, a directory, unreadable, too large) becomes an
+    :class:`InputError` naming the file."""
     name = str(path)
     try:
         if path.is_dir():
             raise InputError([Problem(name, "", "<directory>", what)])
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError([Problem(name, "", f"<{size:,} bytes>", f"{what} of at most {MAX_BYTES:,} bytes")])
-        data = path.read_bytes()
+        if size > max_bytes:
+            raise InputError([Problem(name, "", f"<{size:,} bytes>", f"{what} of at most {max_bytes:,} bytes")])
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError([Problem(name, "", "<missing file>", f"an existing file: {what}")]) from None
     except PermissionError:
@@ -168,6 +169,12 @@ def read_text(path: Path, what: str = "a YAML file") -> str:
     except (OSError, ValueError) as exc:  # symlink loop, name too long, NUL byte in the name, ...
         reason = getattr(exc, "strerror", None) or str(exc)
         raise InputError([Problem(name, "", f"<cannot be read: {reason}>", what)]) from None
+
+
+def read_text(path: Path, what: str = "a YAML file") -> str:
+    """Read a UTF-8 text file; every OS or encoding failure becomes an :class:`InputError` naming the file."""
+    name = str(path)
+    data = read_bytes(path, what)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

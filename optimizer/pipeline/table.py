@@ -61,6 +61,9 @@ class ProjectTable:
     """Sources with a ``change_<source>_per_year`` column."""
     warnings: tuple = field(default=())
     """Plausibility warnings (:class:`~optimizer.plausibility.Caution`) on legal but suspicious values."""
+    digest: str = ""
+    """SHA-256 of the pipeline files' bytes (``read_pipelines``) or of the frame's text (``case_from_dict``);
+    empty from ``validate_pipeline_frame`` alone."""
 
     def __len__(self) -> int:
         return len(self.frame)
