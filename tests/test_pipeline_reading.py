@@ -444,7 +444,8 @@ def test_plausibility_warnings(workspace):
         _project("P-4", earliest_start="2031"),
     ]
     _write_csv(workspace / "projects.csv", rows)
-    regional = {"North": series({2026: 1e6}), "South": series({2026: 1e6})}
+    every_year = {2026: 1e6, 2027: 1e6, 2028: 1e6}
+    regional = {"North": series(every_year), "South": series(every_year)}
     _write_case(workspace, ["projects.csv"], budget={**FINANCING, "regional_usd_by_year": regional})
     loaded = load_case(workspace / "case.yaml")
     assert loaded.projects is not None
@@ -462,7 +463,7 @@ def test_plausibility_warnings(workspace):
 
 def test_a_regional_budget_without_any_pipeline_is_warned(workspace):
     path = workspace / "plain.yaml"
-    data = _case_data(library="lib", budget={**FINANCING, "regional_usd_by_year": {"North": series({2026: 1.0e6})}})
+    data = _case_data(library="lib", budget={**FINANCING, "regional_usd_by_year": {"North": series({2026: 1e6, 2027: 1e6, 2028: 1e6})}})
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     (warning,) = [w for w in load_case(path).warnings if "regional" in w.path]
     assert warning.path == "budget.regional_usd_by_year[North]"

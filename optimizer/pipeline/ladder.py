@@ -120,15 +120,15 @@ def investment_ladder(
     top = top if top > 0 else 1.0
     factors = sorted({*(top * k / levels for k in range(levels + 1)), 1.0})
     say(f"budget level 0 of {len(factors)}: no money limit binds at {top:.2f}x the case's budget")
-    chosen = []
+    by_level = []
     for k, factor in enumerate(factors, start=1):
-        chosen.append(solve_at(factor))
+        by_level.append(solve_at(factor))
         say(
-            f"budget level {k} of {len(factors)} ({factor:.2f}x): {int(chosen[-1].sum())} projects chosen "
+            f"budget level {k} of {len(factors)} ({factor:.2f}x): {int(by_level[-1].sum())} projects chosen "
             f"({time.perf_counter() - started:.1f} s)"
         )
     reference = _money_reference(data)
-    return Ladder(factors, [f * reference for f in factors], np.array(chosen), reference), results[0]
+    return Ladder(factors, [f * reference for f in factors], np.array(by_level), reference), results[0]
 
 
 def _row_activity(solver: PersistentHighs, rows: np.ndarray) -> np.ndarray:

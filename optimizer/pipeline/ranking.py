@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..prepare import ModelData
+from ..model.projects import projects_of
 from .projects import KEPT, ProjectData
 
 
@@ -68,7 +69,7 @@ def pipeline_table(data: ModelData, values: np.ndarray, objective: str, shortfal
 
     Money in USD (base-year net present values), abatement in tCO2e; a project's figures are at its start year
     when chosen, else at its earliest possible start."""
-    pd_ = data.projects
+    pd_ = projects_of(data)
     frame = pd_.frame
     n = len(frame)
     lib = data.loaded.library
@@ -150,7 +151,7 @@ def pipeline_table(data: ModelData, values: np.ndarray, objective: str, shortfal
 
 def _reasons(data: ModelData, selected: np.ndarray, cost_per_t: np.ndarray, objective: str, shortfall: float):
     """Why each project is in or out, in a planner's words."""
-    pd_ = data.projects
+    pd_ = projects_of(data)
     frame = pd_.frame
     setup = pd_.setup
     ids = frame["id"].tolist()
