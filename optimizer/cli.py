@@ -173,6 +173,12 @@ def _parser() -> argparse.ArgumentParser:
         "--objective", choices=["min_cost", "max_abatement", "weighted"], help="objective (default: the case's)"
     )
     pl.add_argument("--levels", type=int, default=10, help="budget levels from zero to unconstrained (default 10)")
+    pl.add_argument(
+        "--refine",
+        type=int,
+        default=3,
+        help="halvings of a level step where projects enter (default 3: entry budgets to an eighth of a step)",
+    )
     pl.add_argument("--region", help="print only the projects of this region")
     pl.add_argument("--facility", help="print only the projects of this facility (id or name)")
     pl.add_argument("--family", help="print only the projects of this action family")
@@ -514,6 +520,8 @@ def _pipeline(args) -> int:
 
     if args.levels < 1:
         raise InputError([Problem("<command line>", "--levels", args.levels, "1 or more")])
+    if args.refine < 0:
+        raise InputError([Problem("<command line>", "--refine", args.refine, "0 or more")])
     if args.top < 0:
         raise InputError([Problem("<command line>", "--top", args.top, "0 (all) or more")])
     if args.out:
@@ -524,7 +532,7 @@ def _pipeline(args) -> int:
             [Problem(str(args.case), "pipelines", "<none>", "a case that lists project pipeline files (pipelines:)")]
         )
     data = prepare(loaded, args.variant)
-    result, ladder = pipeline_with_ladder(data, args.objective, args.levels, stderr_progress)
+    result, ladder = pipeline_with_ladder(data, args.objective, args.levels, stderr_progress, args.refine)
     table = result.pipeline
     assert table is not None
     out = args.out or Path("outputs") / f"{args.case.stem}-pipeline"

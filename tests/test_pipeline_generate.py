@@ -131,7 +131,7 @@ def test_every_rule_holds_on_2000_projects(name):
 
 def test_the_survey_has_alternatives_prerequisites_restrictions_and_skew():
     frame = _generated("georgia", 2000, 0)
-    assert {"hospital", "primary_care", "ambulance_station"} == set(frame["facility_type"])
+    assert {"hospital", "ambulance_station"} == set(frame["facility_type"])
     groups = _text(frame["exclusive_group"])
     assert groups.str.endswith("-roof").any() and groups.str.endswith("-boiler-house").any()
     heat_pumps = frame[frame["intervention"] == "hospital_heat_pumps"]
@@ -213,8 +213,8 @@ def test_bundled_example_is_valid_and_listed():
 
 def _break(frame: pd.DataFrame, how: str) -> pd.DataFrame:
     broken = frame.astype(object).copy()
-    env = broken.index[broken["intervention"] == "envelope_thermal_retrofit"][0]
     hp = broken.index[broken["prerequisites"].astype(str).str.endswith("-env")][0]
+    env = broken.index[broken["id"] == broken.loc[hp, "prerequisites"]][0]  # the envelope this heat pump needs
     amb = broken.index[broken["intervention"] == "electric_ambulances"][0]
     if how == "duplicate id":
         broken.loc[1, "id"] = broken.loc[0, "id"]

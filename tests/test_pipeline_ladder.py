@@ -43,7 +43,9 @@ def test_entry_budgets_match_the_hand_solution():
     result, ladder = pipeline_with_ladder(prepare(_knapsack()), None, levels=18)
     assert math.isclose(max(ladder.factors), 1.8) and 1.0 in ladder.factors
     table = result.pipeline.set_index("project")
-    assert np.allclose(table.loc[["p1", "p2", "p3"], "entry_budget_usd"], [30, 50, 130])
+    # levels 1/9 apart up to the case's budget, 0.8/9 above it; entries found to an eighth of the finer step
+    entry = table.loc[["p1", "p2", "p3"], "entry_budget_usd"].to_numpy()
+    assert np.all(entry >= np.array([30, 50, 130]) - 1e-6) and np.all(entry <= np.array([30, 50, 130]) + 80 / 9 / 8 + 1e-9)
     assert table["rank"].tolist() == [1, 2, 3]  # entry order
     # at the case's own budget (100): p1 and p2
     assert table.loc["p1", "selected"] and table.loc["p2", "selected"] and not table.loc["p3", "selected"]
@@ -56,3 +58,12 @@ def test_the_ladder_climbs_in_entry_order():
     points = ladder_points(result.pipeline, 2030)
     assert points["project"].tolist() == ["p1", "p2", "p3"]
     assert np.allclose(points["cumulative_capex_usd"], [30, 80, 180])
+
+
+def test_refinement_finds_entry_budgets_between_coarse_levels():
+    """Five coarse levels (0, 50, 100 = the case's, 140, 180) and five halvings where projects enter: each entry
+    budget within a 32nd of the finer step (US$1.25) above the hand solution."""
+    result, ladder = pipeline_with_ladder(prepare(_knapsack()), None, levels=4, refine=5)
+    entry = result.pipeline.set_index("project").loc[["p1", "p2", "p3"], "entry_budget_usd"].to_numpy()
+    assert np.all(entry >= np.array([30, 50, 130]) - 1e-6) and np.all(entry <= np.array([30, 50, 130]) + 40 / 32 + 1e-9)
+    assert len(ladder.factors) <= 6 + 5 * 4

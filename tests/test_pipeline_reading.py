@@ -463,7 +463,10 @@ def test_plausibility_warnings(workspace):
 
 def test_a_regional_budget_without_any_pipeline_is_warned(workspace):
     path = workspace / "plain.yaml"
-    data = _case_data(library="lib", budget={**FINANCING, "regional_usd_by_year": {"North": series({2026: 1e6, 2027: 1e6, 2028: 1e6})}})
+    data = _case_data(
+        library="lib",
+        budget={**FINANCING, "regional_usd_by_year": {"North": series({2026: 1e6, 2027: 1e6, 2028: 1e6})}},
+    )
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     (warning,) = [w for w in load_case(path).warnings if "regional" in w.path]
     assert warning.path == "budget.regional_usd_by_year[North]"

@@ -1,5 +1,5 @@
 """Synthetic project pipelines, drawn from a case's facility stock the way a facility survey lists candidate
-projects: hospitals, primary-care facilities and ambulance stations spread over regions, each with a few
+projects: hospitals and ambulance stations spread over regions, each with a few
 candidate projects among the building, energy and fleet interventions the case can use.
 
 The table is in the file format a planner writes (docs/pipelines.md): one row per project, blanks where the
@@ -19,9 +19,9 @@ import pandas as pd
 from ..loading import LoadedCase
 from .table import OPTIONAL_NUMBERS, READINESS_DELAY_YEARS, READINESS_STAGES, change_column
 
-HOSPITAL, PRIMARY, STATION = "hospital", "primary_care", "ambulance_station"
-KINDS = (HOSPITAL, PRIMARY, STATION)
-KIND_LETTER = {HOSPITAL: "H", PRIMARY: "P", STATION: "A"}
+HOSPITAL, STATION = "hospital", "ambulance_station"
+KINDS = (HOSPITAL, STATION)
+KIND_LETTER = {HOSPITAL: "H", STATION: "A"}
 
 READINESS_SHARES = (0.4, 0.3, 0.2, 0.1)
 """Share of projects at each readiness stage, idea to ready to tender: a survey finds more ideas than
@@ -47,8 +47,6 @@ SIZE_ELASTICITY = 0.8
 COST_ELASTICITY = 0.7
 """Per-hospital costs grow slower than beds (shared design and plant); assumption."""
 
-PRIMARY_ROOF_SHARE = 0.15
-"""Usable roof of an average primary-care facility as a share of an average hospital's; assumption."""
 
 AMBULANCES_PER_STATION = 8.0
 """Average ambulances per station; assumption."""
@@ -113,8 +111,6 @@ PROJECT_KINDS = (
     ProjectKind("env", "envelope_thermal_retrofit", HOSPITAL, 0.3, "Envelope thermal retrofit", "facility"),
     ProjectKind("blr", "boiler_modernisation", HOSPITAL, 0.75, "Boiler-house modernisation", "facility"),
     ProjectKind("hp", "hospital_heat_pumps", HOSPITAL, 0.45, "Heat pumps for the boiler house", "facility"),
-    ProjectKind("pv", "rooftop_solar_pv", PRIMARY, 0.15, "Rooftop PV", "roof"),
-    ProjectKind("pvb", "solar_battery_microgrid", PRIMARY, 0.1, "PV with battery", "roof"),
     ProjectKind("amb", "electric_ambulances", STATION, 0.9, "Electric ambulances", "vehicle"),
     ProjectKind("car", "electric_fleet_cars", STATION, 0.4, "Electric service cars", "vehicle"),
 )
@@ -186,7 +182,7 @@ def generate_pipeline(
 ) -> pd.DataFrame:
     """A synthetic pipeline of ``n_projects`` candidate projects for ``loaded``'s country, in the file format.
 
-    Facilities are drawn from the case's facility stock (hospitals, primary-care facilities, ambulances in
+    Facilities are drawn from the case's facility stock (hospitals, ambulances in
     stations) and spread over ``regions`` (listed largest first; weights 1/rank) or, when None, the country's
     known regions or ``Region 1`` .. ``Region 10``; when more projects are asked for than the stock gives,
     more facilities are drawn than the stock holds (the ``estimate`` note says by how much). Reproducible
@@ -199,9 +195,8 @@ def generate_pipeline(
     per_stock = _projects_per_stock(loaded, kinds)
     if per_stock <= 0:
         raise ValueError(
-            "the case can list no candidate projects: its facility stock has no hospitals, primary-care "
-            "facilities or ambulances, or it can use none of "
-            + ", ".join(sorted({k.intervention for k in PROJECT_KINDS}))
+            "the case can list no candidate projects: its facility stock has no hospitals or ambulances, or it "
+            "can use none of " + ", ".join(sorted({k.intervention for k in PROJECT_KINDS}))
         )
     factor = MARGIN * n_projects / per_stock
     while True:
@@ -264,7 +259,6 @@ def _stock_counts(loaded: LoadedCase) -> dict[str, float]:
     """Facilities of each type in the case's stock."""
     return {
         HOSPITAL: _stock(loaded, "hospitals"),
-        PRIMARY: _stock(loaded, "primary_care_facilities"),
         STATION: np.ceil(_stock(loaded, "ambulances") / AMBULANCES_PER_STATION),
     }
 
@@ -300,14 +294,14 @@ def _draw_facilities(rng: np.random.Generator, loaded: LoadedCase, factor: float
     hospitals, beds_total = _stock(loaded, "hospitals"), _stock(loaded, "beds")
     mean_beds = beds_total / hospitals if hospitals > 0 and beds_total > 0 else DEFAULT_BEDS
     beds = np.clip(np.round(mean_beds * _lognormal(rng, BEDS_SPREAD, n)), 10, 3000)
-    is_h, is_p, is_s = (kind == k for k in range(len(KINDS)))
+    is_h = kind == KINDS.index(HOSPITAL)
     ambulances = _stock(loaded, "ambulances")
     mean_fleet = ambulances / counts[STATION] if counts[STATION] > 0 else AMBULANCES_PER_STATION
     fleet = np.clip(np.round(mean_fleet * _lognormal(rng, 0.6, n)), 2, 80)
-    scale = np.where(is_h, beds / mean_beds, np.where(is_s, fleet / mean_fleet, _lognormal(rng, 0.5, n)))
+    scale = np.where(is_h, beds / mean_beds, fleet / mean_fleet)
     kwp_per_hospital = _kwp_per_hospital(loaded)
-    roof = kwp_per_hospital * np.where(is_p, PRIMARY_ROOF_SHARE * scale, scale**SIZE_ELASTICITY)
-    roof_kwp = np.maximum(np.where(is_p, 3, 5), np.round(roof * _lognormal(rng, 0.3, n)))
+    roof = kwp_per_hospital * scale**SIZE_ELASTICITY
+    roof_kwp = np.maximum(5, np.round(roof * _lognormal(rng, 0.3, n)))
     lots = {
         "amb": np.clip(np.round(fleet * rng.uniform(0.25, 0.8, n)), 1, fleet),
         "car": np.maximum(1, np.round(0.5 * fleet * rng.uniform(0.2, 0.8, n))),
@@ -421,8 +415,8 @@ def _facility_names(facilities: Facilities, region_names: list[str], fac: np.nda
     kind = facilities.kind[fac]
     scale = facilities.scale[fac]
     label = np.select(
-        [(kind == 0) & (scale >= 2.5), kind == 0, (kind == 1) & (scale >= 1.5), kind == 1],
-        ["regional hospital", "district hospital", "polyclinic", "primary-care centre"],
+        [(kind == 0) & (scale >= 2.5), kind == 0],
+        ["regional hospital", "district hospital"],
         "ambulance station",
     ).astype(object)
     region = np.array(region_names, dtype=object)[facilities.region[fac]]

@@ -3,8 +3,11 @@
 One model is built once and re-solved in place (:class:`optimizer.persistent.PersistentHighs`) at budget
 levels ``lambda x`` the case's money limits (yearly and regional budgets, financing envelopes, phase
 budgets; the payback rule is a rule, not a budget, and stays). A project's *entry budget* is the smallest
-level at which the optimum includes it; ``lambda`` runs from the level at which no money limit binds down to
-zero in equal steps, plus the case's own level (1), so the ranking at the case's budget is the solve's own.
+level at which the optimum includes it; ``lambda`` runs from zero to the level at which no money limit binds
+(:func:`budget_levels`), with the case's own level (1) among them, so the ranking at the case's budget is the
+solve's own;
+then the steps in which projects first enter are halved a few times, so entry budgets are found to a fraction
+of a step without solving every level that fine.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ BUDGET_ROWS = (*MONEY_BY_YEAR, "phase_budget", "regional_budget")
 
 DEFAULT_LEVELS = 10
 """Budget levels between zero and the level at which no money limit binds."""
+
+DEFAULT_REFINE = 3
+"""Halvings of a step where the choice changes (entry budgets to an eighth of a step)."""
 
 
 @dataclass
@@ -81,9 +87,12 @@ def investment_ladder(
     objective: str | None = None,
     levels: int = DEFAULT_LEVELS,
     progress: Callable[[str], None] | None = None,
+    refine: int = DEFAULT_REFINE,
 ) -> tuple[Ladder, Result]:
-    """Solve at ``levels`` budget levels (plus the case's own) in one HiGHS model changed in place; the result
-    is the solve at the case's own budget."""
+    """Solve at ``levels`` budget levels (plus the case's own) in one HiGHS model changed in place, then halve
+    the gaps in which projects first enter, the gap with the most entries times width first, down to a
+    ``2**refine``-th of a step (at most ``refine * levels`` more solves); the result is the solve at the
+    case's own budget."""
     say = progress or (lambda text: None)
     rm, form = scenario_form(data, objective)
     rows = _budget_rows(form)
@@ -118,17 +127,57 @@ def investment_ladder(
         ratio = np.where(bound > 0, used / bound, 0.0)  # a zero budget stays zero at every level
     top = float(ratio.max()) if len(ratio) else 1.0
     top = top if top > 0 else 1.0
-    factors = sorted({*(top * k / levels for k in range(levels + 1)), 1.0})
-    say(f"budget level 0 of {len(factors)}: no money limit binds at {top:.2f}x the case's budget")
-    by_level = []
+    factors = budget_levels(top, levels)
+    say(f"no money limit binds at {top:.2f}x the case's budget; {len(factors)} budget levels to solve")
+    chosen_at: dict[float, np.ndarray] = {}
     for k, factor in enumerate(factors, start=1):
-        by_level.append(solve_at(factor))
+        chosen_at[factor] = solve_at(factor)
         say(
-            f"budget level {k} of {len(factors)} ({factor:.2f}x): {int(by_level[-1].sum())} projects chosen "
+            f"budget level {k} of {len(factors)} ({factor:.2f}x): {int(chosen_at[factor].sum())} projects chosen "
             f"({time.perf_counter() - started:.1f} s)"
         )
+    finest = min(np.diff(factors)) / 2**refine
+    for extra in range(refine * levels):
+        gap = _widest_change(chosen_at, finest)
+        if gap is None:
+            break
+        factor = 0.5 * (gap[0] + gap[1])
+        chosen_at[factor] = solve_at(factor)
+        say(
+            f"refining between {gap[0]:.2f}x and {gap[1]:.2f}x (step {extra + 1} of at most {refine * levels}): "
+            f"{int(chosen_at[factor].sum())} projects chosen ({time.perf_counter() - started:.1f} s)"
+        )
+    factors = sorted(chosen_at)
     reference = _money_reference(data)
-    return Ladder(factors, [f * reference for f in factors], np.array(by_level), reference), results[0]
+    by_level = np.array([chosen_at[f] for f in factors])
+    return Ladder(factors, [f * reference for f in factors], by_level, reference), results[0]
+
+
+def budget_levels(top: float, levels: int) -> list[float]:
+    """Levels from 0 to ``top`` (where no money limit binds) and the case's own (1): equal steps, half of
+    them at or below the case's budget when ``top`` lies above it (what enters as a budget is cut matters most
+    to a planner), the rest from there to ``top``."""
+    if top <= 1.0:
+        return sorted({*(top * k / levels for k in range(levels + 1)), 1.0})
+    below = max(1, levels // 2)
+    above = max(1, levels - below)
+    return sorted({*(k / below for k in range(below + 1)), *(1 + (top - 1) * k / above for k in range(above + 1))})
+
+
+def _widest_change(chosen_at: dict[float, np.ndarray], finest: float) -> tuple[float, float] | None:
+    """The pair of neighbouring levels, still wider apart than ``finest``, that leaves the most entry budget
+    uncertain: the projects first chosen at its upper level (none below) times the width; None when no entry
+    lies in a gap wider than ``finest``."""
+    factors = sorted(chosen_at)
+    seen = np.zeros_like(chosen_at[factors[0]])
+    best, best_weight = None, 0.0
+    for low, high in zip(factors[:-1], factors[1:]):
+        seen = seen | chosen_at[low]
+        entries = int((chosen_at[high] & ~seen).sum())
+        weight = entries * (high - low)
+        if high - low > finest * (1 + 1e-9) and weight > best_weight:
+            best, best_weight = (low, high), weight
+    return best
 
 
 def _row_activity(solver: PersistentHighs, rows: np.ndarray) -> np.ndarray:
@@ -169,9 +218,11 @@ def stderr_progress(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def pipeline_with_ladder(data: ModelData, objective: str | None, levels: int, progress=None) -> tuple[Result, Ladder]:
+def pipeline_with_ladder(
+    data: ModelData, objective: str | None, levels: int, progress=None, refine: int = DEFAULT_REFINE
+) -> tuple[Result, Ladder]:
     """The solve at the case's budget, its pipeline table ranked in entry order with the entry budgets."""
-    ladder, result = investment_ladder(data, objective, levels, progress)
+    ladder, result = investment_ladder(data, objective, levels, progress, refine)
     if result.pipeline is not None and data.projects is not None:
         result.pipeline = with_entry_budgets(result.pipeline, ladder, data.projects.frame["id"].tolist())
     return result, ladder

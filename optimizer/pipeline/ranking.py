@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..prepare import ModelData
 from ..model.projects import projects_of
+from ..prepare import ModelData
 from .projects import KEPT, ProjectData
 
 
