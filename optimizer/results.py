@@ -24,6 +24,7 @@ from .pipeline.ranking import (
     project_region_spend,
     project_spend_by_year,
 )
+from .pipeline.room import PlanUse
 from .prepare import ModelData, ScreeningRow, ScreeningStatus
 
 ROUND = 1e-6
@@ -227,7 +228,13 @@ def extract_result(m, data: ModelData, outcome) -> Result:
     finance = _finance(data, build, start, pay, project_values)
     screening = _screening(data, portfolio, sum(shortfall.values()), m.objective_kind)
     pipeline = (
-        pipeline_table(data, project_values, m.objective_kind, sum(shortfall.values()))
+        pipeline_table(
+            data,
+            project_values,
+            m.objective_kind,
+            sum(shortfall.values()),
+            _plan_use(data, build, pay, project_values, finance),
+        )
         if data.projects is not None
         else None
     )
@@ -563,3 +570,38 @@ def _project_summary(pipeline: pd.DataFrame | None) -> ProjectCounts | None:
         "capex_usd": float(chosen["capex_usd"].sum()),
         "npv_usd": float(chosen["npv_usd"].sum()),
     }
+
+
+def _plan_use(data: ModelData, build: dict, pay: dict, project_values: np.ndarray, finance: pd.DataFrame) -> PlanUse:
+    """What the solved plan uses of each limit a project could be held back by."""
+    pd_ = data.projects
+    years = finance[(finance["period_type"] == "year") & (finance["financing_source"] == "all")]
+    phases = finance[finance["period_type"] == "phase"]
+    paid: dict[tuple[str, int], float] = {}
+    for (_, y, f), v in pay.items():
+        paid[f, y] = paid.get((f, y), 0.0) + v
+    units: dict[str, float] = {}
+    savings = 0.0
+    for (i, y), u in build.items():
+        units[i] = units.get(i, 0.0) + u
+        savings += data.candidates[i].saving_per_unit[y] * u
+    region_spend: dict[tuple[str, int], float] = {}
+    if pd_ is not None:
+        cols = chosen_columns(pd_, project_values)
+        size = pd_.column_values(pd_.setup.size)
+        for iid, s in zip(pd_.kept_column("intervention")[cols].tolist(), size[cols].tolist()):
+            units[iid] = units.get(iid, 0.0) + s
+        savings += float(pd_.saving[cols].sum())
+        for region in data.case.budget.regional_usd_by_year:
+            for y, v in project_region_spend(data, project_values, region).items():
+                region_spend[region, y] = v
+    spend = {int(p): float(v) for p, v in zip(years["period"], years["spend_usd"])}
+    limit = data.case.payback.portfolio_max_years
+    return PlanUse(
+        spend_by_year=spend,
+        paid=paid,
+        units=units,
+        region_spend=region_spend,
+        phase_spend=dict(zip(phases["period"], phases["spend_usd"])),
+        payback_slack=limit.value * savings - sum(spend.values()) if limit is not None else float("inf"),
+    )

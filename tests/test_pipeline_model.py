@@ -135,3 +135,20 @@ def test_pipeline_csv_is_written_with_the_result(tmp_path):
     loaded = with_pipeline(_case([_national()], percent=10), [{"id": "p1", "intervention": "a", "size": 2}])
     out = solve(loaded).save(tmp_path / "out")
     assert (out / "pipeline.csv").read_text().startswith("rank,project,name")
+
+
+def test_a_project_left_out_names_the_limit_without_room():
+    """Four north projects worth doing (US$100 each, saving US$50 a year), a north budget of US$100 a year for
+    three years: three start, one a year, and the fourth is out for want of room in that budget."""
+    rows = [
+        {"id": f"p{k}", "intervention": "a", "size": 2, "capex_usd": 100, "om_change_usd_per_year": -50}
+        for k in range(4)
+    ]
+    for row in rows:
+        row["region"] = "north"
+    budget = {"regional_usd_by_year": {"north": series({2026: 100, 2027: 100, 2028: 100})}}
+    result = solve(with_pipeline(_case([_national(capex=1000)], percent=1, budget=budget), rows))
+    table = result.pipeline
+    assert table["selected"].sum() == 3
+    (out,) = table.loc[~table["selected"], "reason"]
+    assert out == "no room left in the north regional budget (2026-2028)"

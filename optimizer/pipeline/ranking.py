@@ -9,6 +9,7 @@ import pandas as pd
 from ..model.projects import projects_of
 from ..prepare import ModelData
 from .projects import KEPT, ProjectData
+from .room import PlanUse, columns_by_project, limits_without_room
 
 
 def chosen_columns(pd_: ProjectData, values: np.ndarray) -> np.ndarray:
@@ -63,7 +64,9 @@ def project_region_spend(data: ModelData, values: np.ndarray, region: str) -> di
     return out
 
 
-def pipeline_table(data: ModelData, values: np.ndarray, objective: str, shortfall: float) -> pd.DataFrame:
+def pipeline_table(
+    data: ModelData, values: np.ndarray, objective: str, shortfall: float, use: PlanUse | None = None
+) -> pd.DataFrame:
     """One row per project of the pipeline files, in rank order: the chosen projects first (by start year, then
     cost per tonne), then the usable projects left out (by cost per tonne), then those screened out.
 
@@ -133,7 +136,7 @@ def pipeline_table(data: ModelData, values: np.ndarray, objective: str, shortfal
     out["cost_per_tco2e_usd"] = cost_per_t
     out["break_even_carbon_price_usd_per_tco2e"] = break_even
     out["status"] = np.where(selected, "selected", np.where(setup.reason == KEPT, "not selected", "screened out"))
-    out["reason"] = _reasons(data, selected, cost_per_t, objective, shortfall)
+    out["reason"] = _reasons(data, selected, cost_per_t, objective, shortfall, use)
     out["financing_sources"] = [";".join(f) for f in setup.financing]
     out["source"] = frame["source"]
     out["estimate"] = frame["estimate"]
@@ -149,8 +152,16 @@ def pipeline_table(data: ModelData, values: np.ndarray, objective: str, shortfal
     return out
 
 
-def _reasons(data: ModelData, selected: np.ndarray, cost_per_t: np.ndarray, objective: str, shortfall: float):
-    """Why each project is in or out, in a planner's words."""
+def _reasons(
+    data: ModelData,
+    selected: np.ndarray,
+    cost_per_t: np.ndarray,
+    objective: str,
+    shortfall: float,
+    use: PlanUse | None,
+):
+    """Why each project is in or out, in a planner's words: screened out; an alternative or a prerequisite;
+    the limits with no room left for it in any year it could start; or, with room everywhere, its cost."""
     pd_ = projects_of(data)
     frame = pd_.frame
     setup = pd_.setup
@@ -159,6 +170,8 @@ def _reasons(data: ModelData, selected: np.ndarray, cost_per_t: np.ndarray, obje
     prerequisites = frame["prerequisites"].tolist()
     chosen_ids = {ids[k] for k in np.flatnonzero(selected).tolist()}
     group_choice = {groups[k]: ids[k] for k in np.flatnonzero(selected).tolist() if groups[k]}
+    position = {int(k): j for j, k in enumerate(pd_.kept.tolist())}
+    columns = columns_by_project(pd_)
     out = []
     for k in range(len(frame)):
         if selected[k]:
@@ -174,6 +187,8 @@ def _reasons(data: ModelData, selected: np.ndarray, cost_per_t: np.ndarray, obje
             out.append(f"an alternative at the same facility is chosen ({group_choice[g]})")
         elif missing:
             out.append(f"its prerequisite project {missing[0]} is not selected")
+        elif use is not None and (full := limits_without_room(data, pd_, use, position[k], columns[position[k]])):
+            out.append("no room left in " + _listed(full))
         elif c != c:
             out.append("abates nothing over its life in this case")
         elif objective == "min_cost" and c > 0 and shortfall <= 0:
@@ -189,3 +204,7 @@ def _reasons(data: ModelData, selected: np.ndarray, cost_per_t: np.ndarray, obje
                 "rule, resources, national potential)"
             )
     return out
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
