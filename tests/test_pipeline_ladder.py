@@ -45,7 +45,9 @@ def test_entry_budgets_match_the_hand_solution():
     table = result.pipeline.set_index("project")
     # levels 1/9 apart up to the case's budget, 0.8/9 above it; entries found to an eighth of the finer step
     entry = table.loc[["p1", "p2", "p3"], "entry_budget_usd"].to_numpy()
-    assert np.all(entry >= np.array([30, 50, 130]) - 1e-6) and np.all(entry <= np.array([30, 50, 130]) + 80 / 9 / 8 + 1e-9)
+    assert np.all(entry >= np.array([30, 50, 130]) - 1e-6) and np.all(
+        entry <= np.array([30, 50, 130]) + 80 / 9 / 8 + 1e-9
+    )
     assert table["rank"].tolist() == [1, 2, 3]  # entry order
     # at the case's own budget (100): p1 and p2
     assert table.loc["p1", "selected"] and table.loc["p2", "selected"] and not table.loc["p3", "selected"]

@@ -12,6 +12,7 @@ of a step without solving every level that fine.
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
 from collections.abc import Callable
@@ -171,7 +172,7 @@ def _widest_change(chosen_at: dict[float, np.ndarray], finest: float) -> tuple[f
     factors = sorted(chosen_at)
     seen = np.zeros_like(chosen_at[factors[0]])
     best, best_weight = None, 0.0
-    for low, high in zip(factors[:-1], factors[1:]):
+    for low, high in itertools.pairwise(factors):
         seen = seen | chosen_at[low]
         entries = int((chosen_at[high] & ~seen).sum())
         weight = entries * (high - low)

@@ -4,6 +4,7 @@ intervention shares, the portfolio payback rule), read from the solved plan."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,7 +40,7 @@ def columns_by_project(pd_: ProjectData) -> list[np.ndarray]:
     """Per usable project (``kept`` order): its columns."""
     order = np.argsort(pd_.col_project, kind="stable")
     bounds = np.searchsorted(pd_.col_project[order], np.arange(len(pd_.kept) + 1))
-    return [order[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    return [order[a:b] for a, b in itertools.pairwise(bounds.tolist())]
 
 
 def limits_without_room(data: ModelData, pd_: ProjectData, use: PlanUse, j: int, columns: np.ndarray) -> list[str]:
@@ -53,11 +54,11 @@ def limits_without_room(data: ModelData, pd_: ProjectData, use: PlanUse, j: int,
     blocked_by_year: list[list[tuple[str, int | None]]] = []
     for col in columns.tolist():
         y = int(pd_.col_year[col])
-        blocked = []
+        blocked: list[tuple[str, int | None]] = []
         total = case.budget.total_usd_by_year
         if total is not None and not _fits(total.by_year[y] - use.spend_by_year.get(y, 0.0), spend):
             blocked.append(("the yearly budget", y))
-        region = frame["region"].iat[k]
+        region = str(frame["region"].iat[k])
         regional = case.budget.regional_usd_by_year.get(region)
         if regional is not None and not _fits(regional.by_year[y] - use.region_spend.get((region, y), 0.0), spend):
             blocked.append((f"the {region} regional budget", y))
@@ -75,7 +76,7 @@ def limits_without_room(data: ModelData, pd_: ProjectData, use: PlanUse, j: int,
         if phase_budget is not None and not _fits(phase_budget.value - use.phase_spend.get(phase, 0.0), spend):
             blocked.append((f"the budget of the {phase} phase", None))
         potential = setup.potential[k]
-        iid = frame["intervention"].iat[k]
+        iid = str(frame["intervention"].iat[k])
         if np.isfinite(potential) and not _fits(potential - use.units.get(iid, 0.0), float(setup.size[k])):
             name = data.loaded.library.interventions[iid].name
             blocked.append((f"the national potential of {name} (used by the programme and chosen projects)", None))
@@ -86,8 +87,8 @@ def limits_without_room(data: ModelData, pd_: ProjectData, use: PlanUse, j: int,
     if not blocked_by_year or not all(blocked_by_year):
         return []
     years_of: dict[str, list[int]] = {}
-    for blocked in blocked_by_year:
-        for label, year in blocked:
+    for blocked_in_year in blocked_by_year:
+        for label, year in blocked_in_year:
             years_of.setdefault(label, [])
             if year is not None and year not in years_of[label]:
                 years_of[label].append(year)
