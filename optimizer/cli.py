@@ -308,8 +308,8 @@ def _robust(args) -> int:
     from .loading import load_case
     from .outputs import atomic_write_text
     from .prepare import prepare
-    from .sweep.robust import selection_frequency
-    from .sweep.run import load_sweep, read_sweep_meta
+    from .sweep.robust import project_frequency, selection_frequency
+    from .sweep.run import load_sweep, load_sweep_projects, read_sweep_meta
     from .sweep.spec import load_sweep_spec
 
     summary, portfolio = load_sweep(args.sweep_dir)
@@ -322,6 +322,19 @@ def _robust(args) -> int:
     print(f"{len(summary)} scenarios ({failed} failed). Selection frequency of each intervention:")
     print(table[["intervention", "family", "selected_share", "usual_start_year", "class"]].to_string(index=False))
     print(f"Written to {args.sweep_dir}/robustness.csv")
+    base = load_case(case_path)
+    chosen = load_sweep_projects(args.sweep_dir, summary)
+    if chosen is not None and base.projects is not None:
+        projects = project_frequency(summary, chosen, base.projects.frame)
+        atomic_write_text(
+            args.sweep_dir / "robustness_projects.csv", projects.to_csv(index=False, float_format="%.10g")
+        )
+        classes = projects["class"].value_counts()
+        print(
+            f"Pipeline projects: {classes.get('core', 0)} core (chosen in at least 95 % of scenarios), "
+            f"{classes.get('borderline', 0)} borderline, {classes.get('exterior', 0)} exterior; "
+            f"written to {args.sweep_dir}/robustness_projects.csv"
+        )
     if args.regret:
         _regret(args, summary, load_case(case_path), spec.variant)
     return EXIT_OK

@@ -36,8 +36,8 @@ def pipelines_unsupported(where) -> InputError:
                 str(name),
                 "pipelines",
                 "<project pipeline>",
-                "a case without project pipelines for this command (solve, batch, pipeline, report and sweep "
-                "handle pipelines)",
+                "a case without project pipelines for this command (solve, batch, pipeline, sweep, robust and "
+                "tornado handle pipelines)",
             )
         ]
     )
@@ -396,7 +396,7 @@ def add_group_terms(m: Model, data: ModelData, keys: list[tuple[str, int]]) -> N
     if not has_projects(data) or not keys:
         return
     pd_ = projects_of(data)
-    group = pd_.column_values(pd_.setup.group)
+    group = pd_.col_group
     share = pd_.column_values(pd_.setup.size) / pd_.column_values(pd_.setup.potential)
     for r, (g, t) in enumerate(keys):
         cols = np.flatnonzero((group == g) & pd_.active(t) & np.isfinite(share))
@@ -408,8 +408,7 @@ def group_activity(data: ModelData, g: str, t: int) -> bytes:
     if not has_projects(data):
         return b""
     pd_ = projects_of(data)
-    group = pd_.column_values(pd_.setup.group)
-    mask = (group == g) & pd_.active(t) & np.isfinite(pd_.column_values(pd_.setup.potential))
+    mask = (pd_.col_group == g) & pd_.active(t)
     return np.packbits(mask).tobytes() if mask.any() else b""
 
 
@@ -418,9 +417,8 @@ def project_groups(data: ModelData) -> set[str]:
     if not has_projects(data):
         return set()
     pd_ = projects_of(data)
-    group = pd_.column_values(pd_.setup.group)
-    finite = np.isfinite(pd_.column_values(pd_.setup.potential))
-    return {g for g in np.unique(group[finite & (group != None)]).tolist()}  # noqa: E711
+    group = pd_.col_group
+    return set(np.unique(group[group != None]).tolist())  # noqa: E711
 
 
 def project_abatement(m, data: ModelData, t: int) -> float:

@@ -9,6 +9,7 @@ spending, the whole-life net present cost, the first-year saving and the abateme
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -336,6 +337,13 @@ class ProjectData:
         self.first_active = self.col_year + self.column_values(self.setup.lead_time)
         self.end_active = self.first_active + self.column_values(self.setup.lifetime)
         self._share, self._delta = self.setup.share[self.kept], self.setup.delta[self.kept]
+
+    @cached_property
+    def col_group(self) -> np.ndarray:
+        """Per column: the library group of its intervention with a national potential to share (None
+        otherwise)."""
+        group = self.column_values(self.setup.group)
+        return np.where(np.isfinite(self.column_values(self.setup.potential)), group, None)
 
     def tonnes(self, cols: np.ndarray, discount: np.ndarray | None = None) -> np.ndarray:
         """Per given column: tCO2e abated over its whole life (each year's tonnes times ``discount`` of that

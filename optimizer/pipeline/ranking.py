@@ -172,6 +172,8 @@ def _reasons(
     group_choice = {groups[k]: ids[k] for k in np.flatnonzero(selected).tolist() if groups[k]}
     position = {int(k): j for j, k in enumerate(pd_.kept.tolist())}
     columns = columns_by_project(pd_)
+    regions = frame["region"].astype(str).tolist()
+    interventions = frame["intervention"].astype(str).tolist()
     out = []
     for k in range(len(frame)):
         if selected[k]:
@@ -187,7 +189,9 @@ def _reasons(
             out.append(f"an alternative at the same facility is chosen ({group_choice[g]})")
         elif missing:
             out.append(f"its prerequisite project {missing[0]} is not selected")
-        elif use is not None and (full := limits_without_room(data, pd_, use, position[k], columns[position[k]])):
+        elif use is not None and (
+            full := limits_without_room(data, pd_, use, position[k], columns[position[k]], regions[k], interventions[k])
+        ):
             out.append("no room left in " + _listed(full))
         elif c != c:
             out.append("abates nothing over its life in this case")

@@ -43,13 +43,15 @@ def columns_by_project(pd_: ProjectData) -> list[np.ndarray]:
     return [order[a:b] for a, b in itertools.pairwise(bounds.tolist())]
 
 
-def limits_without_room(data: ModelData, pd_: ProjectData, use: PlanUse, j: int, columns: np.ndarray) -> list[str]:
-    """For usable project ``j`` (position in ``pd_.kept``, with its ``columns``): the limits with no room for it
-    in every year it may start, in a planner's words (empty: some year has room in every limit)."""
+def limits_without_room(
+    data: ModelData, pd_: ProjectData, use: PlanUse, j: int, columns: np.ndarray, region: str, iid: str
+) -> list[str]:
+    """For usable project ``j`` (position in ``pd_.kept``, with its ``columns``, ``region`` and intervention
+    ``iid``): the limits with no room for it in every year it may start, in a planner's words (empty: some
+    year has room in every limit)."""
     case = data.case
     setup = pd_.setup
     k = int(pd_.kept[j])
-    frame = pd_.frame
     spend = float(setup.capex[k] + setup.fixed_cost[k])
     blocked_by_year: list[list[tuple[str, int | None]]] = []
     for col in columns.tolist():
@@ -58,7 +60,6 @@ def limits_without_room(data: ModelData, pd_: ProjectData, use: PlanUse, j: int,
         total = case.budget.total_usd_by_year
         if total is not None and not _fits(total.by_year[y] - use.spend_by_year.get(y, 0.0), spend):
             blocked.append(("the yearly budget", y))
-        region = str(frame["region"].iat[k])
         regional = case.budget.regional_usd_by_year.get(region)
         if regional is not None and not _fits(regional.by_year[y] - use.region_spend.get((region, y), 0.0), spend):
             blocked.append((f"the {region} regional budget", y))
@@ -76,7 +77,6 @@ def limits_without_room(data: ModelData, pd_: ProjectData, use: PlanUse, j: int,
         if phase_budget is not None and not _fits(phase_budget.value - use.phase_spend.get(phase, 0.0), spend):
             blocked.append((f"the budget of the {phase} phase", None))
         potential = setup.potential[k]
-        iid = str(frame["intervention"].iat[k])
         if np.isfinite(potential) and not _fits(potential - use.units.get(iid, 0.0), float(setup.size[k])):
             name = data.loaded.library.interventions[iid].name
             blocked.append((f"the national potential of {name} (used by the programme and chosen projects)", None))

@@ -16,6 +16,8 @@ a number. Library parameters are reached as ``interventions.<id>.<field>`` and a
 from __future__ import annotations
 
 import copy
+import dataclasses
+import hashlib
 
 from ..errors import InputError, Problem
 from ..loading import LoadedCase, case_from_dict
@@ -91,9 +93,11 @@ def value_at(loaded: LoadedCase, path: str, where: str = "<sweep>") -> dict:
 
 
 def apply_settings(loaded: LoadedCase, settings: dict[str, float], where: str = "<sweep>") -> LoadedCase:
-    """A copy of the case with every path of ``settings`` set to its value (validated like any case)."""
+    """A copy of the case with every path of ``settings`` set to its value (validated like any case); its
+    pipeline projects, if any, are kept as loaded."""
     data = loaded.case.model_dump(exclude_none=True)
     data = copy.deepcopy(data)
+    data.pop("pipelines", None)
     for path, value in settings.items():
         parts = path.split(".")
         if parts[0] == "interventions":
@@ -110,4 +114,9 @@ def apply_settings(loaded: LoadedCase, settings: dict[str, float], where: str = 
             parent[key] = type(node)(value) if isinstance(node, int) and float(value).is_integer() else float(value)
         else:
             raise _problem(where, path, "a path that ends at a number")
-    return case_from_dict(data, loaded.library, name=f"{loaded.path} (sweep)")
+    changed = case_from_dict(data, loaded.library, name=f"{loaded.path} (sweep)")
+    if loaded.projects is None:
+        return changed
+    case = changed.case.model_copy(update={"pipelines": loaded.case.pipelines})
+    digest = hashlib.sha256((changed.digest + loaded.projects.digest).encode()).hexdigest()
+    return dataclasses.replace(changed, case=case, projects=loaded.projects, digest=digest)

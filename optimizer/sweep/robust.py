@@ -64,3 +64,31 @@ def selection_frequency(
         ],
     )
     return frame.sort_values(["selected_share", "intervention"], ascending=[False, True]).reset_index(drop=True)
+
+
+def project_frequency(summary: pd.DataFrame, projects: pd.DataFrame, pipeline: pd.DataFrame) -> pd.DataFrame:
+    """Per pipeline project (``pipeline``: the project table, columns ``id``, ``name``, ``facility_id``,
+    ``region``, ``intervention``): the share of solved scenarios whose optimum chooses it, its most frequent
+    start year, and a class: core (>= 95 %), exterior (<= 5 %, never-chosen projects included) or
+    borderline."""
+    solved = set(summary[summary["status"] != "error"]["scenario_id"])
+    n = len(solved)
+    picks = projects[projects["scenario_id"].isin(solved)]
+    counts = picks.groupby("project")["scenario_id"].nunique()
+    usual = picks.groupby("project")["start_year"].agg(lambda s: int(s.value_counts().index[0]))
+    frame = pd.DataFrame(
+        {
+            "project": pipeline["id"],
+            "name": pipeline["name"],
+            "facility_id": pipeline["facility_id"],
+            "region": pipeline["region"],
+            "intervention": pipeline["intervention"],
+        }
+    )
+    frame["scenarios_selected"] = frame["project"].map(counts).fillna(0).astype(int)
+    frame["scenarios_solved"] = n
+    frame["selected_share"] = frame["scenarios_selected"] / n if n else 0.0
+    frame["usual_start_year"] = frame["project"].map(usual).astype("Int64")
+    share = frame["selected_share"]
+    frame["class"] = ["core" if s >= CORE else "exterior" if s <= EXTERIOR else "borderline" for s in share]
+    return frame.sort_values(["selected_share", "project"], ascending=[False, True]).reset_index(drop=True)

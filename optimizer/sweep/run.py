@@ -124,6 +124,22 @@ def solve_scenario(
         }
         for p in result.portfolio.itertuples()
     ]
+    if result.pipeline is not None:
+        chosen = result.pipeline[result.pipeline["selected"]]
+        final = f"abatement_{result.final_year}_tco2e"
+        picks += [
+            {
+                "scenario_id": scenario.id,
+                "project": p.project,
+                "intervention": p.intervention,
+                "family": p.family,
+                "start_year": int(p.start_year),
+                "units": float(p.size),
+                "capex_usd": float(p.capex_usd),
+                "abatement_target_year_tco2e": float(getattr(p, final, 0.0) or 0.0),
+            }
+            for p in chosen.itertuples()
+        ]
     return row, picks
 
 
@@ -139,8 +155,25 @@ def _write_atomic(frame: pd.DataFrame, path: Path) -> None:
     os.replace(tmp, path)
 
 
+PROJECT_COLUMNS = [
+    "scenario_id",
+    "project",
+    "intervention",
+    "family",
+    "start_year",
+    "units",
+    "capex_usd",
+    "abatement_target_year_tco2e",
+]
+"""``projects/<key>.parquet``: the pipeline projects a scenario's optimum chooses (cases with a pipeline)."""
+
+
 def _record(out: Path, row: dict, picks: list[dict]) -> None:
     key = _key(row["scenario_id"])
+    projects = [p for p in picks if "project" in p]
+    if (out / "projects").is_dir():  # made by run_sweep for a case with a pipeline
+        _write_atomic(pd.DataFrame(projects, columns=PROJECT_COLUMNS), out / "projects" / f"{key}.parquet")
+    picks = [p for p in picks if "project" not in p]
     portfolio = pd.DataFrame(
         picks,
         columns=[
@@ -305,6 +338,8 @@ def run_sweep(
     todo_all = scenarios(spec, base, where=str(spec_file))
     fingerprint = _fingerprint(Path(spec_file), base.digest, [s.id for s in todo_all])
     done_keys = _prepare_out(Path(out), fingerprint, resume)
+    if base.projects is not None:
+        (Path(out) / "projects").mkdir(exist_ok=True)
     todo = [s for s in todo_all if _key(s.id) not in done_keys]
     if max_scenarios is not None:
         todo = todo[:max_scenarios]
@@ -338,6 +373,17 @@ def run_sweep(
     if progress:
         sys.stderr.write("\n")
     return SweepRun(Path(out), len(todo_all), len(done_keys), counts["solved"], counts["failed"], interrupted)
+
+
+def load_sweep_projects(out: Path, summary: pd.DataFrame) -> pd.DataFrame | None:
+    """The pipeline projects chosen in every finished scenario of ``summary`` (None: the sweep's case has no
+    pipeline)."""
+    folder = Path(out) / "projects"
+    if not folder.is_dir():
+        return None
+    parts = [pd.read_parquet(f) for f in sorted(folder.glob("*.parquet"))]
+    projects = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=PROJECT_COLUMNS)
+    return projects[projects["scenario_id"].isin(set(summary["scenario_id"]))].reset_index(drop=True)
 
 
 def load_sweep(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
