@@ -342,8 +342,9 @@ class ProjectData:
     def col_group(self) -> np.ndarray:
         """Per column: the library group of its intervention with a national potential to share (None
         otherwise)."""
-        group = self.column_values(self.setup.group)
-        return np.where(np.isfinite(self.column_values(self.setup.potential)), group, None)
+        group = self.column_values(self.setup.group).copy()
+        group[~np.isfinite(self.column_values(self.setup.potential))] = None
+        return group
 
     def tonnes(self, cols: np.ndarray, discount: np.ndarray | None = None) -> np.ndarray:
         """Per given column: tCO2e abated over its whole life (each year's tonnes times ``discount`` of that
