@@ -38,10 +38,7 @@ def measure(case_file: Path, gap: float) -> dict:
     """One pipeline case, timed step by step in this process."""
     import dataclasses
 
-    import highspy
-    import numpy as np
-
-    from optimizer.driver import HIGHS_OPTIONS, run_stages
+    from optimizer.driver import run_stages
     from optimizer.loading import load_case
     from optimizer.persistent import InPlaceBackend, PersistentHighs, scenario_form
     from optimizer.prepare import prepare
@@ -61,27 +58,10 @@ def measure(case_file: Path, gap: float) -> dict:
     result = extract_result(rm, data, outcome)
     t5 = time.perf_counter()
 
-    h = highspy.Highs()
-    for name, value in {**HIGHS_OPTIONS, "mip_rel_gap": gap, "time_limit": solver_options.time_limit_seconds}.items():
-        h.setOptionValue(name, value)
-    h.passModel(
-        len(form.col_names),
-        len(form.row_names),
-        len(form.a_value),
-        int(highspy.MatrixFormat.kColwise),
-        int(highspy.ObjSense.kMaximize if form.maximize else highspy.ObjSense.kMinimize),
-        0.0,
-        form.cost,
-        form.col_lower,
-        form.col_upper,
-        form.row_lower,
-        form.row_upper,
-        form.a_start,
-        form.a_index,
-        form.a_value,
-        form.integrality.astype(np.int32),
-    )
-    h.run()
+    direct_solver = PersistentHighs()  # the form handed to highspy whole, one run with the same options
+    direct_solver.load(form)
+    direct_solver.run(solver_options.model_copy(update={"mip_rel_gap": gap}))
+    h = direct_solver.highs
     direct = h.getRunTime()
     projects = result.summary["projects"] or {}
     return {

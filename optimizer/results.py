@@ -19,7 +19,6 @@ from .outputs import output_folder
 from .pipeline.ranking import (
     chosen_columns,
     pipeline_table,
-    project_capex_by_year,
     project_phase_spend,
     project_region_spend,
     project_spend_by_year,
@@ -508,7 +507,7 @@ def _summary(
     capex_by_year = {int(p): 0.0 for p in spend_rows["period"]}
     for (i, y), units in build.items():
         capex_by_year[y] += units * data.candidates[i].capex
-    for y, v in project_capex_by_year(data, project_values).items():
+    for y, v in project_spend_by_year(data, project_values, capex_only=True).items():
         capex_by_year[y] += v
     project_npv = float(pipeline.loc[pipeline["selected"], "npv_usd"].sum()) if pipeline is not None else 0.0
     return {

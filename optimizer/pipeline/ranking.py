@@ -17,27 +17,15 @@ def chosen_columns(pd_: ProjectData, values: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.round(values) > 0.5)
 
 
-def project_spend_by_year(data: ModelData, values: np.ndarray) -> dict[int, float]:
-    """Capex plus one-off costs of the chosen projects by start year; USD."""
-    pd_ = data.projects
+def project_spend_by_year(data: ModelData, values: np.ndarray, capex_only: bool = False) -> dict[int, float]:
+    """Capex plus one-off costs (``capex_only``: capex) of the chosen projects by start year; USD."""
     out = {y: 0.0 for y in data.decision_years}
+    pd_ = data.projects
     if pd_ is None:
         return out
     cols = chosen_columns(pd_, values)
-    for y, v in zip(pd_.col_year[cols].tolist(), pd_.spend[cols].tolist()):
-        out[int(y)] += v
-    return out
-
-
-def project_capex_by_year(data: ModelData, values: np.ndarray) -> dict[int, float]:
-    """Capex of the chosen projects by start year; USD."""
-    pd_ = data.projects
-    out = {y: 0.0 for y in data.decision_years}
-    if pd_ is None:
-        return out
-    cols = chosen_columns(pd_, values)
-    capex = pd_.column_values(pd_.setup.capex)
-    for y, v in zip(pd_.col_year[cols].tolist(), capex[cols].tolist()):
+    amount = pd_.column_values(pd_.setup.capex) if capex_only else pd_.spend
+    for y, v in zip(pd_.col_year[cols].tolist(), amount[cols].tolist()):
         out[int(y)] += v
     return out
 

@@ -824,24 +824,13 @@ def _beyond_potential(frame: pd.DataFrame, case: Case, library: Library, case_fi
 def _outside_window(frame: pd.DataFrame, case: Case) -> list[Caution]:
     first, last = case.decision_window.first_year, case.decision_window.last_year
     out = []
-    early = frame[frame["latest_start"] < first]
-    out += [
-        Caution(
-            f,
-            f"row {r}, column latest_start",
-            int(y),
-            f"before the first decision year {first}: the project can never start",
-        )
-        for f, r, y in zip(early["file"], early["row"], early["latest_start"])
-    ]
-    late = frame[frame["earliest_start"] > last]
-    out += [
-        Caution(
-            f,
-            f"row {r}, column earliest_start",
-            int(y),
-            f"after the last decision year {last}: the project can never start",
-        )
-        for f, r, y in zip(late["file"], late["row"], late["earliest_start"])
-    ]
+    for column, outside, why in (
+        ("latest_start", frame["latest_start"] < first, f"before the first decision year {first}"),
+        ("earliest_start", frame["earliest_start"] > last, f"after the last decision year {last}"),
+    ):
+        rows = frame[outside]
+        out += [
+            Caution(f, f"row {r}, column {column}", int(y), f"{why}: the project can never start")
+            for f, r, y in zip(rows["file"], rows["row"], rows[column])
+        ]
     return out

@@ -155,9 +155,8 @@ def _write_atomic(frame: pd.DataFrame, path: Path) -> None:
     os.replace(tmp, path)
 
 
-PROJECT_COLUMNS = [
+PORTFOLIO_COLUMNS = [
     "scenario_id",
-    "project",
     "intervention",
     "family",
     "start_year",
@@ -165,6 +164,9 @@ PROJECT_COLUMNS = [
     "capex_usd",
     "abatement_target_year_tco2e",
 ]
+"""``portfolio/<key>.parquet``: the national programmes a scenario's optimum selects."""
+
+PROJECT_COLUMNS = ["scenario_id", "project", *PORTFOLIO_COLUMNS[1:]]
 """``projects/<key>.parquet``: the pipeline projects a scenario's optimum chooses (cases with a pipeline)."""
 
 
@@ -174,18 +176,7 @@ def _record(out: Path, row: dict, picks: list[dict]) -> None:
     if (out / "projects").is_dir():  # made by run_sweep for a case with a pipeline
         _write_atomic(pd.DataFrame(projects, columns=PROJECT_COLUMNS), out / "projects" / f"{key}.parquet")
     picks = [p for p in picks if "project" not in p]
-    portfolio = pd.DataFrame(
-        picks,
-        columns=[
-            "scenario_id",
-            "intervention",
-            "family",
-            "start_year",
-            "units",
-            "capex_usd",
-            "abatement_target_year_tco2e",
-        ],
-    )
+    portfolio = pd.DataFrame(picks, columns=PORTFOLIO_COLUMNS)
     _write_atomic(portfolio, out / "portfolio" / f"{key}.parquet")
     _write_atomic(pd.DataFrame([row], columns=SUMMARY_COLUMNS), out / "summary" / f"{key}.parquet")
 
