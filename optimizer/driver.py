@@ -272,7 +272,8 @@ def run_stages(backend: Backend, data: ModelData) -> SolveOutcome:
     else:
         penalty = data.case.target_rules.shortfall_penalty_usd_per_tco2e
         both = combine_stages(first, second, second.objective_value + penalty * backend.total_shortfall())
-        both.tolerance_tco2e = stage.upper - shortfall  # the shortfall the money-only stage may add
+        # the first stage's gap in tonnes of penalty, plus the shortfall the money-only stage may add
+        both.tolerance_tco2e = absolute_gap(first) / penalty + (stage.upper - shortfall)
     both.tolerance_usd = absolute_gap(second)
     return both
 

@@ -22,6 +22,7 @@ import numpy as np
 from .driver import HIGHS_OPTIONS, Attempt, SecondStage, Termination, solve_with
 from .errors import SolverFailure
 from .loading import LoadedCase
+from .lp_first import certified_attempt, lp_first
 from .model.build import build_row_model
 from .model.expressions import Row
 from .model.limits import shortfall_ledger
@@ -63,15 +64,20 @@ class UpdateCounts:
 class PersistentHighs:
     """A ``highspy.Highs`` holding one model, and a mirror of its arrays to diff the next scenario against.
     ``warm_start``: start a second stage from the first stage's plan (feasible for it by construction); off by
-    default, as it helped on some country cases and slowed others (docs/performance.md)."""
+    default for national cases, as it helped on some and slowed others (pipelines always use it).
+    ``certify``: look for a plan the LP bound certifies before branching (:mod:`optimizer.lp_first`); off by
+    default, as on the pipelines measured it rarely certified a 0.1 % gap and did not pay for itself
+    (docs/performance.md)."""
 
-    def __init__(self, warm_start: bool = False):
+    def __init__(self, warm_start: bool = False, certify: bool = False):
         self.warm_start = warm_start
+        self.certify = certify
         self.highs = highspy.Highs()
         for name, value in HIGHS_OPTIONS.items():
             self.highs.setOptionValue(name, value)
         self.held: StandardForm | None = None
         self.counts = UpdateCounts()
+        self.certified: np.ndarray | None = None
 
     # -- bringing HiGHS to a form -------------------------------------------------------------------------
     def load(self, form: StandardForm) -> None:
@@ -161,23 +167,33 @@ class PersistentHighs:
         start: np.ndarray | None = None,
         clear: bool = True,
         time_limit: float | None = None,
+        certify: bool = False,
     ) -> Attempt:
         """Solve what HiGHS holds (``start``: a feasible MIP start) for at most ``time_limit`` seconds (the
         case's limit when None). ``clear``: forget the previous run's basis and solution first (every
         scenario's first stage, so that no scenario depends on another); a second stage keeps its own first
-        stage's."""
+        stage's. ``certify``: first look for a plan the LP bound certifies (:mod:`optimizer.lp_first`), and
+        start the MIP from the best plan it found when it cannot certify one."""
         h = self.highs
+        self.certified = None
         if clear:
             h.clearSolver()
-        h.setOptionValue("time_limit", float(options.time_limit_seconds if time_limit is None else time_limit))
+        limit = float(options.time_limit_seconds if time_limit is None else time_limit)
         h.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
         h.setOptionValue("random_seed", int(options.random_seed))
+        started = time.perf_counter()
+        before = h.getRunTime()
+        if certify and self.held.integrality.any():
+            found = lp_first(h, self.held.integrality, limit)
+            if found is not None and found.gap <= options.mip_rel_gap:
+                self.certified = found.values
+                return certified_attempt(found, time.perf_counter() - started)
+            if found is not None:
+                start = found.values
+        h.setOptionValue("time_limit", max(limit - (h.getRunTime() - before), 0.05))
         if start is not None:
             h.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
-        before = h.getRunTime()
-        started = time.perf_counter()
         h.run()
-        seconds = time.perf_counter() - started
         model_status, info = h.getModelStatus(), h.getInfo()
         is_mip = bool(self.held.integrality.any())
         return Attempt(
@@ -187,11 +203,14 @@ class PersistentHighs:
             best_bound=float(info.mip_dual_bound) if is_mip else float(info.objective_function_value),
             mip_gap=float(info.mip_gap) if is_mip else 0.0,
             highs_seconds=h.getRunTime() - before,
-            solve_seconds=seconds,
+            solve_seconds=time.perf_counter() - started,
             raw_status=h.modelStatusToString(model_status),
         )
 
     def solution(self) -> np.ndarray:
+        """The plan of the last run (the certified plan when the LP bound certified one)."""
+        if self.certified is not None:
+            return self.certified.copy()
         return np.array(self.highs.getSolution().col_value)
 
 
@@ -285,7 +304,9 @@ class InPlaceBackend:
         if first:
             self.solver.load(self.form)  # in place when the structure matches the model HiGHS holds
         warm = None if first or not self.warm_start else self.first_plan
-        attempt = self.solver.run(self.data.case.solver, start=warm, clear=first, time_limit=time_limit)
+        attempt = self.solver.run(
+            self.data.case.solver, start=warm, clear=first, time_limit=time_limit, certify=self.solver.certify
+        )
         if attempt.has_plan:
             self.rm.load_values(self.solver.solution())
             if first:
