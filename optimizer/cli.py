@@ -277,7 +277,8 @@ def _validate(paths: list[Path]) -> int:
                 print(f"ok   {path}: library {root} with {len(lib.interventions)} interventions")
             else:
                 loaded = load_case(path)
-                print(f"ok   {path}: case '{loaded.case.name}' with library {loaded.library.root}")
+                projects = f" and {len(loaded.projects):,} pipeline projects" if loaded.projects is not None else ""
+                print(f"ok   {path}: case '{loaded.case.name}' with library {loaded.library.root}{projects}")
         except InputError as err:
             problems.extend(err.problems)
             print(f"FAIL {path}", file=sys.stderr)
