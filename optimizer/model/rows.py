@@ -240,7 +240,7 @@ def standard_form(rm: RowModel, objective: ObjectiveSpec | None = None) -> Stand
             row_of_key = np.array([position[block.family, key] for key in block.keys], dtype=np.int64)
             blocks.append((row_of_key[block.rows], block.cols.astype(np.int64) + n_national, block.values))
         rows_idx, cols_idx, values = (np.concatenate(parts) for parts in zip(*blocks))
-    order = np.lexsort((rows_idx, cols_idx))
+    order = np.argsort(cols_idx * max(len(row_names), 1) + rows_idx, kind="stable")  # by column, then row
     rows_idx, cols_idx, values = rows_idx[order], cols_idx[order], values[order]
     if len(values):  # sum duplicates
         new = np.ones(len(values), dtype=bool)
