@@ -520,7 +520,10 @@ def _solve(args) -> int:
     result.save(out, force=args.force)
     if not args.quiet:
         print(render_summary(result))
-    print(f"Outputs written to {out}/ (portfolio, schedule, trajectory, pathway, finance, screening CSV; summary.json)")
+    tables = "portfolio, schedule, trajectory, pathway, finance, screening" + (
+        ", pipeline" if result.pipeline is not None else ""
+    )
+    print(f"Outputs written to {out}/ ({tables} CSV; summary.json)")
     return EXIT_OK
 
 
@@ -531,6 +534,7 @@ def _pipeline(args) -> int:
     from .pipeline.chart import ladder_chart
     from .pipeline.ladder import ladder_points, pipeline_with_ladder, stderr_progress
     from .prepare import prepare
+    from .results import CSV_FLOAT_FORMAT
 
     if args.levels < 1:
         raise InputError([Problem("<command line>", "--levels", args.levels, "1 or more")])
@@ -545,6 +549,15 @@ def _pipeline(args) -> int:
         raise InputError(
             [Problem(str(args.case), "pipelines", "<none>", "a case that lists project pipeline files (pipelines:)")]
         )
+    frame = loaded.projects.frame
+    families = {loaded.library.family_of[i] for i in frame["intervention"]}
+    facilities = (set(frame["facility_id"]) | set(frame["facility_name"])) - {""}
+    for option, value, known in (
+        ("--region", args.region, set(frame["region"]) - {""}),
+        ("--facility", args.facility, facilities),
+        ("--family", args.family, families),
+    ):
+        _known_filter(option, value, known)
     data = prepare(loaded, args.variant)
     result, ladder = pipeline_with_ladder(data, args.objective, args.levels, stderr_progress, args.refine)
     table = result.pipeline
@@ -555,13 +568,12 @@ def _pipeline(args) -> int:
         ladder_points(table, year),
         table.set_index("project")["selected"],
         year,
-        ladder.reference_usd,
         f"Investment ladder: {loaded.case.name}",
     )
     levels = pd_levels(ladder)
     with output_folder(out, kind="pipeline", force=args.force) as staging:
         result.write_tables(staging)
-        levels.to_csv(staging / "budget_levels.csv", index=False)
+        levels.to_csv(staging / "budget_levels.csv", index=False, float_format=CSV_FLOAT_FORMAT)
         chart.save(staging / "investment_ladder.png")
     print(render_summary(result))
     print()
@@ -580,3 +592,15 @@ def pd_levels(ladder):
             "projects_chosen": ladder.chosen.sum(axis=1),
         }
     )
+
+
+def _known_filter(option: str, value: str | None, known: set[str]) -> None:
+    """A filter of ``noregret pipeline`` must name something the pipeline has (else exit 2, with the closest)."""
+    import difflib
+
+    if value is None or value in known:
+        return
+    close = difflib.get_close_matches(value, sorted(known), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    listed = ", ".join(sorted(known)[:12]) + (", ..." if len(known) > 12 else "")
+    raise InputError([Problem("<command line>", option, value, f"one the pipeline names{hint}: {listed}")])

@@ -52,13 +52,14 @@ def render_summary(result: Result) -> str:
         "(positive = net saving)"
     )
     lines.append(
-        f"Selected {len(s['selected_interventions'])} of {s['candidates_kept']} candidates "
+        f"Selected {len(s['selected_interventions'])} of {s['candidates_kept']} national programmes "
         f"({s['candidates_excluded']} excluded by screening; see screening.csv)"
+        + ("; the pipeline projects are in pipeline.csv" if projects else "")
     )
     if len(result.portfolio):
         lines.append("")
         lines.append(
-            f"{'intervention':<34} {'start':>5} {'units':>10} {'capex':>12} {'NPV':>12} "
+            f"{'national programme':<34} {'start':>5} {'units':>10} {'capex':>12} {'NPV':>12} "
             f"{'abated ' + str(years[-1]):>16}"
         )
         for r in result.portfolio.itertuples():
@@ -76,9 +77,20 @@ def render_summary(result: Result) -> str:
     return "\n".join(lines)
 
 
+SORT_NAMES = {
+    "rank": "rank (entry order)",
+    "entry_budget_usd": "entry budget",
+    "cost_per_tco2e_usd": "cost per tonne",
+    "npv_usd": "NPV",
+    "abatement_lifetime_tco2e": "lifetime abatement",
+    "capex_usd": "capex",
+}
+"""The printed names of the columns ``noregret pipeline --sort`` orders by."""
+
+
 def render_pipeline(table, region, facility, family, sort: tuple[str, bool], top: int) -> str:
     """The ranked pipeline as a printed table (filtered by region, facility or family; sorted; the first
-    ``top`` rows, all when 0)."""
+    ``top`` rows, all when 0). The reason, last, is never cut."""
     view = table
     shown = []
     if region:
@@ -96,20 +108,30 @@ def render_pipeline(table, region, facility, family, sort: tuple[str, bool], top
     if top:
         view = view.head(top)
     where = f" ({', '.join(shown)})" if shown else ""
-    lines = [f"Pipeline ranking{where}: {len(view)} of {total} projects, by {column.replace('_', ' ')}"]
+    ladder = "entry_budget_usd" in view.columns
+    lines = [f"Pipeline ranking{where}: {len(view)} of {total} projects, by {SORT_NAMES.get(column, column)}"]
     lines.append(
-        f"{'rank':>5}  {'project':<18} {'facility':<24} {'region':<16} {'measure':<28} {'capex':>11} "
-        f"{'enters at':>11} {'US$/t':>8}  status"
+        f"{'rank':>5}  {'project':<16} {'facility':<34} {'measure':<34} {'capex':>10} "
+        + (f"{'entry budget':>12} {'stays':>5} " if ladder else "")
+        + f"{'US$/t':>7}  chosen, or why not"
     )
     for row in view.itertuples():
         facility_text = row.facility_name or row.facility_id
-        entry = money(row.entry_budget_usd) if "entry_budget_usd" in view.columns else ""
         cost = f"{row.cost_per_tco2e_usd:,.0f}" if row.cost_per_tco2e_usd == row.cost_per_tco2e_usd else "n/a"
-        status = "chosen" if row.selected else row.reason
+        entry = ""
+        if ladder:
+            stays = f"{row.stays_chosen_share:.0%}" if row.stays_chosen_share == row.stays_chosen_share else ""
+            entry = f"{money(row.entry_budget_usd):>12} {stays:>5} "
+        status = f"chosen, starts {row.start_year}" if row.selected else row.reason
         lines.append(
-            f"{row.rank:>5}  {_cut(row.project, 18):<18} {_cut(facility_text, 24):<24} {_cut(row.region, 16):<16} "
-            f"{_cut(row.intervention_name, 28):<28} {money(row.capex_usd):>11} {entry:>11} {cost:>8}  "
-            f"{_cut(status, 70)}"
+            f"{row.rank:>5}  {_cut(row.project, 16):<16} {_cut(facility_text, 34):<34} "
+            f"{_cut(row.intervention_name, 34):<34} {money(row.capex_usd):>10} {entry}{cost:>7}  {status}"
+        )
+    if ladder:
+        lines.append(
+            "entry budget: the whole window's budget (programmes and projects, all money limits scaled together) "
+            "at which the optimum first chooses the project; stays: the share of larger budgets at which it "
+            "stays chosen"
         )
     return "\n".join(lines)
 

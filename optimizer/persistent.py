@@ -12,6 +12,8 @@ scenario, and a model changed in place holds exactly the arrays a freshly passed
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -72,7 +74,7 @@ class PersistentHighs:
     def __init__(self, warm_start: bool = False, certify: bool = False):
         self.warm_start = warm_start
         self.certify = certify
-        self.highs = highspy.Highs()
+        self.highs = quiet_highs()
         for name, value in HIGHS_OPTIONS.items():
             self.highs.setOptionValue(name, value)
         self.held: StandardForm | None = None
@@ -212,6 +214,23 @@ class PersistentHighs:
         if self.certified is not None:
             return self.certified.copy()
         return np.array(self.highs.getSolution().col_value)
+
+
+def quiet_highs() -> highspy.Highs:
+    """A ``highspy.Highs`` made without its banner: HiGHS prints its name and licence to the process's standard
+    output when it is constructed, before any option can silence it, into the middle of a command's output."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no standard output to silence
+        return highspy.Highs()
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 _THREAD_SOLVERS = threading.local()

@@ -596,7 +596,9 @@ def _plan_use(data: ModelData, build: dict, pay: dict, project_values: np.ndarra
                 region_spend[region, y] = v
     spend = {int(p): float(v) for p, v in zip(years["period"], years["spend_usd"])}
     limit = data.case.payback.portfolio_max_years
+    resources = _resource_use(data, build, project_values)
     return PlanUse(
+        resources=resources,
         spend_by_year=spend,
         paid=paid,
         units=units,
@@ -604,3 +606,27 @@ def _plan_use(data: ModelData, build: dict, pay: dict, project_values: np.ndarra
         phase_spend=dict(zip(phases["period"], phases["spend_usd"])),
         payback_slack=limit.value * savings - sum(spend.values()) if limit is not None else float("inf"),
     )
+
+
+def _resource_use(data: ModelData, build: dict, project_values: np.ndarray) -> dict[tuple[str, int], float]:
+    """(resource, year): what the programmes (per unit built and per start) and the chosen projects use."""
+    limited = {r.id for r in data.case.resources}
+    out: dict[tuple[str, int], float] = {}
+    first_start = {}
+    for (i, y), units in build.items():
+        c = data.candidates[i]
+        for r in limited & set(c.resource_per_unit):
+            out[r, y] = out.get((r, y), 0.0) + c.resource_per_unit[r] * units
+        if units and y < first_start.get(i, y + 1):
+            first_start[i] = y
+    for i, y in first_start.items():
+        for r in limited & set(data.candidates[i].resource_per_start):
+            out[r, y] = out.get((r, y), 0.0) + data.candidates[i].resource_per_start[r]
+    pd_ = data.projects
+    if pd_ is not None:
+        cols = chosen_columns(pd_, project_values)
+        for r in limited & set(pd_.setup.resource_use):
+            use = pd_.column_values(pd_.setup.resource_use[r])[cols]
+            for y, v in zip(pd_.col_year[cols].tolist(), use.tolist()):
+                out[r, int(y)] = out.get((r, int(y)), 0.0) + v
+    return out

@@ -47,9 +47,11 @@ def test_the_ladder_chart_plots_the_ranking_in_entry_order(ranked):
     _, out = ranked
     table = pd.read_csv(out / "pipeline.csv")
     points = ladder_points(table, 2030)
-    chart = ladder_chart(points, table.set_index("project")["selected"], 2030, 30e6, "test")
+    chart = ladder_chart(points, table.set_index("project")["selected"], 2030, "test")
     assert np.allclose(chart.data["capex"][1:] * 1e6, points["cumulative_capex_usd"])
     assert chart.data["chosen"].sum() == table.loc[table["entry_budget_usd"].notna(), "selected"].sum()
+    within = table[table["entry_budget_factor"] <= 1 + 1e-9]
+    assert np.isclose(chart.data["cut"] * 1e6, within["capex_usd"].sum())
 
 
 def test_the_printed_ranking_filters_by_region(capsys):
@@ -67,6 +69,8 @@ def test_the_printed_ranking_filters_by_region(capsys):
         (["pipeline", str(EXAMPLE), "--levels", "0"], "--levels"),
         (["pipeline", str(EXAMPLE), "--top", "-1"], "--top"),
         (["explain", str(EXAMPLE)], "a case without project pipelines for this command"),
+        (["pipeline", str(EXAMPLE), "--region", "Tbilsi"], "did you mean 'Tbilisi'?"),
+        (["pipeline", str(EXAMPLE), "--family", "building"], "did you mean 'buildings'?"),
     ],
 )
 def test_pipeline_misuse_is_bad_input(argv, expected, capsys):

@@ -152,3 +152,11 @@ def test_a_project_left_out_names_the_limit_without_room():
     assert table["selected"].sum() == 3
     (out,) = table.loc[~table["selected"], "reason"]
     assert out == "no room left in the north regional budget (2026-2028)"
+
+
+def test_a_region_written_nearly_as_a_budget_region_is_warned():
+    rows = [{"id": "p1", "intervention": "a", "size": 2, "region": "nrth"}]
+    budget = {"regional_usd_by_year": {"north": series({2026: 100, 2027: 100, 2028: 100})}}
+    loaded = with_pipeline(_case([_national()], percent=1, budget=budget), rows)
+    (warning,) = [w for w in loaded.projects.warnings if w.path.endswith("column region")]
+    assert warning.path == "row 2, column region" and "close to 'north'" in str(warning)

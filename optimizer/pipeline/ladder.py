@@ -34,6 +34,9 @@ BUDGET_ROWS = (*MONEY_BY_YEAR, "phase_budget", "regional_budget")
 DEFAULT_LEVELS = 10
 """Budget levels between zero and the level at which no money limit binds."""
 
+REFINE_REPORT_EVERY = 10
+"""Refining steps between two progress lines."""
+
 DEFAULT_REFINE = 3
 """Halvings of a step where the choice changes (entry budgets to an eighth of a step)."""
 
@@ -144,11 +147,10 @@ def investment_ladder(
             break
         factor = 0.5 * (gap[0] + gap[1])
         chosen_at[factor] = solve_at(factor)
-        say(
-            f"refining between {gap[0]:.2f}x and {gap[1]:.2f}x (step {extra + 1} of at most {refine * levels}): "
-            f"{int(chosen_at[factor].sum())} projects chosen ({time.perf_counter() - started:.1f} s)"
-        )
+        if extra % REFINE_REPORT_EVERY == REFINE_REPORT_EVERY - 1:
+            say(f"refined {extra + 1} steps where projects enter ({time.perf_counter() - started:.1f} s)")
     factors = sorted(chosen_at)
+    say(f"{len(factors)} budget levels solved ({time.perf_counter() - started:.1f} s)")
     reference = _money_reference(data)
     by_level = np.array([chosen_at[f] for f in factors])
     return Ladder(factors, [f * reference for f in factors], by_level, reference), results[0]
@@ -211,6 +213,7 @@ def ladder_points(pipeline: pd.DataFrame, year: int) -> pd.DataFrame:
             "cumulative_capex_usd": entered["capex_usd"].cumsum(),
             "cumulative_abatement_tco2e": entered[column].fillna(0.0).cumsum() if column in entered else 0.0,
             "entry_budget_usd": entered["entry_budget_usd"],
+            "entry_budget_factor": entered["entry_budget_factor"],
         }
     )
 

@@ -158,13 +158,10 @@ def setup_projects(
     resource_use = _resource_use(candidates, interventions, size)
     starts = _start_years(frame, candidates, interventions, decision_years)
     programme_prerequisites = _programme_prerequisites(frame, candidates, interventions)
+    gated = starts.copy()
     _trim_to_prerequisites(starts, _prerequisite_pairs(frame))
-    reason = np.where(
-        (reason == KEPT) & ~starts.any(axis=1),
-        "cannot start in the decision window (its readiness, earliest and latest start, its intervention's "
-        "phase and the maturity path)",
-        reason,
-    )
+    for k in np.flatnonzero((reason == KEPT) & ~starts.any(axis=1)).tolist():
+        reason[k] = _no_start_reason(frame, k, candidates[interventions[k]], decision_years, gated[k].any())
     eligible = _eligible_financing(frame, candidates, interventions, financing)
     if financing:
         none = np.array([not e for e in eligible], dtype=bool)
@@ -220,6 +217,37 @@ def _start_years(
     latest = np.where(np.isnan(latest), np.inf, latest)
     years = decision_years[None, :]
     return gate.astype(bool) & (years >= earliest[:, None]) & (years <= latest[:, None])
+
+
+def _no_start_reason(frame: pd.DataFrame, k: int, cand: Candidate, years: np.ndarray, gated: bool) -> str:
+    """Why project k has no start year, naming the rule and its years."""
+    if not cand.start_years:
+        return (
+            f"cannot start in the decision window: its intervention's phase ({cand.phase}) and the maturity path "
+            "allow no start year"
+        )
+    if gated:
+        return "cannot start in the decision window: its prerequisite projects cannot start early enough"
+    readiness = str(frame["readiness"].iat[k])
+    own = [f"readiness {readiness.replace('_', '-')}: from {int(years[0]) + READINESS_DELAY_YEARS[readiness]}"]
+    for column, word in (("earliest_start", "earliest start"), ("latest_start", "latest start")):
+        value = float(frame[column].iat[k])
+        if value == value:
+            own.append(f"{word} {int(value)}")
+    allowed = _year_span(cand.start_years)
+    return (
+        f"cannot start in the decision window: its own window ({', '.join(own)}) misses the years its "
+        f"intervention's phase ({cand.phase}) and the maturity path allow ({allowed})"
+    )
+
+
+def _year_span(years: list[int]) -> str:
+    """[2026, 2027] -> ``2026-2027``; [2026] -> ``2026``."""
+    return (
+        f"{years[0]}-{years[-1]}"
+        if len(years) > 1 and years[-1] - years[0] == len(years) - 1
+        else ", ".join(str(y) for y in years)
+    )
 
 
 def _prerequisite_pairs(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

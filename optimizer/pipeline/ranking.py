@@ -185,15 +185,12 @@ def _reasons(
             out.append("abates nothing over its life in this case")
         elif objective == "min_cost" and c > 0 and shortfall <= 0:
             out.append(f"costs US${c:,.0f} per tCO2e and the pathway is met without it")
-        elif c <= 0:
-            out.append(
-                f"saves US${-c:,.0f} per tCO2e but is held back by the plan's limits (budgets, financing, payback "
-                "rule, resources, national potential)"
-            )
         else:
+            worth = f"saves US${-c:,.0f}" if c <= 0 else f"costs US${c:,.0f}"
             out.append(
-                f"costs US${c:,.0f} per tCO2e and is held back by the plan's limits (budgets, financing, payback "
-                "rule, resources, national potential)"
+                f"{worth} per tCO2e; no budget, envelope, resource, potential or payback limit is full in its years: "
+                "left out within the solver's tolerance (summary.json), or by a library group's shared slice or a "
+                "source floor"
             )
     return out
 

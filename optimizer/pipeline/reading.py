@@ -771,9 +771,34 @@ def project_warnings(table: ProjectTable, case: Case, library: Library, case_fil
     out = _lonely_groups(frame)
     out += _beyond_potential(frame, case, library, case_file)
     out += _outside_window(frame, case)
+    out += _near_budget_regions(frame, case)
     out.sort(key=lambda c: (table.files.index(c.file) if c.file in table.files else -1, _row_of(c.path)))
     regions = set(frame["region"].unique())
     return out + unused_regional_budgets(case, case_file, regions)
+
+
+def _near_budget_regions(frame: pd.DataFrame, case: Case) -> list[Caution]:
+    """A project region that is not one of the regional budgets' but nearly is (``Tbilsi`` for ``Tbilisi``):
+    the project would escape that region's budget."""
+    budgets = sorted(case.budget.regional_usd_by_year)
+    if not budgets:
+        return []
+    near = {}
+    for region in set(frame["region"]) - set(budgets) - {""}:
+        close = difflib.get_close_matches(region, budgets, n=1, cutoff=0.8)
+        if close:
+            near[region] = close[0]
+    rows = frame[frame["region"].isin(list(near))]
+    return [
+        Caution(
+            f,
+            f"row {r}, column region",
+            region,
+            f"not a region with a budget, but close to '{near[region]}' (budget.regional_usd_by_year): the project "
+            "counts against no regional budget as written",
+        )
+        for f, r, region in zip(rows["file"], rows["row"], rows["region"])
+    ]
 
 
 def _row_of(path: str) -> int:

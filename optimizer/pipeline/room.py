@@ -1,6 +1,7 @@
 """Why a usable project is left out: which of the plan's limits have no room left for it in any year it could
-start (the yearly, regional and phase budgets, its financing sources' envelopes, the national potential its
-intervention shares, the portfolio payback rule), read from the solved plan."""
+start (the yearly, regional and phase budgets, its financing sources' envelopes, the delivery resources it
+needs, the national potential its intervention shares, the portfolio payback rule), read from the solved
+plan."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ class PlanUse:
     phase_spend: dict[str, float]
     payback_slack: float
     """L x first-year savings - outlay of the whole plan (>= 0 when the payback rule holds); inf without it."""
+    resources: dict[tuple[str, int], float]
+    """(resource, year): use by programmes and chosen projects (resources with a limit only)."""
 
 
 def _fits(room: float, need: float) -> bool:
@@ -80,6 +83,12 @@ def limits_without_room(
         if np.isfinite(potential) and not _fits(potential - use.units.get(iid, 0.0), float(setup.size[k])):
             name = data.loaded.library.interventions[iid].name
             blocked.append((f"the national potential of {name} (used by the programme and chosen projects)", None))
+        for resource in case.resources:
+            need = float(setup.resource_use.get(resource.id, np.zeros(k + 1))[k])
+            available = resource.limit_by_year.by_year.get(y, 0.0) - use.resources.get((resource.id, y), 0.0)
+            if need > 0 and not _fits(available, need):
+                name = resource.id.replace("_", " ")
+                blocked.append((f"the {name} available", y))
         limit = case.payback.portfolio_max_years
         if limit is not None and not _fits(use.payback_slack, spend - limit.value * float(pd_.saving[col])):
             blocked.append(("the portfolio payback rule", None))
