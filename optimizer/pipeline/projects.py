@@ -231,7 +231,7 @@ def _no_start_reason(frame: pd.DataFrame, k: int, cand: Candidate, years: np.nda
     readiness = str(frame["readiness"].iat[k])
     own = [f"readiness {readiness.replace('_', '-')}: from {int(years[0]) + READINESS_DELAY_YEARS[readiness]}"]
     for column, word in (("earliest_start", "earliest start"), ("latest_start", "latest start")):
-        value = float(frame[column].iat[k])
+        value = float(frame[column].to_numpy(dtype=float)[k])
         if value == value:
             own.append(f"{word} {int(value)}")
     allowed = _year_span(cand.start_years)
