@@ -43,11 +43,13 @@ def ladder_chart(points: pd.DataFrame, selected: pd.Series, year: int, title: st
         )
     cut = float(capex[1:][within].max()) if within.any() else 0.0
     ax.axvline(cut / money_scale, color=OPT_COLOUR, linestyle="--", linewidth=1)
+    right_half = cut > 0.5 * capex[-1] if len(capex) > 1 else False
     ax.annotate(
-        "projects entering within the case's budget end here",
+        "projects entering within\nthe case's budget end here",
         (cut / money_scale, 0),
-        xytext=(4, 4),
+        xytext=(-4 if right_half else 4, 4),
         textcoords="offset points",
+        ha="right" if right_half else "left",
         fontsize=8,
         color=OPT_COLOUR,
     )
@@ -56,7 +58,7 @@ def ladder_chart(points: pd.DataFrame, selected: pd.Series, year: int, title: st
     ax.set_title(f"{title}\neach project counted once, at the budget it first enters", fontsize=10)
     ax.plot([], [], color=SELECTED_COLOUR, linewidth=2, label="chosen at the case's budget")
     ax.plot([], [], color=UNSELECTED_COLOUR, linewidth=2, label="not chosen at the case's budget")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
     ax.grid(True, linewidth=0.3, alpha=0.5)
     ax.set_xlim(left=0)
     return Chart(
