@@ -260,31 +260,54 @@ def _cases(args) -> int:
 
 
 def _validate(paths: list[Path]) -> int:
-    from .batch import is_manifest
-    from .loading import load_case, load_library
+    """Check each path as what it is (:func:`optimizer.inputs.kind_of`); every problem is reported."""
+    from .inputs import InputKind, folder_files, kind_of
 
     problems = []
-    for path in paths:
+    todo = list(paths)
+    while todo:
+        path = todo.pop(0)
+        kind = kind_of(path)
+        if kind is InputKind.FOLDER:
+            inside = folder_files(path)
+            print(f"..   {path}: folder of {len(inside)} files")
+            todo = inside + todo
+            continue
         try:
-            if is_manifest(path):
-                from .batch import load_manifest
-
-                _, cases = load_manifest(path)
-                print(f"ok   {path}: manifest of {len(cases)} cases")
-            elif path.is_dir() or _is_library_file(path):
-                root = path if path.is_dir() else path.parent
-                lib = load_library(root)
-                print(f"ok   {path}: library {root} with {len(lib.interventions)} interventions")
-            else:
-                loaded = load_case(path)
-                projects = f" and {len(loaded.projects):,} pipeline projects" if loaded.projects is not None else ""
-                print(f"ok   {path}: case '{loaded.case.name}' with library {loaded.library.root}{projects}")
+            print(f"ok   {path}: {_checked(path, kind)}")
         except InputError as err:
             problems.extend(err.problems)
             print(f"FAIL {path}", file=sys.stderr)
     if problems:
         raise InputError(problems)
     return EXIT_OK
+
+
+def _checked(path: Path, kind) -> str:
+    """Load and check ``path`` as ``kind``; what it is, in a few words."""
+    from .inputs import InputKind, pipeline_alone
+    from .loading import load_case, load_library
+
+    if kind is InputKind.MANIFEST:
+        from .batch import load_manifest
+
+        _, cases = load_manifest(path)
+        return f"manifest of {len(cases)} cases"
+    if kind is InputKind.LIBRARY:
+        root = path if path.is_dir() else path.parent
+        lib = load_library(root)
+        return f"library {root} with {len(lib.interventions)} interventions"
+    if kind is InputKind.SWEEP:
+        from .sweep.spec import load_sweep_spec, scenarios
+
+        spec, case_path = load_sweep_spec(path)
+        count = len(scenarios(spec, load_case(case_path), where=str(path)))
+        return f"sweep specification of {count} scenarios over {case_path.name}"
+    if kind is InputKind.PIPELINE:
+        raise pipeline_alone(path)
+    loaded = load_case(path)
+    projects = f" and {len(loaded.projects):,} pipeline projects" if loaded.projects is not None else ""
+    return f"case '{loaded.case.name}' with library {loaded.library.root}{projects}"
 
 
 def _sweep(args) -> int:
@@ -494,16 +517,6 @@ def _batch(args) -> int:
         print(f"{name}: solver failure ({message})", file=sys.stderr)
     print(f"Outputs written to {args.out}/ (one folder per case; comparison.csv)")
     return EXIT_SOLVER if batch.failures else EXIT_OK
-
-
-def _is_library_file(path: Path) -> bool:
-    """A vocabulary or action-family file is checked together with the rest of its library."""
-    from .loading import VOCABULARY_FILE
-    from .yaml_io import read_yaml_mapping
-
-    if path.name == VOCABULARY_FILE:
-        return True
-    return path.suffix in (".yaml", ".yml") and path.is_file() and "family" in read_yaml_mapping(path)
 
 
 def _solve(args) -> int:
