@@ -172,6 +172,21 @@ def test_a_cycle_through_case_and_library_names_the_case():
     assert all(f == "<case>" for f, _, _ in problems(err))
 
 
+def test_a_cycle_closed_by_an_unchanged_library_intervention_points_at_the_case():
+    """a_lib (overridden) -> b_case (added) -> c_lib (library, as it is) -> a_lib: the problem found at c_lib
+    says the library alone passes and names the case."""
+    items = [intervention("a_lib"), intervention("c_lib", prerequisites=["a_lib"])]
+    case = case_dict(
+        interventions=[local("b_case", prerequisites=["c_lib"])],
+        overrides={"interventions": {"a_lib": {"prerequisites": ["b_case"]}}},
+    )
+    with pytest.raises(InputError) as err:
+        build(items, case)
+    ((file, path, expected),) = problems(err)
+    assert (file, path) == ("<library>/waste.yaml", "interventions[c_lib].prerequisites")
+    assert "the library alone passes" in expected and "<case>" in expected
+
+
 @pytest.mark.parametrize(
     ("change", "path", "expected"),
     [

@@ -183,6 +183,15 @@ def test_the_default_source_marks_the_figures_given():
         ({"ndc_type": "below_base_year", "ndc_reference_year": 1990}, "--ndc-reference-year"),
         ({"ndc_type": "below_base_year", "national_reference_tco2e": 1e6}, "--national-reference-tco2e"),
         ({"gdp_growth": 5.0}, "--gdp-growth"),
+        (
+            {
+                "ndc_type": "below_base_year",
+                "ndc_reference_year": 2030,
+                "national_reference_tco2e": 1e6,
+                "national_base_year_tco2e": 1e6,
+            },
+            "--ndc-reference-year",
+        ),
     ],
 )
 def test_bad_figures_name_the_option(kw, option):
@@ -203,3 +212,10 @@ def test_an_existing_file_is_replaced_only_with_force(tmp_path, capsys):
 def test_only_yaml_is_written(tmp_path, capsys):
     assert main(["init", *MADE_UP, "--out", str(tmp_path / "case.xlsx")]) == 2
     assert "--out" in capsys.readouterr().err and not (tmp_path / "case.xlsx").exists()
+
+
+def test_a_folder_is_not_replaced_by_a_case(tmp_path, capsys):
+    folder = tmp_path / "case.yaml"
+    folder.mkdir()
+    assert main(["init", *MADE_UP, "--out", str(folder), "--force"]) == 2
+    assert "not a folder" in capsys.readouterr().err and folder.is_dir()
