@@ -638,7 +638,7 @@ def _add_init_parser(sub) -> None:
 
 
 def _init(args) -> int:
-    from .init_case import NationalFigures, init_case_dict, write_case_file
+    from .init_case import NationalFigures, check_case_dict, init_case_dict, write_case_file
 
     figures = NationalFigures(
         country=args.country,
@@ -660,6 +660,7 @@ def _init(args) -> int:
         electricity_price_usd_per_mwh=args.electricity_price_usd_per_mwh,
     )
     data = init_case_dict(figures)
+    check_case_dict(data, str(args.out))
     path = write_case_file(data, args.out, force=args.force)
     total = data["baseline_reference"]["total_tco2e"]
     print(f"Wrote {path}: {figures.country}, a {total / 1e3:,.1f} ktCO2e proxy baseline in {figures.base_year}.")

@@ -800,6 +800,15 @@ def _description(f: NationalFigures, tier: Tier, total: float) -> str:
 # ---------------------------------------------------------------------------------------------- writing
 
 
+def check_case_dict(data: dict, name: str) -> None:
+    """Validate the case as :func:`~optimizer.loading.case_from_dict` would read it (with the bundled library),
+    so that a case is written only when it loads; plausibility warnings are printed as for any case."""
+    from .bundled import library_dir
+    from .loading import case_from_dict, load_library
+
+    case_from_dict(data, load_library(library_dir()), name=name)
+
+
 CASE_FORMATS = (".yaml", ".yml")
 """File suffixes :func:`write_case_file` writes."""
 
