@@ -28,6 +28,8 @@ WHERE = "<noregret init>"
 """File label of problems with the figures given."""
 
 NDC_TYPES = ("below_bau", "below_base_year")
+MIN_HEALTH_EXPENDITURE = 1e6
+"""Smallest health expenditure accepted; USD a year. Below it the smallest hotspots round to no emissions."""
 
 
 @dataclass(frozen=True)
@@ -204,10 +206,10 @@ def figure_problems(f: NationalFigures) -> list[Problem]:
     need(len(f.iso3) == 3 and f.iso3.isalpha() and f.iso3.isascii(), "--iso3", f.iso3, "a 3-letter ISO code")
     need(_finite(f.population) and f.population >= 1, "--population", f.population, "a number of persons, 1 or more")
     need(
-        _finite(f.health_expenditure_usd) and f.health_expenditure_usd > 0,
+        _finite(f.health_expenditure_usd) and MIN_HEALTH_EXPENDITURE <= f.health_expenditure_usd <= 1e14,
         "--health-expenditure-usd",
         f.health_expenditure_usd,
-        "current health expenditure in USD a year, above 0 (1.4e9 for US$1.4 bn)",
+        "current health expenditure in USD a year, from US$1 m to US$100 trn (1.4e9 for US$1.4 bn)",
     )
     need(
         _finite(f.grid_factor_t_per_mwh) and 0 < f.grid_factor_t_per_mwh <= 2,
@@ -333,100 +335,101 @@ def _scaled_share(tier: Tier, hotspot: str) -> tuple[float, str]:
 
 def inventory(f: NationalFigures, tier: Tier, total: float, stock: dict, lib: Library) -> list[dict]:
     """The baseline sources: the total split by the hotspot shares rescaled to the tier's scope split, with
-    activities and prices where interventions need them."""
-    fuel, fuel_factor, price, low, high = FUELS[tier.heating]
-    heat, heat_how = _scaled_share(tier, "heat_fuel")
-    heat_t = round(total * heat)
-    grid_t = round(total * tier.scopes[1])
-    fleet, fleet_how = _scaled_share(tier, "fleet_diesel")
-    fleet_t = round(total * fleet)
-    tariff = f.electricity_price_usd_per_mwh
-    sources: list[dict] = [
-        {
-            "id": "heat_fuel",
-            "emissions_tco2e": _estimate(heat_t, f"{_pct(heat)} of the {_t(total)} baseline: {heat_how}."),
-            "activity": _estimate(
-                round(heat_t / fuel_factor),
-                f"{_t(heat_t)} / {fuel_factor:.2f} tCO2 per MWh of fuel: {fuel} boilers (IPCC default combustion "
-                f"factor), the fuel of the {tier.label} tier in the bundled cases; estimate.",
-            ),
-            "driver": "health_activity",
-            "price_usd_per_unit": _estimate(
-                price,
-                f"{fuel.capitalize()} for public institutions, as in the bundled cases (US${low:g}-{high:g} per "
-                "MWh of fuel); estimate.",
-                low,
-                high,
-            ),
-        },
-        {
-            "id": "grid_electricity",
-            "emissions_tco2e": _estimate(
-                grid_t,
-                f"The whole {100 * tier.scopes[1]:g} % scope-2 share of the {tier.label} scope split {_split(tier)} "
-                f"({FACTS} 3c, P) x the {_t(total)} baseline; district heat is not split out (add a district_heat "
-                "source if facilities buy heat).",
-            ),
-            "activity": _estimate(
-                round(grid_t / f.grid_factor_t_per_mwh),
-                f"{_t(grid_t)} / the grid factor of {f.grid_factor_t_per_mwh:g} tCO2 per MWh ({f.source}).",
-            ),
-            "driver": "health_activity",
-            "factor_path": {
-                "annual_change": _estimate(
-                    -0.01,
-                    "No national renewable plan given: new renewable capacity is assumed to cut the grid factor "
-                    "by about 1 %/yr (as in Georgia and Afghanistan); the high end (+1 %/yr) has fossil plants "
-                    "meeting demand growth. Replace with the path of the official renewable target; estimate.",
-                    -0.03,
-                    0.01,
-                )
-            },
-            "price_usd_per_unit": (
-                _given(tariff, f)
-                if tariff is not None
-                else _estimate(
-                    TYPICAL_TARIFF,
-                    "Public-sector tariff of the bundled cases (US$80/MWh in Afghanistan, Kazakhstan and "
-                    "Mongolia; US$30 in Turkmenistan to US$154 in Pakistan); replace with the country's tariff; "
-                    "estimate.",
-                    30,
-                    154,
-                )
-            ),
-        },
-        {
-            "id": "fleet_diesel",
-            "emissions_tco2e": _estimate(fleet_t, f"{_pct(fleet)} of the {_t(total)} baseline: {fleet_how}."),
-            "activity": _estimate(
-                round(fleet_t * 1000 / 2.68),
-                f"{_t(fleet_t)} / 2.68 kgCO2 per litre of diesel (IPCC default) = litres a year; estimate.",
-            ),
-            "driver": "health_activity",
-            "price_usd_per_unit": _estimate(
-                1.0,
-                "Diesel pump prices of the bundled cases, US$0.6 (Kazakhstan) to 1.1 (Georgia) per litre; estimate.",
-                0.6,
-                1.3,
-            ),
-        },
-    ]
+    activities and prices where interventions need them; other services take the remainder."""
     gases, gas_tonnes = _gas_sources(total, tier, lib)
+    sources = [_heat_fuel(tier, total), _grid_electricity(f, tier, total), _fleet_diesel(tier, total)]
     sources += gases + _scope3_sources(total, tier, stock)
     listed = gas_tonnes + sum(s["emissions_tco2e"]["value"] for s in sources if "emissions_tco2e" in s)
     _, how = _scaled_share(tier, "services")
-    sources.append(
-        {
-            "id": "other_services",
-            "emissions_tco2e": _estimate(
-                round(max(total - listed, 0.0)),
-                f"Remainder of the services, travel, waste and other hotspot ({how}) after waste and travel, "
-                f"plus rounding so that the sources add up to the {_t(total)} baseline.",
-            ),
-            "driver": "health_activity",
-        }
+    remainder = _estimate(
+        round(max(total - listed, 0.0)),
+        f"Remainder of the services, travel, waste and other hotspot ({how}) after waste and travel, plus "
+        f"rounding so that the sources add up to the {_t(total)} baseline.",
     )
-    return sources
+    return sources + [{"id": "other_services", "emissions_tco2e": remainder, "driver": "health_activity"}]
+
+
+def _heat_fuel(tier: Tier, total: float) -> dict:
+    fuel, factor, price, low, high = FUELS[tier.heating]
+    share, how = _scaled_share(tier, "heat_fuel")
+    tonnes = round(total * share)
+    return {
+        "id": "heat_fuel",
+        "emissions_tco2e": _estimate(tonnes, f"{_pct(share)} of the {_t(total)} baseline: {how}."),
+        "activity": _estimate(
+            round(tonnes / factor),
+            f"{_t(tonnes)} / {factor:.2f} tCO2 per MWh of fuel: {fuel} boilers (IPCC default combustion factor), "
+            f"the fuel of the {tier.label} tier in the bundled cases; estimate.",
+        ),
+        "driver": "health_activity",
+        "price_usd_per_unit": _estimate(
+            price,
+            f"{fuel.capitalize()} for public institutions, as in the bundled cases (US${low:g}-{high:g} per MWh of "
+            "fuel); estimate.",
+            low,
+            high,
+        ),
+    }
+
+
+def _grid_electricity(f: NationalFigures, tier: Tier, total: float) -> dict:
+    tonnes = round(total * tier.scopes[1])
+    tariff = f.electricity_price_usd_per_mwh
+    price = (
+        _given(tariff, f)
+        if tariff is not None
+        else _estimate(
+            TYPICAL_TARIFF,
+            "Public-sector tariff of the bundled cases (US$80/MWh in Afghanistan, Kazakhstan and Mongolia; US$30 "
+            "in Turkmenistan to US$154 in Pakistan); replace with the country's tariff; estimate.",
+            30,
+            154,
+        )
+    )
+    path = _estimate(
+        -0.01,
+        "No national renewable plan given: new renewable capacity is assumed to cut the grid factor by about "
+        "1 %/yr (as in Georgia and Afghanistan); the high end (+1 %/yr) has fossil plants meeting demand growth. "
+        "Replace with the path of the official renewable target; estimate.",
+        -0.03,
+        0.01,
+    )
+    return {
+        "id": "grid_electricity",
+        "emissions_tco2e": _estimate(
+            tonnes,
+            f"The whole {100 * tier.scopes[1]:g} % scope-2 share of the {tier.label} scope split {_split(tier)} "
+            f"({FACTS} 3c, P) x the {_t(total)} baseline; district heat is not split out (add a district_heat "
+            "source if facilities buy heat).",
+        ),
+        "activity": _estimate(
+            round(tonnes / f.grid_factor_t_per_mwh),
+            f"{_t(tonnes)} / the grid factor of {f.grid_factor_t_per_mwh:g} tCO2 per MWh ({f.source}).",
+        ),
+        "driver": "health_activity",
+        "factor_path": {"annual_change": path},
+        "price_usd_per_unit": price,
+    }
+
+
+def _fleet_diesel(tier: Tier, total: float) -> dict:
+    share, how = _scaled_share(tier, "fleet_diesel")
+    tonnes = round(total * share)
+    return {
+        "id": "fleet_diesel",
+        "emissions_tco2e": _estimate(tonnes, f"{_pct(share)} of the {_t(total)} baseline: {how}."),
+        "activity": _estimate(
+            round(tonnes * 1000 / 2.68),
+            f"{_t(tonnes)} / 2.68 kgCO2 per litre of diesel (IPCC default) = litres a year; estimate.",
+        ),
+        "driver": "health_activity",
+        "price_usd_per_unit": _estimate(
+            1.0,
+            "Diesel pump prices of the bundled cases, US$0.6 (Kazakhstan) to 1.1 (Georgia) per litre; estimate.",
+            0.6,
+            1.3,
+        ),
+    }
 
 
 def _gas_sources(total: float, tier: Tier, lib: Library) -> tuple[list[dict], float]:
