@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .loading import Library
 
 COUNTRY_BASIS = "country"
+KNOWN_INTERVENTION = "an intervention id of the library or of the case's interventions"
 MAX_HORIZON_YEARS = 100
 """Longest roadmap accepted: the horizon ends at most a century after the base year."""
 
@@ -175,7 +176,7 @@ def check_groups_known(lib: Library) -> list[Problem]:
             lib.file_of[iid],
             f"interventions[{iid}].group",
             item.group,
-            f"a group defined in a library file: {sorted(lib.groups)}",
+            f"a group of the library or of the case's groups: {sorted(lib.groups)}",
         )
         for iid, item in lib.interventions.items()
         if item.group is not None and item.group not in lib.groups
@@ -201,7 +202,7 @@ def check_prerequisites_known(lib: Library) -> list[Problem]:
                         lib.file_of[iid],
                         f"interventions[{iid}].prerequisites[{k}]",
                         pre,
-                        "the id of an intervention in the library",
+                        "the id of an intervention of the library or of the case's interventions",
                     )
                 )
     return out
@@ -534,7 +535,7 @@ def check_budget(case: Case, file: str, lib: Library) -> list[Problem]:
         out += duplicates(file, f"{p}.eligible_families", fin.eligible_families or [], "family")
         for k, iid in enumerate(fin.eligible_interventions or []):
             if iid not in lib.interventions:
-                out.append(Problem(file, f"{p}.eligible_interventions[{k}]", iid, "an intervention id of the library"))
+                out.append(Problem(file, f"{p}.eligible_interventions[{k}]", iid, KNOWN_INTERVENTION))
         negative = {y: v for y, v in fin.envelope_usd_by_year.by_year.items() if v < 0}
         if negative:
             out.append(Problem(file, f"{p}.envelope_usd_by_year", negative, "envelopes of 0 or more"))
@@ -665,10 +666,10 @@ def check_overrides(case: Case, file: str, lib: Library) -> list[Problem]:
     out = duplicates(file, "overrides.exclude", case.overrides.exclude, "intervention")
     for k, iid in enumerate(case.overrides.exclude):
         if iid not in lib.interventions:
-            out.append(Problem(file, f"overrides.exclude[{k}]", iid, "an intervention id of the library"))
+            out.append(Problem(file, f"overrides.exclude[{k}]", iid, KNOWN_INTERVENTION))
     for iid, override in case.overrides.interventions.items():
         if iid not in lib.interventions:
-            out.append(Problem(file, f"overrides.interventions.{iid}", iid, "an intervention id of the library"))
+            out.append(Problem(file, f"overrides.interventions.{iid}", iid, KNOWN_INTERVENTION))
             continue
         item = lib.interventions[iid]
         out += _override_effect_problems(file, iid, override, lib)

@@ -1,4 +1,5 @@
-"""Command line: ``noregret validate``, ``solve``, ``batch``, ``explain``, ``alternatives``, ``report`` and ``cases``.
+"""Command line: ``noregret validate``, ``solve``, ``batch``, ``explain``, ``alternatives``, ``report``, ``cases`` and
+``init``.
 
 Exit codes: 0 solved (or valid), 2 bad input, 3 solver failure or time limit without a feasible plan.
 """
@@ -201,6 +202,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("cases", help="list the bundled cases (name, country, variants) to use in place of a case file")
+    _add_init_parser(sub)
     for command in sub.choices.values():  # --strict also after the command name (noregret solve --strict ...)
         command.add_argument("--strict", action="store_true", default=argparse.SUPPRESS, help=STRICT_HELP)
     return p
@@ -222,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         "solve": _solve,
         "pipeline": _pipeline,
         "cases": _cases,
+        "init": _init,
     }
     try:
         _resolve_bundled(args)
@@ -617,3 +620,62 @@ def _known_filter(option: str, value: str | None, known: set[str]) -> None:
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     listed = ", ".join(sorted(known)[:12]) + (", ..." if len(known) > 12 else "")
     raise InputError([Problem("<command line>", option, value, f"one the pipeline names{hint}: {listed}")])
+
+
+def _add_init_parser(sub) -> None:
+    """``noregret init``: a starting case for any country from a few national figures."""
+    from .init_case import NDC_TYPES, TIERS, USER_SOURCE
+
+    i = sub.add_parser(
+        "init", help="start a case for any country from a few national figures (the default-case method)"
+    )
+    i.add_argument("country", metavar="COUNTRY_NAME", help="display name of the country")
+    i.add_argument("--iso3", required=True, help="ISO 3166-1 alpha-3 code")
+    i.add_argument("--population", type=float, required=True, help="population in the base year; persons")
+    i.add_argument("--health-expenditure-usd", type=float, required=True, help="current health expenditure; USD a year")
+    i.add_argument("--grid-factor", type=float, required=True, help="grid emission factor; tCO2 per MWh")
+    i.add_argument("--ndc-percent", type=float, required=True, help="the NDC's cut; percent")
+    i.add_argument("--ndc-year", type=int, required=True, help="the NDC's target year")
+    i.add_argument("--ndc-type", choices=NDC_TYPES, default="below_bau", help="what the cut is measured from")
+    i.add_argument("--base-year", type=int, default=2024, help="year of the baseline and prices (default 2024)")
+    i.add_argument("--out", type=Path, required=True, help="case file to write (.yaml)")
+    i.add_argument("--force", action="store_true", help="replace --out if it exists")
+    i.add_argument("--source", default=USER_SOURCE, help=f"citation of the figures given (default: '{USER_SOURCE}')")
+    i.add_argument("--ndc-reference-year", type=int, help="below_base_year: the NDC's reference year (e.g. 1990)")
+    i.add_argument("--national-reference-tco2e", type=float, help="national emissions in the reference year")
+    i.add_argument("--national-base-year-tco2e", type=float, help="national emissions in the base year")
+    i.add_argument("--gdp-growth", type=float, help="real GDP growth; fraction per year (default: CAREC outlook)")
+    i.add_argument("--power-system", choices=list(TIERS), help="intensity tier (default: read from --grid-factor)")
+    i.add_argument("--beds-per-1000", type=float, help="hospital beds per 1,000 people (default: CAREC median)")
+    i.add_argument("--electricity-price-usd-per-mwh", type=float, help="public-sector tariff; USD per MWh")
+
+
+def _init(args) -> int:
+    from .init_case import NationalFigures, check_case_dict, init_case_dict, write_case_file
+
+    figures = NationalFigures(
+        country=args.country,
+        iso3=args.iso3,
+        population=args.population,
+        health_expenditure_usd=args.health_expenditure_usd,
+        grid_factor_t_per_mwh=args.grid_factor,
+        ndc_percent=args.ndc_percent,
+        ndc_year=args.ndc_year,
+        ndc_type=args.ndc_type,
+        base_year=args.base_year,
+        source=args.source,
+        ndc_reference_year=args.ndc_reference_year,
+        national_reference_tco2e=args.national_reference_tco2e,
+        national_base_year_tco2e=args.national_base_year_tco2e,
+        gdp_growth=args.gdp_growth,
+        power_system=args.power_system,
+        beds_per_1000=args.beds_per_1000,
+        electricity_price_usd_per_mwh=args.electricity_price_usd_per_mwh,
+    )
+    data = init_case_dict(figures)
+    check_case_dict(data, str(args.out))
+    path = write_case_file(data, args.out, force=args.force)
+    total = data["baseline_reference"]["total_tco2e"]
+    print(f"Wrote {path}: {figures.country}, a {total / 1e3:,.1f} ktCO2e proxy baseline in {figures.base_year}.")
+    print(f"Every derived number is an estimate to replace; next: noregret validate {path}; noregret solve {path}")
+    return EXIT_OK

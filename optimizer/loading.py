@@ -54,6 +54,9 @@ class Library:
     gases: dict[str, Gas] = field(default_factory=dict)
     gas_ids: tuple[str, ...] = ()
     """Gas ids in the order of ``gwp.yaml`` (repeats kept, so the checks can name them)."""
+    base: Library | None = None
+    """The library as its files have it, when this one also holds a case's additions and overrides
+    (:func:`optimizer.case_library.case_library`); None for a library read from files."""
 
     def source_type(self, source_id: str):
         return next((s for s in self.vocabulary.sources if s.id == source_id), None)
@@ -210,6 +213,7 @@ def load_case(path: Path | str, library: Library | None = None, library_cache: d
     check them together. ``library_cache`` (a dict) shares loaded libraries between cases that name the same
     directory."""
     from .bundled import resolve
+    from .case_library import case_library
     from .checks import check_case
 
     path = resolve(Path(path))
@@ -234,6 +238,7 @@ def load_case(path: Path | str, library: Library | None = None, library_cache: d
             library = load_library(lib_root)
             if library_cache is not None:
                 library_cache[lib_root] = library
+    library = case_library(library, case, str(path))
     check_case(case, str(path), library)
     projects = _read_projects(path, case, library)
     protect_inputs(path, library.root, *(projects.files if projects is not None else ()))
@@ -280,9 +285,11 @@ def case_from_dict(
     from."""
     import json
 
+    from .case_library import case_library
     from .checks import check_case
 
     case = parse_model(Case, data, name)
+    library = case_library(library, case, name)
     check_case(case, name, library)
     table = _projects_from_frame(projects, case, library, name)
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode() + library.digest.encode())

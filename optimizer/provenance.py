@@ -46,6 +46,11 @@ UNITS: dict[tuple[str, str], str] = {
     ("InterventionOverride", "lead_time_years"): "years",
     ("InterventionOverride", "max_share_per_year"): "fraction of potential per year",
     ("InterventionOverride", "potential_units"): "{unit}",
+    ("InterventionOverride", "co_benefit_score"): "score 0-3",
+    ("InterventionOverride", "resilience_score"): "score 0-3",
+    ("InterventionOverride", "resource_use_per_unit"): "{resource} per {unit}",
+    ("InterventionOverride", "resource_use_per_start"): "{resource} per programme start",
+    ("PotentialOverride", "units_per_basis"): "{unit} per {basis}",
     ("Country", "population"): "persons",
     ("Case", "discount_rate"): "fraction per year",
     ("Case", "facility_stock"): "{basis}",
@@ -74,6 +79,8 @@ UNITS: dict[tuple[str, str], str] = {
     ("AbsoluteTarget", "cap_tco2e"): "tCO2e per year",
     ("CustomTarget", "cap_tco2e_by_year"): "tCO2e per year",
 }
+UNITS.update({("CaseIntervention", f): unit for (model, f), unit in list(UNITS.items()) if model == "Intervention"})
+"""A case's own interventions have the library's intervention fields and units."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +126,7 @@ def walk(model: BaseModel, file: str, path: str, ctx: _Context, rows: list[Numbe
     """Collect a row for every provenance-carrying number below ``model``."""
     name = type(model).__name__
     ctx = _Context(ctx)
-    if name in ("Intervention",):
+    if name in ("Intervention", "CaseIntervention"):
         ctx["unit"] = model.unit
     if name == "Source":
         st = lib.source_type(model.id)
@@ -158,8 +165,11 @@ def walk(model: BaseModel, file: str, path: str, ctx: _Context, rows: list[Numbe
                 if isinstance(item, (Quantity, YearSeries)):
                     rows.append(_row_for(file, f"{sub}.{key}", item, inner.fill(unit or "?")))
                 elif isinstance(item, BaseModel):
-                    if type(model).__name__ == "Overrides":
-                        inner["unit"] = lib.interventions[key].unit if key in lib.interventions else "unit"
+                    if type(model).__name__ == "Overrides" and key in lib.interventions:
+                        inner["unit"] = lib.interventions[key].unit
+                        inner["basis"] = _facility_unit(lib, lib.interventions[key].potential.basis)
+                    elif type(model).__name__ == "Overrides":
+                        inner["unit"] = "unit"
                     walk(item, file, f"{sub}.{key}", inner, rows, lib)
 
 

@@ -316,17 +316,19 @@ def _empty_provenance() -> pd.DataFrame:
 
 
 def provenance_table(result) -> pd.DataFrame:
-    """Assumptions behind the plan: every number of the case file, and every number of the library
-    interventions that were assessed in this case (the screening table)."""
+    """Assumptions behind the plan: every number of the case file (its own interventions and overrides
+    included), and every number of the library interventions that were assessed in this case (the screening
+    table), as the library files give them."""
     from ..provenance import _Context, walk
 
     loaded = result.data.loaded
     lib = loaded.library
+    files = lib.base or lib
     rows: list = []
     walk(loaded.case, _rel(loaded.path), "", _Context(), rows, lib)
     for iid in result.screening["intervention"]:
-        if iid in lib.interventions:
-            walk(lib.interventions[iid], _rel(lib.file_of[iid]), f"interventions[{iid}]", _Context(), rows, lib)
+        if iid in files.interventions:
+            walk(files.interventions[iid], _rel(files.file_of[iid]), f"interventions[{iid}]", _Context(), rows, lib)
     return pd.DataFrame([r.__dict__ for r in rows], columns=PROVENANCE_COLUMNS)
 
 

@@ -18,13 +18,14 @@ from .base import (
     Provenance,
     Quantity,
     Scope,
+    Score,
     Strict,
     Text,
     Year,
     YearSeries,
     in_range,
 )
-from .library import ActionFamily, Effect
+from .library import ActionFamily, Effect, Group, Intervention
 
 Percent = Annotated[Quantity, in_range(-100.0, 100.0)]
 
@@ -373,8 +374,18 @@ class SolverOptions(Strict):
     """HiGHS random seed (fixed for reproducible runs)."""
 
 
+class PotentialOverride(Strict):
+    """A change to an intervention's potential: the fields given replace the library's."""
+
+    basis: Identifier | None = None
+    """A facility type id of the library vocabulary, or ``country`` for one national programme."""
+    units_per_basis: Positive | None = None
+    """Units per counted facility; units per facility."""
+
+
 class InterventionOverride(Strict):
-    """Country-specific replacements of library defaults for one intervention (only fields given)."""
+    """Country-specific replacements of library defaults for one intervention (only the fields given): any field
+    of the library's intervention schema except ``id``, plus ``potential_units``."""
 
     capex_usd_per_unit: NonNegative | None = None
     """Replaces the library capex; USD per unit."""
@@ -396,6 +407,42 @@ class InterventionOverride(Strict):
     """Replaces the complexity level."""
     effects: list[Effect] | None = Field(default=None, min_length=1)
     """Replaces the whole list of effects (e.g. the country's solar yield per kWp)."""
+    name: Name | None = None
+    """Replaces the display name."""
+    description: Text | None = None
+    """Replaces the description."""
+    unit: Name | None = None
+    """Replaces what one deployed unit is (the capex, O&M and potential given here are per this unit)."""
+    integer_units: bool | None = None
+    """Replaces whether units are built whole."""
+    all_or_nothing: bool | None = None
+    """Replaces whether the whole potential is built at once or not at all."""
+    group: Identifier | None = None
+    """Moves the intervention into another group (of the library or of this case's ``groups``). To take it
+    out of every shared cap, give it a group of its own with ``max_combined_share`` 1."""
+    prerequisites: list[Identifier] | None = None
+    """Replaces the list of prerequisites (``[]``: none)."""
+    kpis: list[Name] | None = None
+    """Replaces the list of indicators."""
+    potential: PotentialOverride | None = None
+    """Replaces the basis and/or the units per basis of the potential (``potential_units``, when given too,
+    replaces the derived potential)."""
+    co_benefit_score: Score | None = None
+    """Replaces the co-benefit score, 0-3."""
+    resilience_score: Score | None = None
+    """Replaces the resilience score, 0-3."""
+    resource_use_per_unit: dict[Identifier, NonNegative] | None = None
+    """Replaces the whole mapping of resource use per unit built; resource unit per unit."""
+    resource_use_per_start: dict[Identifier, NonNegative] | None = None
+    """Replaces the whole mapping of resource use per programme start; resource unit."""
+
+
+class CaseIntervention(Intervention):
+    """An intervention a case adds to its library: the library's intervention schema plus the action family
+    it belongs to. Its id must not be one the library already has."""
+
+    family: ActionFamily
+    """The action family (one of the library's twelve) the intervention belongs to."""
 
 
 class Overrides(Strict):
@@ -461,6 +508,13 @@ class Case(Strict):
     """Solver settings."""
     overrides: Overrides = Field(default_factory=Overrides)
     """Country-specific changes to the library."""
+    interventions: list[CaseIntervention] = Field(default_factory=list)
+    """Interventions this case adds to its library (a local technology, a site project): the library's
+    intervention schema plus ``family``. They are screened, chosen and reported like library ones; an id the
+    library already has is an error (``overrides`` change library interventions)."""
+    groups: list[Group] = Field(default_factory=list)
+    """Groups of competing interventions this case adds to its library; members may be library or case
+    interventions (a library intervention joins one through ``overrides``)."""
     pipelines: list[Annotated[str, Field(min_length=1, max_length=4096)]] = Field(default_factory=list, max_length=100)
     """Project pipeline files (CSV or Parquet, relative to this file): concrete candidate projects at named
     facilities, ranked together with the national programmes (docs/pipelines.md)."""
