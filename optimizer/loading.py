@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -210,7 +211,6 @@ def load_case(path: Path | str, library: Library | None = None, library_cache: d
     check them together. ``library_cache`` (a dict) shares loaded libraries between cases that name the same
     directory."""
     from .bundled import resolve
-    from .checks import check_case
 
     path = resolve(Path(path))
     data, text = read_yaml_document(path)
@@ -225,6 +225,24 @@ def load_case(path: Path | str, library: Library | None = None, library_cache: d
                 )
             ]
         )
+    return check_case_data(path, data, text, library, library_cache)
+
+
+def check_case_data(
+    path: Path,
+    data: dict,
+    text: str,
+    library: Library | None = None,
+    library_cache: dict | None = None,
+    read_projects: Callable[[Path, Case, Library], ProjectTable | None] | None = None,
+    relocate: Callable[[tuple], tuple] | None = None,
+) -> LoadedCase:
+    """Check a case read from ``path`` as ``data`` (``text``: what was read, for the digest) with its library
+    (unless given; ``library_cache`` as for :func:`load_case`) and its pipeline projects. ``read_projects`` reads
+    the projects (by default: the pipeline files the case lists, relative to ``path``); ``relocate`` moves the
+    plausibility warnings to where their values were read (a workbook's cells) before they are handled."""
+    from .checks import check_case
+
     case = parse_model(Case, data, str(path))
     if library is None:
         lib_root = _library_root(path, case.library)
@@ -235,11 +253,12 @@ def load_case(path: Path | str, library: Library | None = None, library_cache: d
             if library_cache is not None:
                 library_cache[lib_root] = library
     check_case(case, str(path), library)
-    projects = _read_projects(path, case, library)
+    projects = (read_projects or _read_projects)(path, case, library)
     protect_inputs(path, library.root, *(projects.files if projects is not None else ()))
     pipeline_digest = projects.digest if projects is not None else ""
     digest = hashlib.sha256(text.encode() + library.digest.encode() + pipeline_digest.encode()).hexdigest()
-    return _with_warnings(LoadedCase(case=case, path=path, library=library, digest=digest, projects=projects))
+    loaded = LoadedCase(case=case, path=path, library=library, digest=digest, projects=projects)
+    return _with_warnings(loaded, relocate)
 
 
 def _read_projects(path: Path, case: Case, library: Library) -> ProjectTable | None:
@@ -318,8 +337,9 @@ def _projects_from_frame(projects: pd.DataFrame | None, case: Case, library: Lib
     return replace(table, digest=hashlib.sha256(text).hexdigest())
 
 
-def _with_warnings(loaded: LoadedCase) -> LoadedCase:
-    """Attach the plausibility warnings and hand them to the process's policy (print, refuse or keep)."""
+def _with_warnings(loaded: LoadedCase, relocate: Callable[[tuple], tuple] | None = None) -> LoadedCase:
+    """Attach the plausibility warnings (moved by ``relocate``, if given) and hand them to the process's policy
+    (print, refuse or keep)."""
     from dataclasses import replace
 
     from . import plausibility
@@ -327,5 +347,7 @@ def _with_warnings(loaded: LoadedCase) -> LoadedCase:
     warnings = plausibility.plausibility_warnings(loaded)
     if loaded.projects is not None:
         warnings += loaded.projects.warnings
+    if relocate is not None:
+        warnings = relocate(warnings)
     plausibility.policy.handle(warnings)
     return replace(loaded, warnings=warnings)
