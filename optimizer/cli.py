@@ -1,4 +1,5 @@
-"""Command line: ``noregret validate``, ``solve``, ``batch``, ``explain``, ``alternatives``, ``report`` and ``cases``.
+"""Command line: ``noregret validate``, ``solve``, ``batch``, ``explain``, ``alternatives``, ``report``, ``cases`` and
+``workbook``.
 
 Exit codes: 0 solved (or valid), 2 bad input, 3 solver failure or time limit without a feasible plan.
 """
@@ -24,6 +25,7 @@ BUNDLED_ARGS = {
     "report": "input",
     "batch": "manifest",
     "validate": "paths",
+    "workbook": "case",
 }
 """The argument of each command that may name a bundled case instead of a file (see :mod:`optimizer.bundled`)."""
 
@@ -200,6 +202,17 @@ def _parser() -> argparse.ArgumentParser:
         help="case YAML files or intervention library directories (or bundled names: a case, 'manifest', 'library')",
     )
 
+    wb = sub.add_parser(
+        "workbook", help="write a case as an Excel workbook a planner can edit, or a workbook back as case YAML"
+    )
+    wb.add_argument(
+        "case", type=Path, help="case YAML file or bundled name (writes a workbook), or an .xlsx workbook (writes YAML)"
+    )
+    wb.add_argument(
+        "--out", type=Path, help="the .xlsx or .yaml file to write (default: the input's name with that suffix, here)"
+    )
+    wb.add_argument("--force", action="store_true", help="replace existing files")
+
     sub.add_parser("cases", help="list the bundled cases (name, country, variants) to use in place of a case file")
     for command in sub.choices.values():  # --strict also after the command name (noregret solve --strict ...)
         command.add_argument("--strict", action="store_true", default=argparse.SUPPRESS, help=STRICT_HELP)
@@ -222,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         "solve": _solve,
         "pipeline": _pipeline,
         "cases": _cases,
+        "workbook": _workbook,
     }
     try:
         _resolve_bundled(args)
@@ -256,6 +270,14 @@ def _cases(args) -> int:
     from .bundled import listing, render_listing
 
     print(render_listing(listing()))
+    return EXIT_OK
+
+
+def _workbook(args) -> int:
+    from .workbook import convert
+
+    written = convert(args.case, args.out, args.force)
+    print(f"Written: {', '.join(str(p) for p in written)}")
     return EXIT_OK
 
 

@@ -211,8 +211,13 @@ def load_case(path: Path | str, library: Library | None = None, library_cache: d
     check them together. ``library_cache`` (a dict) shares loaded libraries between cases that name the same
     directory."""
     from .bundled import resolve
+    from .workbook import is_workbook
 
     path = resolve(Path(path))
+    if is_workbook(path):
+        from .workbook import load_workbook_case
+
+        return load_workbook_case(path, library, library_cache)
     data, text = read_yaml_document(path)
     if is_manifest_data(data):
         raise InputError(
