@@ -1,0 +1,383 @@
+"""The planner's workbook: a case as an .xlsx workbook, read back as the same case, taken by every command,
+and every mistake in it reported at its sheet and cell."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+
+from optimizer.bundled import case_files, library_dir
+from optimizer.cli import main
+from optimizer.errors import InputError
+from optimizer.loading import load_case
+from optimizer.pyomo_backend import solve
+from optimizer.workbook import convert, is_workbook, read_workbook
+from optimizer.workbook.layout import SETTINGS, TABLES
+from optimizer.workbook.writing import number_format
+from optimizer.workbook.yaml_out import case_yaml
+from optimizer.yaml_io import read_yaml_mapping
+
+BUNDLED = sorted(name for name in case_files() if name != "manifest")
+
+
+def _comparable(case):
+    """A case with its library path resolved (a converted file names the same library from elsewhere) and no
+    pipeline files (a workbook holds its projects in its Projects sheet)."""
+    return case.model_copy(update={"library": None, "pipelines": []})
+
+
+def _library_of(loaded) -> Path:
+    return loaded.library.root.resolve()
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+    """Every bundled case written as a workbook and that workbook written back as YAML."""
+    out = tmp_path_factory.mktemp("workbooks")
+    books = {}
+    for name in BUNDLED:
+        book = convert(Path(name), out / f"{name}.xlsx")[0]
+        back = convert(book, out / "back" / f"{name}.yaml")[0]
+        books[name] = (book, back)
+    return books
+
+
+def _edited(tmp_path: Path, source: Path, edits: dict[str, object], name: str = "edited.xlsx") -> Path:
+    """A copy of a workbook with cells changed (``{"Budget!C7": 5}``; None clears a cell)."""
+    path = tmp_path / name
+    shutil.copy(source, path)
+    book = load_workbook(path)
+    for ref, value in edits.items():
+        sheet, cell = ref.rsplit("!", 1)
+        book[sheet.strip("'")][cell] = value
+    book.save(path)
+    return path
+
+
+def _problems(path: Path) -> list[str]:
+    with pytest.raises(InputError) as err:
+        load_case(path)
+    return [str(p) for p in err.value.problems]
+
+
+def _find(book: Path, sheet: str, text: str, column: int = 1) -> int:
+    """The row of a sheet whose cell in ``column`` holds ``text``."""
+    ws = load_workbook(book)[sheet]
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=column).value == text)
+
+
+# ------------------------------------------------------------------------------------------------ round trips
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", BUNDLED)
+def test_bundled_case_round_trips(converted, name):
+    original = load_case(name)
+    book, back = converted[name]
+    from_book = load_case(book)
+    from_yaml = load_case(back)
+    assert _comparable(from_book.case) == _comparable(original.case)
+    assert _comparable(from_yaml.case) == _comparable(original.case)
+    assert _library_of(from_book) == _library_of(original) == _library_of(from_yaml)
+    assert from_yaml.case.pipelines == original.case.pipelines
+    expected = original.case.model_dump(exclude_unset=True, exclude={"library"})
+    assert from_yaml.case.model_dump(exclude_unset=True, exclude={"library"}) == expected
+
+
+def test_demo_round_trips(converted):
+    book, back = converted["demo"]
+    assert load_case(book).case == load_case("demo").case
+    assert load_case(back).case == load_case("demo").case
+
+
+def test_pipeline_example_keeps_its_projects(converted):
+    original = load_case("georgia_pipeline")
+    book, back = converted["georgia_pipeline"]
+    from_book, from_yaml = load_case(book), load_case(back)
+    frame = original.projects.frame.drop(columns=["file"])
+    assert from_yaml.projects.frame.drop(columns=["file"]).equals(frame)
+    assert from_book.projects.frame.drop(columns=["file", "row"]).equals(frame.drop(columns=["row"]))
+    assert from_book.case.pipelines == []  # the workbook's projects are its Projects sheet
+    assert (back.parent / "georgia_hospitals.csv").is_file()
+    assert read_workbook(book).pipelines == ["georgia_hospitals.csv"]
+
+
+def _everything(tmp_path: Path) -> Path:
+    """The demo case with every part of the schema the bundled cases leave out."""
+    data = read_yaml_mapping(case_files()["demo"])
+    data["library"] = str(library_dir())
+    data["drivers"]["gdp"] = {"index_by_year": {"by_year": {2025: 1.04, 2030: 1.3}, "estimate": "test"}}
+    data["sources"][0]["price_path"] = {"annual_change": {"value": 0.02, "estimate": "test"}}
+    data["sources"][1]["factor_path"] = {"index_by_year": {"by_year": {2026: 0.9, 2035: 0.5}, "source": "test"}}
+    data["phases"][2]["budget_usd"] = {"value": 2.5e6, "low": 1e6, "high": 3e6, "estimate": "test"}
+    data["phases"][2]["last_start_year"] = 2030
+    data["payback"]["screen_max_years"] = {"value": 15, "estimate": "test"}
+    data["target_rules"]["shortfall_penalty_usd_per_tco2e"] = 50_000.0
+    data["objective"] = {"kind": "weighted", "weights": {"abatement": 2.0, "npv": 0.5, "co_benefit": 0.25}}
+    data["solver"] = {"time_limit_seconds": 30, "mip_rel_gap": 1e-4, "random_seed": 7}
+    data["budget"]["financing"][1]["eligible_interventions"] = ["led_lighting_retrofit"]
+    data["budget"]["regional_usd_by_year"] = {
+        "North Region": {"by_year": {y: 1e5 for y in range(2026, 2031)}, "estimate": "test"}
+    }
+    data["variants"]["sector_plan"]["net_zero_year"] = 2050
+    data["variants"]["other"] = {
+        "description": "every target type",
+        "targets": [
+            {"type": "intensity", "year": 2028, "percent": {"value": 10, "estimate": "t"}, "denominator": "gdp",
+             "reference_year": 2010, "achieved_by_base_year_percent": {"value": 5, "low": 2, "high": 8, "source": "t"}},
+            {"type": "below_base_year", "year": 2029, "percent": {"value": 3, "estimate": "t"}, "reference_year": 2020,
+             "reference_emissions_tco2e": {"value": 390000, "estimate": "t"}},
+            {"type": "absolute", "year": 2030, "cap_tco2e": {"value": 380000, "estimate": "t"}},
+            {"type": "custom", "cap_tco2e_by_year": {"by_year": {2031: 370000.5, 2035: 300000}, "estimate": "t"}},
+        ],
+    }  # fmt: skip
+    data["overrides"] = {
+        "exclude": ["renewable_ppa", "plant_forward_menus"],
+        "interventions": {
+            "led_lighting_retrofit": {
+                "fixed_cost_usd": {"value": 20000, "estimate": "t"},
+                "lifetime_years": {"value": 10, "estimate": "t"},
+                "lead_time_years": {"value": 1, "estimate": "t"},
+                "max_share_per_year": {"value": 0.25, "estimate": "t"},
+                "potential_units": {"value": 150, "estimate": "t"},
+                "phase": "pipeline",
+                "complexity": 2,
+            },
+            "food_waste_reduction": {
+                "effects": [{"type": "share", "source": "food", "fraction": {"value": 0.05, "estimate": "t"}}]
+            },
+        },
+    }
+    path = tmp_path / "everything.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    return path
+
+
+def test_every_part_of_the_schema_round_trips(tmp_path):
+    case = _everything(tmp_path)
+    original = load_case(case)
+    book = convert(case, tmp_path / "out" / "everything.xlsx")[0]
+    back = convert(book, tmp_path / "back" / "everything.yaml")[0]
+    for path in (book, back):
+        loaded = load_case(path)
+        assert _comparable(loaded.case) == _comparable(original.case)
+        assert _library_of(loaded) == _library_of(original)
+        assert loaded.case.model_dump(exclude_unset=True, exclude={"library"}) == original.case.model_dump(
+            exclude_unset=True, exclude={"library"}
+        )
+    assert "library" not in read_yaml_mapping(back)  # the bundled library: left out, as a case without one
+
+
+def test_yaml_is_written_as_people_read_it():
+    text = case_yaml(load_case("georgia").case.model_dump(exclude_unset=True))
+    assert text.startswith("schema_version: 1\nname: Georgia")
+    assert "by_year: {2026: 700000, 2027: 1050000," in text
+    assert "exclude: [renewable_ppa]" in text
+    assert "  - id: heat_fuel\n" in text  # list items indented under their key
+    assert ".0\n" not in text.split("variants:")[0]  # no 80000.0
+    lines = text.splitlines()
+    assert lines.index("default_variant: unconditional") > lines.index("variants:")
+
+
+@pytest.mark.slow
+def test_a_workbook_solves_as_its_yaml(tmp_path):
+    book = convert(Path("demo"), tmp_path / "demo.xlsx")[0]
+    from_yaml = solve(load_case("demo")).summary
+    from_book = solve(load_case(book)).summary
+    for summary in (from_yaml, from_book):
+        summary.pop("metadata")  # versions, timings, the input file and its hash
+    assert json.dumps(from_book, sort_keys=True, default=str) == json.dumps(from_yaml, sort_keys=True, default=str)
+
+
+# ------------------------------------------------------------------------------------------------ the sheets
+
+
+def test_workbook_sheets_formats_and_drop_downs(converted):
+    book = load_workbook(converted["georgia_pipeline"][0])
+    names = book.sheetnames
+    assert names[:2] == ["README", "Settings"]
+    assert [t.sheet for t in TABLES] == names[2 : 2 + len(TABLES)]
+    assert {"Projects", "Ref interventions", "Ref vocabulary"} <= set(names)
+    assert book["Ref interventions"].protection.sheet
+    sources = book["Sources"]
+    assert sources.freeze_panes == "B3"
+    assert sources["E2"].value == "emissions (tCO2e/yr)" and sources["F2"].value == "emissions low"
+    assert sources["E3"].value == 80000 and sources["E3"].number_format == "#,##0"
+    drivers = book["Drivers"]
+    assert drivers["B3"].value == 0.055 and drivers["B3"].number_format == "0.0%"
+    formulas = {dv.formula1 for dv in sources.data_validations.dataValidation}
+    assert "'Drivers'!$A$3:$A$205" in formulas
+    targets = {dv.formula1 for dv in book["Targets"].data_validations.dataValidation}
+    assert '"below_bau,below_base_year,intensity,absolute,custom"' in targets
+    settings = book["Settings"]
+    assert [settings.cell(row=r, column=9).value for r in range(3, 3 + len(SETTINGS))] == [s.name for s in SETTINGS]
+    assert book["Budget"]["F2"].value == 2026
+    assert book["Projects"]["A3"].value == "georgia_hospitals.csv"
+
+
+def test_number_formats_show_the_value_whole():
+    assert number_format(6000000.000000001) == number_format(6000000) == "#,##0"
+    assert number_format(1.25) == "#,##0.00"
+    assert number_format(0.055, percent=True) == "0.0%"
+    assert number_format(0.07, percent=True) == "0%"
+    assert number_format(1e-6) == "#,##0.000000"
+    assert number_format(-207500) == "#,##0"
+
+
+# ------------------------------------------------------------------------------------------------ mistakes
+
+
+@pytest.fixture(scope="module")
+def georgia(converted) -> Path:
+    return converted["georgia_pipeline"][0]
+
+
+def test_text_in_a_number_cell(tmp_path, georgia):
+    row = _find(georgia, "Financing", "adb_loan", 2)
+    path = _edited(tmp_path, georgia, {f"Financing!J{row}": "6,250,000"})
+    assert _problems(path) == [
+        f"{path}: Financing!J{row} (adb_loan: 2027): got '6,250,000'; expected a number, e.g. 1000 or 2.5e6 "
+        "(digits with a decimal point; no thousands separators or units)"
+    ]
+
+
+def test_an_empty_required_cell(tmp_path, georgia):
+    row = _find(georgia, "Sources", "fleet_diesel")
+    path = _edited(tmp_path, georgia, {f"Sources!B{row}": None})
+    assert _problems(path) == [
+        f"{path}: Sources!B{row} (fleet_diesel: driver): got '<missing>'; expected this required field"
+    ]
+
+
+def test_an_unknown_id_typed_over_a_drop_down(tmp_path, georgia):
+    row = _find(georgia, "Sources", "fleet_diesel")
+    path = _edited(tmp_path, georgia, {f"Sources!B{row}": "health_activty"})
+    (problem,) = _problems(path)
+    assert f"Sources!B{row} (fleet_diesel: driver): got 'health_activty'; expected a key of 'drivers'" in problem
+
+
+def test_a_schema_rule_at_its_cell(tmp_path, georgia):
+    row = _find(georgia, "Sources", "waste")
+    path = _edited(tmp_path, georgia, {f"Sources!E{row}": -5})
+    (problem,) = _problems(path)
+    assert f"Sources!E{row} (waste: emissions (tCO2e/yr)): got {{'value': -5}}; expected a number in [0, 1e+10]" in (
+        problem
+    )
+
+
+def test_a_cross_record_check_at_its_year_cell(tmp_path, georgia):
+    row = _find(georgia, "Financing", "adb_loan", 2)
+    path = _edited(tmp_path, georgia, {f"Financing!K{row}": -5})
+    assert _problems(path) == [
+        f"{path}: Financing!K{row} (adb_loan: 2028): got {{2028: -5.0}}; expected envelopes of 0 or more"
+    ]
+
+
+def test_settings_and_targets_mistakes(tmp_path, georgia):
+    base = _find(georgia, "Settings", "base_year", 9)
+    variant = _find(georgia, "Settings", "default_variant", 9)
+    path = _edited(
+        tmp_path, georgia, {f"Settings!B{base}": "twenty", f"Settings!B{variant}": "conditonal", "Targets!B3": "bau"}
+    )
+    problems = _problems(path)
+    assert any(f"Settings!B{base} (Base year: value): got 'twenty'; expected a number" in p for p in problems)
+    target = "Targets!B3 (unconditional bau 2030: type): got 'bau'; expected one of 'below_bau'"
+    assert any(target in p for p in problems)
+    assert len(problems) == 2  # the default variant is checked once the case's fields are valid
+    path = _edited(tmp_path, georgia, {f"Settings!B{variant}": "conditonal"}, "variant.xlsx")
+    (problem,) = _problems(path)
+    assert f"Settings!B{variant} (Default variant: value): got 'conditonal'; expected a key of 'variants'" in problem
+
+
+def test_a_misspelt_sheet_and_a_missing_one(tmp_path, georgia):
+    path = tmp_path / "sheets.xlsx"
+    shutil.copy(georgia, path)
+    book = load_workbook(path)
+    book["Budget"].title = "Budjet"
+    del book["Variants"]
+    book.create_sheet("Notes from the ministry")
+    book.save(path)
+    assert _problems(path) == [
+        f"{path}: sheet 'Budjet': got 'Budjet'; expected the sheet 'Budget' (is its name misspelt?), or notes in "
+        "a sheet named 'Notes...'",
+        f"{path}: sheet 'Budget': got '<missing sheet>'; expected a sheet named 'Budget'",
+        f"{path}: sheet 'Variants': got '<missing sheet>'; expected a sheet named 'Variants'",
+    ]
+
+
+def test_an_unknown_column_is_reported_before_the_values(tmp_path, georgia):
+    path = _edited(tmp_path, georgia, {"Sources!E2": "emission (tCO2e/yr)", "Projects!I5": "big"})
+    assert _problems(path) == [
+        f"{path}: Sources!E2: got 'emission (tCO2e/yr)'; expected a column of this sheet (did you mean "
+        "'emissions (tco2e/yr)'?)"
+    ]
+
+
+def test_a_project_cell(tmp_path, georgia):
+    path = _edited(tmp_path, georgia, {"Projects!I5": "big", "Projects!A6": "elsewhere.csv"})
+    assert _problems(path) == [
+        f"{path}: Projects!A6 (file): got 'elsewhere.csv'; expected one of the pipeline files of the Settings sheet "
+        "['georgia_hospitals.csv']",
+        f"{path}: Projects!I5 (GEO-H002-bms: size): got 'big'; expected a number, e.g. 1000 or 2.5e6 (digits with "
+        "a decimal point; no thousands separators or units)",
+    ]
+
+
+def test_a_project_warning_at_its_cell(tmp_path, georgia, capsys):
+    path = _edited(tmp_path, georgia, {"Projects!G5": "Tbilsi"})
+    assert main(["--strict", "validate", str(path)]) == 2
+    assert f"{path}: Projects!G5 (GEO-H002-bms: region): got 'Tbilsi'; expected a plausible value" in (
+        capsys.readouterr().err
+    )
+
+
+def test_files_that_are_not_workbooks(tmp_path):
+    text = tmp_path / "case.xlsx"
+    text.write_text("id,name\n")
+    assert _problems(text) == [
+        f"{text}: got '<not an .xlsx workbook: File is not a zip file>'; expected an Excel workbook saved as .xlsx"
+    ]
+    ods = tmp_path / "case.ods"
+    ods.write_text("x")
+    (problem,) = _problems(ods)
+    assert "got '<a .ods file>'; expected an Excel workbook saved as .xlsx" in problem
+    assert is_workbook(Path("a.XLSX")) and not is_workbook(Path("a.yaml"))
+
+
+# ------------------------------------------------------------------------------------------------ the CLI
+
+
+def test_cli_writes_a_workbook_and_yaml_back(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["workbook", "demo"]) == 0
+    assert Path("demo.xlsx").is_file()
+    assert main(["workbook", "demo", "--out", "demo.xlsx"]) == 2
+    assert "expected a new file: pass --force to replace it" in capsys.readouterr().err
+    assert main(["workbook", "demo.xlsx", "--out", "back/demo.yaml"]) == 0
+    assert load_case("back/demo.yaml").case == load_case("demo").case
+    assert main(["workbook", "demo.xlsx", "--out", "demo.csv"]) == 2
+    assert "expected a .yaml file for the case" in capsys.readouterr().err
+    assert main(["validate", "demo.xlsx"]) == 0
+
+
+@pytest.mark.slow
+def test_cli_solves_a_workbook(tmp_path, capsys):
+    book = convert(Path("georgia"), tmp_path / "georgia.xlsx")[0]
+    out = tmp_path / "result"
+    assert main(["solve", str(book), "--out", str(out), "--quiet"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "optimal"
+    assert summary["metadata"]["case_file"].endswith("georgia.xlsx")
+
+
+def test_cli_reports_workbook_mistakes_with_exit_2(tmp_path, georgia, capsys):
+    row = _find(georgia, "Sources", "fleet_diesel")
+    path = _edited(tmp_path, georgia, {f"Sources!B{row}": None})
+    assert main(["solve", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert f"Sources!B{row} (fleet_diesel: driver)" in err and "Traceback" not in err
