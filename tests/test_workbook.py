@@ -107,6 +107,20 @@ def test_pipeline_example_keeps_its_projects(converted):
     assert read_workbook(book).pipelines == ["georgia_hospitals.csv"]
 
 
+def test_without_a_projects_sheet_the_listed_files_are_read(tmp_path, converted):
+    book = tmp_path / "book" / "pipeline.xlsx"
+    book.parent.mkdir()
+    shutil.copy(converted["georgia_pipeline"][0], book)
+    shutil.copy(case_files()["georgia_pipeline"].parent / "georgia_hospitals.csv", book.parent)
+    edited = load_workbook(book)
+    del edited["Projects"]
+    edited.save(book)
+    assert len(load_case(book).projects) == 300
+    back = convert(book, tmp_path / "back" / "pipeline.yaml")[0]
+    assert read_yaml_mapping(back)["pipelines"] == ["../book/georgia_hospitals.csv"]
+    assert len(load_case(back).projects) == 300
+
+
 def _everything(tmp_path: Path) -> Path:
     """The demo case with every part of the schema the bundled cases leave out."""
     data = read_yaml_mapping(case_files()["demo"])
@@ -218,6 +232,12 @@ def test_workbook_sheets_formats_and_drop_downs(converted):
     assert [settings.cell(row=r, column=9).value for r in range(3, 3 + len(SETTINGS))] == [s.name for s in SETTINGS]
     assert book["Budget"]["F2"].value == 2026
     assert book["Projects"]["A3"].value == "georgia_hospitals.csv"
+
+
+def test_docs_describe_every_sheet():
+    text = (Path(__file__).resolve().parent.parent / "docs" / "workbook.md").read_text()
+    for sheet in ("README", "Settings", *(t.sheet for t in TABLES), "Projects"):
+        assert f"### {sheet}" in text, f"docs/workbook.md does not describe the {sheet} sheet"
 
 
 def test_number_formats_show_the_value_whole():

@@ -9,6 +9,8 @@ content (within limits). Reference sheets are protected (read-only) and greyed.
 from __future__ import annotations
 
 import io
+import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,11 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import IllegalCharacterError
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..errors import InputError, Problem
+from ..pipeline.reading import NUMBER_TEXT
 from ..schema import Case
 from . import layout as L
 from .paths import with_library
@@ -85,7 +90,11 @@ class _Sheet:
             return
         if isinstance(value, list):
             value = f"{L.LIST_SEPARATOR} ".join(map(str, value)) or L.EMPTY_LIST
-        cell.value = value
+        try:
+            cell.value = value
+        except IllegalCharacterError:
+            where = f"{self.ws.title}!{cell.coordinate}"
+            raise InputError([Problem("<workbook>", where, value, "text without control characters")]) from None
         if isinstance(value, str):
             cell.data_type = "s"  # a note starting with '=' stays text
             shown = len(value)
@@ -266,7 +275,7 @@ def write_settings(ws: Worksheet, case: dict, choices: _Choices) -> None:
 # ------------------------------------------------------------------------------------------------ projects
 
 
-def write_projects(ws: Worksheet, files: Sequence[tuple[str, pd.DataFrame]]) -> None:
+def write_projects(ws: Worksheet, files: Sequence[tuple[str, pd.DataFrame]], choices: _Choices) -> None:
     """The Projects sheet: the ``file`` column, then the union of the pipeline files' columns (as their headers
     write them); numbers in numeric columns are written as numbers."""
     from .projects import is_number_column, union_columns
@@ -274,9 +283,7 @@ def write_projects(ws: Worksheet, files: Sequence[tuple[str, pd.DataFrame]]) -> 
     sheet = _Sheet(ws)
     sheet.title(L.PROJECTS_TITLE)
     columns = union_columns([frame for _, frame in files])
-    sheet.header(
-        1, L.PROJECT_FILE_COLUMN, _REFERENCE, "the pipeline file (Settings: Pipeline files) this project goes to"
-    )
+    sheet.header(1, L.PROJECT_FILE_COLUMN, note="the pipeline file (Settings: Pipeline files) the project goes to")
     for c, name in enumerate(columns, start=2):
         sheet.header(c, name)
     r = L.FIRST_ROW
@@ -286,35 +293,28 @@ def write_projects(ws: Worksheet, files: Sequence[tuple[str, pd.DataFrame]]) -> 
             row = dict(zip(frame.columns, values))
             sheet.put(r, 1, entry)
             for c, name in enumerate(columns, start=2):
-                text = row.get(by_name.get(name.lower(), ""), "")
-                sheet.put(r, c, _project_value(text, is_number_column(name)), "number")
+                cell = row.get(by_name.get(name.lower(), ""), "")
+                sheet.put(r, c, _project_value(cell, is_number_column(name)), "number")
             r += 1
-    choices = _Choices({})
     last = r + ROOM
     choices.add(ws, tuple(entry for entry, _ in files), f"A{L.FIRST_ROW}:A{last}")
     lower = [name.lower() for name in columns]
-    if "readiness" in lower:
-        letter = get_column_letter(lower.index("readiness") + 2)
-        choices.add(ws, L.READINESS, f"{letter}{L.FIRST_ROW}:{letter}{last}")
-    if "intervention" in lower:
-        letter = get_column_letter(lower.index("intervention") + 2)
-        ref = _Choices({"interventions": _range(L.REF_INTERVENTIONS, 1, 500)})
-        ref.add(ws, "interventions", f"{letter}{L.FIRST_ROW}:{letter}{last}")
+    for column, listed in (("readiness", L.READINESS), ("intervention", "interventions")):
+        if column in lower:
+            letter = get_column_letter(lower.index(column) + 2)
+            choices.add(ws, listed, f"{letter}{L.FIRST_ROW}:{letter}{last}")
     sheet.finish(2)
 
 
-def _project_value(text: Any, numeric: bool) -> Any:
+def _project_value(cell: Any, numeric: bool) -> Any:
     """A pipeline cell as the sheet holds it: blank as empty, a number as a number in a numeric column."""
-    text = "" if text is None else str(text).strip()
-    if not text:
+    written = "" if cell is None else str(cell).strip()
+    if not written:
         return None
-    if numeric:
-        try:
-            number = float(text)
-        except ValueError:
-            return text
-        return int(number) if number.is_integer() and abs(number) < 1e15 and "." not in text else number
-    return text
+    if not numeric or not re.fullmatch(NUMBER_TEXT, written) or not math.isfinite(float(written)):
+        return written
+    number = float(written)
+    return int(number) if re.fullmatch(r"[-+]?[0-9]+", written) and abs(number) < 1e15 else number
 
 
 # ------------------------------------------------------------------------------------------------ reference
@@ -440,7 +440,7 @@ def workbook_bytes(loaded: LoadedCase, out: Path, projects: Sequence[tuple[str, 
     for table in L.TABLES:
         write_table(book.create_sheet(table.sheet), table, records[table.sheet], case, choices)
     if projects:
-        write_projects(book.create_sheet(L.PROJECTS_SHEET), projects)
+        write_projects(book.create_sheet(L.PROJECTS_SHEET), projects, choices)
     write_ref_interventions(book.create_sheet(L.REF_INTERVENTIONS), loaded.library)
     write_ref_vocabulary(book.create_sheet(L.REF_VOCABULARY), loaded.library)
     for ws in book.worksheets:
