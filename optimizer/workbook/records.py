@@ -98,14 +98,10 @@ def pop_text(read: Read, key: str, builder: Builder, expected: str) -> str | Non
 # ------------------------------------------------------------------------------------------------ sources
 
 
-def _vocabulary_source(library: Library, sid: str):
-    return library.source_type(sid)
-
-
 def sources_rows(case: dict, library: Library) -> list[Record]:
     out = []
     for source in case["sources"]:
-        kind = _vocabulary_source(library, source["id"])
+        kind = library.source_type(source["id"])
         node = {k: v for k, v in source.items() if k not in ("factor_path", "price_path")}
         node[L.UNIT] = (kind.activity_unit or "") if kind else ""
         node["_scope"] = kind.scope if kind else None
