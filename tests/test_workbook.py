@@ -37,14 +37,15 @@ def _library_of(loaded) -> Path:
 
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
-    """Every bundled case written as a workbook and that workbook written back as YAML."""
+    """The demo and the pipeline example written as workbooks, and those workbooks written back as YAML."""
     out = tmp_path_factory.mktemp("workbooks")
-    books = {}
-    for name in BUNDLED:
-        book = convert(Path(name), out / f"{name}.xlsx")[0]
-        back = convert(book, out / "back" / f"{name}.yaml")[0]
-        books[name] = (book, back)
-    return books
+    return {name: _round_trip(name, out) for name in ("demo", "georgia_pipeline")}
+
+
+def _round_trip(name: str, out: Path) -> tuple[Path, Path]:
+    book = convert(Path(name), out / f"{name}.xlsx")[0]
+    back = convert(book, out / "back" / f"{name}.yaml")[0]
+    return book, back
 
 
 def _edited(tmp_path: Path, source: Path, edits: dict[str, object], name: str = "edited.xlsx") -> Path:
@@ -76,9 +77,9 @@ def _find(book: Path, sheet: str, text: str, column: int = 1) -> int:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", BUNDLED)
-def test_bundled_case_round_trips(converted, name):
+def test_bundled_case_round_trips(tmp_path, name):
     original = load_case(name)
-    book, back = converted[name]
+    book, back = _round_trip(name, tmp_path)
     from_book = load_case(book)
     from_yaml = load_case(back)
     assert _comparable(from_book.case) == _comparable(original.case)
@@ -253,70 +254,75 @@ def test_number_formats_show_the_value_whole():
 
 
 @pytest.fixture(scope="module")
+def demo(converted) -> Path:
+    return converted["demo"][0]
+
+
+@pytest.fixture(scope="module")
 def georgia(converted) -> Path:
     return converted["georgia_pipeline"][0]
 
 
-def test_text_in_a_number_cell(tmp_path, georgia):
-    row = _find(georgia, "Financing", "adb_loan", 2)
-    path = _edited(tmp_path, georgia, {f"Financing!J{row}": "6,250,000"})
+def test_text_in_a_number_cell(tmp_path, demo):
+    row = _find(demo, "Financing", "adb_loan", 2)
+    path = _edited(tmp_path, demo, {f"Financing!J{row}": "6,250,000"})
     assert _problems(path) == [
         f"{path}: Financing!J{row} (adb_loan: 2027): got '6,250,000'; expected a number, e.g. 1000 or 2.5e6 "
         "(digits with a decimal point; no thousands separators or units)"
     ]
 
 
-def test_an_empty_required_cell(tmp_path, georgia):
-    row = _find(georgia, "Sources", "fleet_diesel")
-    path = _edited(tmp_path, georgia, {f"Sources!B{row}": None})
+def test_an_empty_required_cell(tmp_path, demo):
+    row = _find(demo, "Sources", "fleet_diesel")
+    path = _edited(tmp_path, demo, {f"Sources!B{row}": None})
     assert _problems(path) == [
         f"{path}: Sources!B{row} (fleet_diesel: driver): got '<missing>'; expected this required field"
     ]
 
 
-def test_an_unknown_id_typed_over_a_drop_down(tmp_path, georgia):
-    row = _find(georgia, "Sources", "fleet_diesel")
-    path = _edited(tmp_path, georgia, {f"Sources!B{row}": "health_activty"})
+def test_an_unknown_id_typed_over_a_drop_down(tmp_path, demo):
+    row = _find(demo, "Sources", "fleet_diesel")
+    path = _edited(tmp_path, demo, {f"Sources!B{row}": "health_activty"})
     (problem,) = _problems(path)
     assert f"Sources!B{row} (fleet_diesel: driver): got 'health_activty'; expected a key of 'drivers'" in problem
 
 
-def test_a_schema_rule_at_its_cell(tmp_path, georgia):
-    row = _find(georgia, "Sources", "waste")
-    path = _edited(tmp_path, georgia, {f"Sources!E{row}": -5})
+def test_a_schema_rule_at_its_cell(tmp_path, demo):
+    row = _find(demo, "Sources", "waste")
+    path = _edited(tmp_path, demo, {f"Sources!E{row}": -5})
     (problem,) = _problems(path)
     assert f"Sources!E{row} (waste: emissions (tCO2e/yr)): got {{'value': -5}}; expected a number in [0, 1e+10]" in (
         problem
     )
 
 
-def test_a_cross_record_check_at_its_year_cell(tmp_path, georgia):
-    row = _find(georgia, "Financing", "adb_loan", 2)
-    path = _edited(tmp_path, georgia, {f"Financing!K{row}": -5})
+def test_a_cross_record_check_at_its_year_cell(tmp_path, demo):
+    row = _find(demo, "Financing", "adb_loan", 2)
+    path = _edited(tmp_path, demo, {f"Financing!K{row}": -5})
     assert _problems(path) == [
         f"{path}: Financing!K{row} (adb_loan: 2028): got {{2028: -5.0}}; expected envelopes of 0 or more"
     ]
 
 
-def test_settings_and_targets_mistakes(tmp_path, georgia):
-    base = _find(georgia, "Settings", "base_year", 9)
-    variant = _find(georgia, "Settings", "default_variant", 9)
+def test_settings_and_targets_mistakes(tmp_path, demo):
+    base = _find(demo, "Settings", "base_year", 9)
+    variant = _find(demo, "Settings", "default_variant", 9)
     path = _edited(
-        tmp_path, georgia, {f"Settings!B{base}": "twenty", f"Settings!B{variant}": "conditonal", "Targets!B3": "bau"}
+        tmp_path, demo, {f"Settings!B{base}": "twenty", f"Settings!B{variant}": "conditonal", "Targets!B3": "bau"}
     )
     problems = _problems(path)
     assert any(f"Settings!B{base} (Base year: value): got 'twenty'; expected a number" in p for p in problems)
     target = "Targets!B3 (unconditional bau 2030: type): got 'bau'; expected one of 'below_bau'"
     assert any(target in p for p in problems)
     assert len(problems) == 2  # the default variant is checked once the case's fields are valid
-    path = _edited(tmp_path, georgia, {f"Settings!B{variant}": "conditonal"}, "variant.xlsx")
+    path = _edited(tmp_path, demo, {f"Settings!B{variant}": "conditonal"}, "variant.xlsx")
     (problem,) = _problems(path)
     assert f"Settings!B{variant} (Default variant: value): got 'conditonal'; expected a key of 'variants'" in problem
 
 
-def test_a_misspelt_sheet_and_a_missing_one(tmp_path, georgia):
+def test_a_misspelt_sheet_and_a_missing_one(tmp_path, demo):
     path = tmp_path / "sheets.xlsx"
-    shutil.copy(georgia, path)
+    shutil.copy(demo, path)
     book = load_workbook(path)
     book["Budget"].title = "Budjet"
     del book["Variants"]
@@ -330,8 +336,8 @@ def test_a_misspelt_sheet_and_a_missing_one(tmp_path, georgia):
     ]
 
 
-def test_an_unknown_column_is_reported_before_the_values(tmp_path, georgia):
-    path = _edited(tmp_path, georgia, {"Sources!E2": "emission (tCO2e/yr)", "Projects!I5": "big"})
+def test_an_unknown_column_is_reported_before_the_values(tmp_path, demo):
+    path = _edited(tmp_path, demo, {"Sources!E2": "emission (tCO2e/yr)", "Sources!B3": None})
     assert _problems(path) == [
         f"{path}: Sources!E2: got 'emission (tCO2e/yr)'; expected a column of this sheet (did you mean "
         "'emissions (tco2e/yr)'?)"
@@ -354,6 +360,73 @@ def test_a_project_warning_at_its_cell(tmp_path, georgia, capsys):
     assert f"{path}: Projects!G5 (GEO-H002-bms: region): got 'Tbilsi'; expected a plausible value" in (
         capsys.readouterr().err
     )
+
+
+def _setting_row(name: str) -> int:
+    return 3 + [s.name for s in SETTINGS].index(name)
+
+
+READER_MISTAKES = [
+    ({"Drivers!A4": "health_activity"}, "Drivers!A4 (health_activity: driver): got 'health_activity'; expected each "
+     "driver once (it is also in row 3)"),
+    ({"Budget!A3": "national"}, "Budget!A3 (national: line): got 'national'; expected one of ['total', 'region']"),
+    ({"Budget!B3": "North"}, "Budget!B3 (total North: region): got 'North'; expected no region on the total line"),
+    ({"Budget!A4": "region", "Budget!F4": 5}, "Budget!B4 (region: region): got '<blank>'; expected the region's name"),
+    ({"Budget!A4": "total", "Budget!F4": 5}, "Budget!A4 (total: line): got 'total'; expected each total line once"),
+    ({"'Source paths'!A3": "coal"}, "'Source paths'!A3 (coal emission factor: source): got 'coal'; expected a "
+     "source of the Sources sheet"),
+    ({"'Source paths'!B3": "tariff"}, "'Source paths'!B3 (grid_electricity tariff: path): got 'tariff'; expected "
+     "one of ['emission factor', 'price']"),
+    ({"'Source paths'!A4": "grid_electricity", "'Source paths'!B4": "emission factor", "'Source paths'!C4": 0.01},
+     "'Source paths'!A4 (grid_electricity emission factor: source): got ('grid_electricity', 'emission factor'); "
+     "expected each source and path once"),
+    ({"Maturity!A4": "again", "Maturity!E4": 1}, "Maturity!A4 (path): got '<a second row>'; expected one row"),
+    ({f"Settings!D{_setting_row('base_year')}": 2020}, "(Base year: low): got 2020; expected a blank low (this "
+     "setting is not a number with provenance)"),
+    ({f"Settings!I{_setting_row('name')}": None}, f"Settings!I{_setting_row('name')} (field): got '<blank>'; "
+     "expected the field the row sets"),
+    ({f"Settings!I{_setting_row('base_year')}": "name"}, "got 'name'; expected each setting once"),
+    ({"Overrides!A3": "led_lighting_retrofit", "Overrides!B3": "phase", "Overrides!C3": "pipeline",
+      "Overrides!G3": "why"}, "Overrides!G3 (led_lighting_retrofit phase: estimate): got 'why'; expected a blank "
+     "'estimate' cell (not used by phase)"),
+    ({"Overrides!A3": "led_lighting_retrofit", "Overrides!B3": "complexity", "Overrides!C3": 2,
+      "Overrides!H3": "heat_fuel"}, "got 'heat_fuel'; expected a blank 'acts on' cell (not used by complexity)"),
+    ({"Financing!A3": "someday"}, "Financing!A3 (domestic: variant): got 'someday'; expected blank or a variant of "
+     "the Variants sheet"),
+    ({"Financing!I3": __import__("datetime").datetime(2026, 1, 2)}, "Financing!I3 (domestic: 2026): got "
+     "'2026-01-02T00:00:00'; expected a number (this cell holds a date or time: format it as a number)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("edits", "expected"), READER_MISTAKES)
+def test_reader_mistakes_at_their_cells(tmp_path, demo, edits, expected):
+    path = _edited(tmp_path, demo, edits)
+    problems = _problems(path)
+    assert any(expected in p for p in problems), problems
+
+
+LAYOUT_MISTAKES = [
+    ({"Budget!K2": 2026}, "Budget!K2: got 2026; expected each year once"),
+    ({"Sources!Z5": 3}, "Sources!Z2: got '<blank header>'; expected a column header (the column holds values)"),
+    ({"Sources!E2": "driver"}, "Sources!E2: got 'driver'; expected each column once"),
+    ({"Sources!A2": None}, "Sources!A2: got '<missing column>'; expected a column 'source'"),
+    ({"Settings!I2": "key"}, "Settings!I2: got 'key'; expected a column of this sheet"),
+]
+
+
+@pytest.mark.parametrize(("edits", "expected"), LAYOUT_MISTAKES)
+def test_layout_mistakes_come_alone(tmp_path, demo, edits, expected):
+    path = _edited(tmp_path, demo, edits)
+    problems = _problems(path)
+    assert any(expected in p for p in problems), problems
+
+
+def test_numbers_typed_as_text_and_empty_lists_are_read(tmp_path, demo):
+    path = _edited(tmp_path, demo, {"Sources!E3": " 6.4e4 ", "Financing!D4": "(none)", "Phases!C3": "2026"})
+    case = load_case(path).case
+    assert case.sources[0].emissions_tco2e.value == 64000
+    assert case.budget.financing[1].eligible_families == []
+    assert case.phases[0].first_start_year == 2026
 
 
 def test_files_that_are_not_workbooks(tmp_path):
@@ -395,9 +468,9 @@ def test_cli_solves_a_workbook(tmp_path, capsys):
     assert summary["metadata"]["case_file"].endswith("georgia.xlsx")
 
 
-def test_cli_reports_workbook_mistakes_with_exit_2(tmp_path, georgia, capsys):
-    row = _find(georgia, "Sources", "fleet_diesel")
-    path = _edited(tmp_path, georgia, {f"Sources!B{row}": None})
+def test_cli_reports_workbook_mistakes_with_exit_2(tmp_path, demo, capsys):
+    row = _find(demo, "Sources", "fleet_diesel")
+    path = _edited(tmp_path, demo, {f"Sources!B{row}": None})
     assert main(["solve", str(path), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert f"Sources!B{row} (fleet_diesel: driver)" in err and "Traceback" not in err
