@@ -17,6 +17,7 @@ from optimizer.errors import InputError
 from optimizer.loading import load_case
 from optimizer.pyomo_backend import solve
 from optimizer.workbook import convert, is_workbook, read_workbook
+from optimizer.workbook.cells import Cell
 from optimizer.workbook.layout import SETTINGS, TABLES
 from optimizer.workbook.writing import number_format
 from optimizer.workbook.yaml_out import case_yaml
@@ -419,6 +420,24 @@ def test_layout_mistakes_come_alone(tmp_path, demo, edits, expected):
     path = _edited(tmp_path, demo, edits)
     problems = _problems(path)
     assert any(expected in p for p in problems), problems
+
+
+def test_field_paths_of_messages_find_their_cells(demo):
+    locations = read_workbook(demo).locations
+
+    def at(path: str, value: object = None) -> str:
+        found, _ = locations.find(path, value)
+        return found.ref if isinstance(found, Cell) else str(found)
+
+    assert at("budget.financing[adb_loan].envelope_usd_by_year.by_year[2027]") == "Financing!J4"
+    assert at("budget.financing[1].envelope_usd_by_year", {2028: -1.0}) == "Financing!K4"
+    assert at("sources[3].emissions_tco2e.value") == at("sources[fleet_diesel].emissions_tco2e") == "Sources!E6"
+    assert at("variants.conditional.additional_financing[climate_grant].name") == "Financing!C5"
+    assert at("variants[unconditional].targets[0].percent", {"value": 0.5}) == "Targets!D3"
+    assert at("drivers.gdp.annual_change.value") == "Drivers!B4"
+    assert at("baseline_reference.scope_shares") == f"Settings!B{_setting_row('baseline_reference.scope_shares.1')}"
+    assert at("overrides.exclude[0]") == "Exclusions"  # the demo excludes nothing: the sheet
+    assert at("sources") == "Sources"  # no cell of its own: the sheet
 
 
 def test_numbers_typed_as_text_and_empty_lists_are_read(tmp_path, demo):
