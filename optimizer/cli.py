@@ -1,5 +1,4 @@
-"""Command line: ``noregret validate``, ``solve``, ``batch``, ``explain``, ``alternatives``, ``report``, ``cases`` and
-``workbook``.
+"""Command line: ``noregret validate``, ``solve``, ``batch``, ``explain``, ``alternatives``, ``report`` and ``cases``.
 
 Exit codes: 0 solved (or valid), 2 bad input, 3 solver failure or time limit without a feasible plan.
 """
@@ -194,14 +193,6 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--out", type=Path, help="output directory (default: outputs/<case file name>-pipeline)")
     pl.add_argument("--force", action="store_true", help=FORCE_HELP)
 
-    v = sub.add_parser("validate", help="check case files and library directories without solving")
-    v.add_argument(
-        "paths",
-        nargs="+",
-        type=Path,
-        help="case YAML files or intervention library directories (or bundled names: a case, 'manifest', 'library')",
-    )
-
     wb = sub.add_parser(
         "workbook", help="write a case as an Excel workbook a planner can edit, or a workbook back as case YAML"
     )
@@ -212,6 +203,14 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, help="the .xlsx or .yaml file to write (default: the input's name with that suffix, here)"
     )
     wb.add_argument("--force", action="store_true", help="replace existing files")
+
+    v = sub.add_parser("validate", help="check case files and library directories without solving")
+    v.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        help="case YAML files or intervention library directories (or bundled names: a case, 'manifest', 'library')",
+    )
 
     sub.add_parser("cases", help="list the bundled cases (name, country, variants) to use in place of a case file")
     for command in sub.choices.values():  # --strict also after the command name (noregret solve --strict ...)
@@ -234,8 +233,8 @@ def main(argv: list[str] | None = None) -> int:
         "report": _report,
         "solve": _solve,
         "pipeline": _pipeline,
-        "cases": _cases,
         "workbook": _workbook,
+        "cases": _cases,
     }
     try:
         _resolve_bundled(args)
