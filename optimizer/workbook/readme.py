@@ -16,16 +16,16 @@ Line = tuple[str, str]
 def readme_lines(case: Case, name: str, has_projects: bool) -> list[Line]:
     """The README sheet, one (heading, text) pair per row."""
     stem = Path(name).stem
+    commands = ("validate", "solve", "pipeline" if has_projects else "explain", "report")
     lines: list[Line] = [
         ("noregret workbook", case.name),
         ("", ""),
         (
             "What this is",
-            f"This workbook is a noregret case. Every command that takes a case file takes it as it is: "
-            f"noregret validate {name}, noregret solve {name}, noregret pipeline {name}, noregret explain "
-            f"{name}, noregret report {name}. noregret reads the sheets and checks them exactly as it checks "
-            "a case YAML file; a mistake is reported with its sheet and cell (e.g. Budget!C7), the value "
-            "found and what was expected.",
+            "This workbook is a noregret case. Every command that takes a case file takes it as it is: "
+            + ", ".join(f"noregret {command} {name}" for command in commands)
+            + ". noregret reads the sheets and checks them exactly as it checks a case YAML file; a mistake is "
+            "reported with its sheet and cell (e.g. Budget!C7), the value found and what was expected.",
         ),
         (
             "Convert back",
@@ -65,8 +65,8 @@ def readme_lines(case: Case, name: str, has_projects: bool) -> list[Line]:
         ),
         (
             "Drop-downs",
-            "Id and choice columns offer drop-downs. A value typed over one is checked by noregret "
-            "and refused, with the closest id, when it is unknown.",
+            "Id and choice columns offer drop-downs. A value typed over one is checked by noregret and "
+            "refused when it is not a known id or choice.",
         ),
         (
             "Lists",
