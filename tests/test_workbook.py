@@ -189,6 +189,17 @@ def test_every_part_of_the_schema_round_trips(tmp_path):
     assert "library" not in read_yaml_mapping(back)  # the bundled library: left out, as a case without one
 
 
+def test_a_case_part_the_sheets_cannot_hold_is_refused(tmp_path, monkeypatch):
+    from optimizer.workbook import records
+
+    _, read = records.TABLE_RECORDS["Exclusions"]
+    monkeypatch.setitem(records.TABLE_RECORDS, "Exclusions", (lambda case, library: [], read))
+    with pytest.raises(InputError) as err:
+        convert(Path("georgia"), tmp_path / "georgia.xlsx")
+    assert [(p.path, p.value) for p in err.value.problems] == [("overrides", "<not held by the workbook>")]
+    assert not (tmp_path / "georgia.xlsx").exists()
+
+
 def test_yaml_is_written_as_people_read_it():
     text = case_yaml(load_case("georgia").case.model_dump(exclude_unset=True))
     assert text.startswith("schema_version: 1\nname: Georgia")

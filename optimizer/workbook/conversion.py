@@ -5,11 +5,15 @@ for an input with mistakes; an existing file is replaced only with ``force``."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError, Problem
 from ..outputs import atomic_write_bytes, atomic_write_text, ensure_folder
 from . import is_workbook
 from .reading import WORKBOOK_SUFFIX
+
+if TYPE_CHECKING:
+    from ..schema import Case
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -32,6 +36,7 @@ def case_to_workbook(case: Path, out: Path, force: bool = False) -> list[Path]:
     loaded = load_case(case)
     _check_targets([out], force, [loaded.path])
     content = workbook_bytes(loaded, out, case_project_files(loaded))
+    check_complete(loaded.case, out, content)
     ensure_folder(out.parent)
     atomic_write_bytes(out, content)
     return [out]
@@ -61,6 +66,32 @@ def workbook_to_yaml(workbook: Path, out: Path, force: bool = False) -> list[Pat
         atomic_write_bytes(path, content)
     atomic_write_text(out, case_yaml(data))
     return [out, *(path for path, _ in files)]
+
+
+def check_complete(case: Case, out: Path, content: bytes) -> None:
+    """The workbook ``content`` reads back as ``case``; a part of the case its sheets cannot hold is an input
+    error naming it (rather than a workbook that silently lacks it)."""
+    from ..schema import Case
+    from ..validation import parse_model
+    from .reading import read_workbook
+
+    book = read_workbook(out, content)
+    again = parse_model(Case, book.data, str(out))
+    ignored = {"library", "pipelines"}  # rewritten for the workbook's place; projects are on their own sheet
+    lost = [k for k in Case.model_fields if k not in ignored and getattr(again, k) != getattr(case, k)]
+    if lost:
+        raise InputError(
+            [
+                Problem(
+                    str(out),
+                    field,
+                    "<not held by the workbook>",
+                    "a case whose every part has a place in the workbook's sheets (docs/workbook.md); keep this "
+                    "case as YAML",
+                )
+                for field in lost
+            ]
+        )
 
 
 def _check_suffix(out: Path, suffixes: tuple[str, ...], expected: str) -> None:

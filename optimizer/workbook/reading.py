@@ -50,11 +50,12 @@ class WorkbookCase:
     """The pipeline files the Settings sheet lists."""
 
 
-def read_workbook(path: Path) -> WorkbookCase:
-    """Read a workbook case; a file that is no .xlsx workbook, or one whose sheets are missing, misspelt or
-    misheaded, is an :class:`InputError` naming the sheets and cells."""
+def read_workbook(path: Path, content: bytes | None = None) -> WorkbookCase:
+    """Read a workbook case (from ``content`` when given, else from the file); a file that is no .xlsx workbook,
+    or one whose sheets are missing, misspelt or misheaded, is an :class:`InputError` naming the sheets and
+    cells."""
     path = Path(path)
-    book = _open(path)
+    book = _open(path, content)
     try:
         b = Builder(str(path))
         _check_sheets(book.sheetnames, b)
@@ -78,7 +79,7 @@ def read_workbook(path: Path) -> WorkbookCase:
     return WorkbookCase(path, b.data, b.locations, b.problems, projects, pipelines)
 
 
-def _open(path: Path) -> Any:
+def _open(path: Path, content: bytes | None = None) -> Any:
     """The workbook, opened read-only for its values; anything that is not an .xlsx workbook is refused."""
     from openpyxl import load_workbook
 
@@ -95,9 +96,10 @@ def _open(path: Path) -> Any:
                 )
             ]
         )
-    data = read_bytes(path, "an .xlsx workbook", MAX_WORKBOOK_BYTES)  # missing, a folder, unreadable, too large
+    if content is None:
+        content = read_bytes(path, "an .xlsx workbook", MAX_WORKBOOK_BYTES)  # missing, a folder, unreadable, ...
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # any failure to parse the file (not a zip, broken XML, ...) is the file's
         raise InputError([Problem(name, "", f"<not an .xlsx workbook: {_reason(exc)}>", EXPECTED_FILE)]) from None
 
