@@ -196,7 +196,7 @@ def test_a_case_part_the_sheets_cannot_hold_is_refused(tmp_path, monkeypatch):
     monkeypatch.setitem(records.TABLE_RECORDS, "Exclusions", (lambda case, library: [], read))
     with pytest.raises(InputError) as err:
         convert(Path("georgia"), tmp_path / "georgia.xlsx")
-    assert [(p.path, p.value) for p in err.value.problems] == [("overrides", "<not held by the workbook>")]
+    assert [(p.path, p.value) for p in err.value.problems] == [("overrides", "<not held by a workbook>")]
     assert not (tmp_path / "georgia.xlsx").exists()
 
 

@@ -36,7 +36,7 @@ def case_to_workbook(case: Path, out: Path, force: bool = False) -> list[Path]:
     loaded = load_case(case)
     _check_targets([out], force, [loaded.path])
     content = workbook_bytes(loaded, out, case_project_files(loaded))
-    check_complete(loaded.case, out, content)
+    check_complete(loaded.case, loaded.path, out, content)
     ensure_folder(out.parent)
     atomic_write_bytes(out, content)
     return [out]
@@ -68,9 +68,9 @@ def workbook_to_yaml(workbook: Path, out: Path, force: bool = False) -> list[Pat
     return [out, *(path for path, _ in files)]
 
 
-def check_complete(case: Case, out: Path, content: bytes) -> None:
-    """The workbook ``content`` reads back as ``case``; a part of the case its sheets cannot hold is an input
-    error naming it (rather than a workbook that silently lacks it)."""
+def check_complete(case: Case, case_file: Path, out: Path, content: bytes) -> None:
+    """The workbook ``content`` (to be ``out``) reads back as ``case``; a part of the case its sheets cannot hold
+    is an input error naming it in ``case_file`` (rather than a workbook that silently lacks it)."""
     from ..schema import Case
     from ..validation import parse_model
     from .reading import read_workbook
@@ -83,9 +83,9 @@ def check_complete(case: Case, out: Path, content: bytes) -> None:
         raise InputError(
             [
                 Problem(
-                    str(out),
+                    str(case_file),
                     field,
-                    "<not held by the workbook>",
+                    "<not held by a workbook>",
                     "a case whose every part has a place in the workbook's sheets (docs/workbook.md); keep this "
                     "case as YAML",
                 )
