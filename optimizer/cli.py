@@ -25,6 +25,7 @@ BUNDLED_ARGS = {
     "report": "input",
     "batch": "manifest",
     "validate": "paths",
+    "workbook": "case",
 }
 """The argument of each command that may name a bundled case instead of a file (see :mod:`optimizer.bundled`)."""
 
@@ -193,6 +194,17 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--out", type=Path, help="output directory (default: outputs/<case file name>-pipeline)")
     pl.add_argument("--force", action="store_true", help=FORCE_HELP)
 
+    wb = sub.add_parser(
+        "workbook", help="write a case as an Excel workbook a planner can edit, or a workbook back as case YAML"
+    )
+    wb.add_argument(
+        "case", type=Path, help="case YAML file or bundled name (writes a workbook), or an .xlsx workbook (writes YAML)"
+    )
+    wb.add_argument(
+        "--out", type=Path, help="the .xlsx or .yaml file to write (default: the input's name with that suffix, here)"
+    )
+    wb.add_argument("--force", action="store_true", help="replace existing files")
+
     v = sub.add_parser("validate", help="check case files and library directories without solving")
     v.add_argument(
         "paths",
@@ -223,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         "report": _report,
         "solve": _solve,
         "pipeline": _pipeline,
+        "workbook": _workbook,
         "cases": _cases,
         "init": _init,
     }
@@ -259,6 +272,14 @@ def _cases(args) -> int:
     from .bundled import listing, render_listing
 
     print(render_listing(listing()))
+    return EXIT_OK
+
+
+def _workbook(args) -> int:
+    from .workbook import convert
+
+    written = convert(args.case, args.out, args.force)
+    print(f"Written: {', '.join(str(p) for p in written)}")
     return EXIT_OK
 
 

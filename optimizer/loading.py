@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -213,10 +214,13 @@ def load_case(path: Path | str, library: Library | None = None, library_cache: d
     check them together. ``library_cache`` (a dict) shares loaded libraries between cases that name the same
     directory."""
     from .bundled import resolve
-    from .case_library import case_library
-    from .checks import check_case
+    from .workbook import is_workbook
 
     path = resolve(Path(path))
+    if is_workbook(path):
+        from .workbook import load_workbook_case
+
+        return load_workbook_case(path, library, library_cache)
     data, text = read_yaml_document(path)
     if is_manifest_data(data):
         raise InputError(
@@ -229,6 +233,25 @@ def load_case(path: Path | str, library: Library | None = None, library_cache: d
                 )
             ]
         )
+    return check_case_data(path, data, text, library, library_cache)
+
+
+def check_case_data(
+    path: Path,
+    data: dict,
+    text: str,
+    library: Library | None = None,
+    library_cache: dict | None = None,
+    read_projects: Callable[[Path, Case, Library], ProjectTable | None] | None = None,
+    relocate: Callable[[tuple], tuple] | None = None,
+) -> LoadedCase:
+    """Check a case read from ``path`` as ``data`` (``text``: what was read, for the digest) with its library
+    (unless given; ``library_cache`` as for :func:`load_case`) and its pipeline projects. ``read_projects`` reads
+    the projects (by default: the pipeline files the case lists, relative to ``path``); ``relocate`` moves the
+    plausibility warnings to where their values were read (a workbook's cells) before they are handled."""
+    from .case_library import case_library
+    from .checks import check_case
+
     case = parse_model(Case, data, str(path))
     if library is None:
         lib_root = _library_root(path, case.library)
@@ -240,11 +263,12 @@ def load_case(path: Path | str, library: Library | None = None, library_cache: d
                 library_cache[lib_root] = library
     library = case_library(library, case, str(path))
     check_case(case, str(path), library)
-    projects = _read_projects(path, case, library)
+    projects = (read_projects or _read_projects)(path, case, library)
     protect_inputs(path, library.root, *(projects.files if projects is not None else ()))
     pipeline_digest = projects.digest if projects is not None else ""
     digest = hashlib.sha256(text.encode() + library.digest.encode() + pipeline_digest.encode()).hexdigest()
-    return _with_warnings(LoadedCase(case=case, path=path, library=library, digest=digest, projects=projects))
+    loaded = LoadedCase(case=case, path=path, library=library, digest=digest, projects=projects)
+    return _with_warnings(loaded, relocate)
 
 
 def _read_projects(path: Path, case: Case, library: Library) -> ProjectTable | None:
@@ -325,8 +349,9 @@ def _projects_from_frame(projects: pd.DataFrame | None, case: Case, library: Lib
     return replace(table, digest=hashlib.sha256(text).hexdigest())
 
 
-def _with_warnings(loaded: LoadedCase) -> LoadedCase:
-    """Attach the plausibility warnings and hand them to the process's policy (print, refuse or keep)."""
+def _with_warnings(loaded: LoadedCase, relocate: Callable[[tuple], tuple] | None = None) -> LoadedCase:
+    """Attach the plausibility warnings (moved by ``relocate``, if given) and hand them to the process's policy
+    (print, refuse or keep)."""
     from dataclasses import replace
 
     from . import plausibility
@@ -334,5 +359,7 @@ def _with_warnings(loaded: LoadedCase) -> LoadedCase:
     warnings = plausibility.plausibility_warnings(loaded)
     if loaded.projects is not None:
         warnings += loaded.projects.warnings
+    if relocate is not None:
+        warnings = relocate(warnings)
     plausibility.policy.handle(warnings)
     return replace(loaded, warnings=warnings)

@@ -63,12 +63,12 @@ LIST_COLUMNS = ("prerequisites", "financing")
 PIPELINE_LABEL = "<pipeline>"
 """The file label of a project frame given directly (API, tests) rather than read from a file."""
 
-_NUMBER_TEXT = r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?(?:inf|infinity|nan)"
+NUMBER_TEXT = r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?(?:inf|infinity|nan)"
 """A number as a cell may hold it: decimal digits, an optional point and exponent (the non-finite words
 are read so that they can be refused as such)."""
 _HINT_COMPARISONS = 200_000
 """Most value-to-choice comparisons spent on "did you mean" hints for one list of wrong values."""
-_NOT_A_NUMBER = "a number, e.g. 1000 or 2.5e6 (digits with a decimal point; no thousands separators or units)"
+NOT_A_NUMBER = "a number, e.g. 1000 or 2.5e6 (digits with a decimal point; no thousands separators or units)"
 
 
 @dataclass(frozen=True)
@@ -376,8 +376,8 @@ def _numbers(sheet: _Sheet, column: str, rule: _Range) -> np.ndarray:
     if not sheet.has(column):
         return values
     blank = (cells == "").to_numpy()
-    looks = cells.str.fullmatch(_NUMBER_TEXT, case=False).to_numpy(dtype=bool)
-    sheet.flag(~blank & ~looks, column, _NOT_A_NUMBER)
+    looks = cells.str.fullmatch(NUMBER_TEXT, case=False).to_numpy(dtype=bool)
+    sheet.flag(~blank & ~looks, column, NOT_A_NUMBER)
     read = ~blank & looks
     values[read] = cells[read].astype(float).to_numpy()
     finite = np.isfinite(values)
