@@ -197,19 +197,19 @@ def _manifest_report(path, variant, formats, out, diagnosis, force=False, progre
     written: dict[str, Path] = {}
     reports = {}
     what = "diagnosis and tables of each case" if diagnosis else "tables of each case"
-    progress(what, 0, len(batch.results))
     for name, result in batch.results.items():
+        progress(what, len(reports), len(batch.results), name)  # the case under way
         reports[name] = build_tables(result, diagnosis=diagnosis)
-        progress(what, len(reports), len(batch.results), name)
+    progress(what, len(reports), len(batch.results))
     reg = regional_tables(batch, reports)
     variants = {r.summary["variant"] for r in batch.results.values()}
     scenario = variant or (next(iter(variants)) if len(variants) == 1 else "default variants")
-    progress("writing the reports", 0, len(reports) + 1)
     with output_folder(out, kind="report", force=force) as staging:
-        for k, (name, tables) in enumerate(reports.items(), start=1):
+        for k, (name, tables) in enumerate(reports.items()):
+            progress("writing the reports", k, len(reports) + 1, name)
             for label, f in write_country(tables, staging / name, [f for f in formats if f != "iamc"]).items():
                 written[f"{name}/{label}"] = f
-            progress("writing the reports", k, len(reports) + 1, name)
+        progress("writing the reports", len(reports), len(reports) + 1, "regional roll-up")
         written.update(write_regional(reg, staging, formats, scenario=scenario))
     return _moved(written, staging, out)
 
