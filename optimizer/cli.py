@@ -52,7 +52,7 @@ QUIET_HELP = "no progress line (it is drawn on standard error only when that is 
 REGRET_MAX_SCENARIOS = 250
 """``robust --regret`` refuses more solved scenarios than this unless --max-scenarios says otherwise: measured on
 docs/examples/sweep-georgia.yaml (2 cores), 120 scenarios took about 50 s and 480 about 5.5 min
-(:func:`_regret_minutes`)."""
+(:func:`_regret_time`)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -418,7 +418,7 @@ def _regret(args, summary, base, variant) -> None:
                     args.max_scenarios,
                     f"at least the {len(solved)} solved scenarios: the regret MILPs grow with them and their time "
                     f"faster (120 scenarios of Georgia's case take about a minute); {len(solved)} may take "
-                    f"{_regret_minutes(len(solved))}. Pass --max-scenarios {len(solved)} to run them anyway",
+                    f"{_regret_time(len(solved))}. Pass --max-scenarios {len(solved)} to run them anyway",
                 )
             ]
         )
@@ -441,11 +441,16 @@ def _regret(args, summary, base, variant) -> None:
     print(f"Regret by scenario written to {args.sweep_dir}/regret.csv")
 
 
-def _regret_minutes(scenarios: int) -> str:
+def _regret_time(scenarios: int) -> str:
     """A rough time for ``robust --regret`` over ``scenarios``: 50 s for 120 scenarios of Georgia's case and
     about 5.5 min for 480 (2 cores), so growing as the count to the power 1.4; cases differ."""
-    minutes = 50 / 60 * (scenarios / 120) ** 1.4
-    return f"about {minutes:,.0f} minutes or more" if minutes >= 2 else "a minute or two"
+    from .progress import duration
+
+    seconds = 50 * (scenarios / 120) ** 1.4
+    if seconds < 60:
+        return "under a minute"
+    shown = f"{round(seconds / 60)} minutes" if seconds < 3600 else duration(seconds)
+    return f"roughly {shown} or more"
 
 
 def _tornado(args) -> int:
