@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from .errors import InputError, Problem, SolverFailure
 from .loading import LoadedCase, is_manifest_data, load_case
 from .outputs import atomic_write_text, check_target, ensure_folder, protect_inputs
+from .progress import ProgressFn, silent
 from .schema.manifest import Manifest
 from .validation import parse_model
 from .yaml_io import read_yaml_mapping
@@ -65,13 +66,20 @@ def _solve_one(loaded: LoadedCase, variant: str) -> _Solved:
     return _Solved(result, None, time.perf_counter() - started)
 
 
-def _solve_all(jobs: list[tuple[LoadedCase, str]], workers: int) -> list[_Solved]:
+def _solve_all(jobs: list[tuple[LoadedCase, str]], workers: int, progress: ProgressFn = silent) -> list[_Solved]:
     """Solve every (case, variant), in ``workers`` processes (one case per process at a time; HiGHS runs on
     one thread, so two cases on two cores beat two threads on one case). Results come back in job order and
-    equal a one-process run's: each solve is deterministic (fixed seed, one thread)."""
+    equal a one-process run's: each solve is deterministic (fixed seed, one thread). ``progress`` hears of
+    each case solved."""
+    what = "solving cases"
+    progress(what, 0, len(jobs))
     if workers <= 1 or len(jobs) <= 1:
-        return [_solve_one(lc, v) for lc, v in jobs]
-    from concurrent.futures import ProcessPoolExecutor
+        solved = []
+        for lc, v in jobs:
+            solved.append(_solve_one(lc, v))
+            progress(what, len(solved), len(jobs))
+        return solved
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     from . import pyomo_backend  # noqa: F401  imported once here: forked workers start with it loaded
 
@@ -79,6 +87,8 @@ def _solve_all(jobs: list[tuple[LoadedCase, str]], workers: int) -> list[_Solved
     order = sorted(range(len(jobs)), key=lambda k: -_size(jobs[k][0]))
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
         futures = {k: pool.submit(_solve_one, *jobs[k]) for k in order}
+        for done, _ in enumerate(as_completed(futures.values()), start=1):
+            progress(what, done, len(jobs))
         return [futures[k].result() for k in range(len(jobs))]
 
 
@@ -138,10 +148,15 @@ def load_manifest(path: Path) -> tuple[Manifest, list[LoadedCase]]:
 
 
 def run_batch(
-    path: Path, variant: str | None = None, out_dir: Path | None = None, force: bool = False, workers: int = 1
+    path: Path,
+    variant: str | None = None,
+    out_dir: Path | None = None,
+    force: bool = False,
+    workers: int = 1,
+    progress: ProgressFn | None = None,
 ) -> BatchResult:
     """Solve every case of the manifest (in ``workers`` processes); with ``out_dir``, write each result to
-    ``out_dir/<case file name>``.
+    ``out_dir/<case file name>``. ``progress`` hears of each case solved (:mod:`optimizer.progress`).
 
     ``out_dir`` is a shared parent (like ``outputs/``): it may hold anything else. Each case folder appears
     whole and replaces a previous result; a case folder holding other files is refused unless ``force``
@@ -156,7 +171,7 @@ def run_batch(
 
     jobs = [(lc, variant if variant and variant in lc.case.variants else lc.case.default_variant) for lc in cases]
     rows, results, failures = [], {}, {}
-    for (lc, chosen), solved in zip(jobs, _solve_all(jobs, workers)):
+    for (lc, chosen), solved in zip(jobs, _solve_all(jobs, workers, progress or silent)):
         if solved.result is None:
             status, message = solved.failure
             failures[lc.path.stem] = f"{status}: {message}"

@@ -49,6 +49,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 STRICT_HELP = "refuse legal but implausible values (printed as warnings otherwise) as input errors"
+QUIET_HELP = "no progress line (it is drawn on standard error only when that is a terminal)"
+REGRET_MAX_SCENARIOS = 250
+"""``robust --regret`` refuses more solved scenarios than this unless --max-scenarios says otherwise: measured on
+docs/examples/sweep-georgia.yaml (2 cores), 120 scenarios took about 50 s and 480 about 5.5 min
+(:func:`_regret_time`)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=Path("outputs"), help="output directory (default: outputs)")
     b.add_argument("--force", action="store_true", help=FORCE_HELP)
     b.add_argument("--workers", type=int, help="processes solving cases side by side (default: one per core)")
+    b.add_argument("--quiet", action="store_true", help=QUIET_HELP)
 
     e = sub.add_parser("explain", help="reachability, binding limits, verified fixes, shadow prices, switching values")
     e.add_argument("case", type=Path, help=CASE_HELP)
@@ -92,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip switching values (they need several re-solves per intervention)",
     )
+    e.add_argument("--quiet", action="store_true", help=QUIET_HELP)
 
     a = sub.add_parser("alternatives", help="the k best distinct portfolios within a cost tolerance")
     a.add_argument("case", type=Path, help=CASE_HELP)
@@ -105,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     a.add_argument("--out", type=Path, help="also write alternatives.csv here")
     a.add_argument("--force", action="store_true", help=FORCE_HELP)
+    a.add_argument("--quiet", action="store_true", help=QUIET_HELP)
 
     r = sub.add_parser(
         "report", help="solve a case (or a manifest) and write a report: HTML, Markdown, Excel, IAMC CSV"
@@ -123,6 +131,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help=FORCE_HELP)
     r.add_argument("--no-diagnosis", action="store_true", help="skip the diagnosis section (no explain re-solve)")
     r.add_argument("--sweep", type=Path, help="a sweep of the same case (noregret sweep): adds a robustness section")
+    r.add_argument("--quiet", action="store_true", help=QUIET_HELP)
 
     w = sub.add_parser("sweep", help="solve every scenario of a sweep spec (grids, overrides, Monte Carlo)")
     w.add_argument("spec", type=Path, help="sweep specification YAML")
@@ -139,6 +148,7 @@ def _parser() -> argparse.ArgumentParser:
         help="build the model anew for every scenario (default: each worker changes one HiGHS model "
         "in place; same results, slower)",
     )
+    w.add_argument("--quiet", action="store_true", help=QUIET_HELP)
 
     rb = sub.add_parser("robust", help="how often each intervention is optimal across a sweep's scenarios")
     rb.add_argument("sweep_dir", type=Path, help="directory written by noregret sweep")
@@ -146,11 +156,16 @@ def _parser() -> argparse.ArgumentParser:
         "--regret",
         action="store_true",
         help="also the minimax-regret and expected-cost portfolios over the solved scenarios (one "
-        "MILP each with the portfolio shared; sized for tens of scenarios)",
+        "MILP each with the portfolio shared; about a minute for 120 scenarios)",
     )
     rb.add_argument(
-        "--max-scenarios", type=int, default=50, help="with --regret: refuse more scenarios than this (default 50)"
+        "--max-scenarios",
+        type=int,
+        default=REGRET_MAX_SCENARIOS,
+        help=f"with --regret: refuse more solved scenarios than this (default {REGRET_MAX_SCENARIOS}; the time "
+        "grows faster than the count)",
     )
+    rb.add_argument("--quiet", action="store_true", help=QUIET_HELP)
 
     tn = sub.add_parser("tornado", help="which uncertain parameters move cost and final-year emissions most")
     tn.add_argument("case", type=Path, help=CASE_HELP)
@@ -165,6 +180,7 @@ def _parser() -> argparse.ArgumentParser:
     tn.add_argument("--top", type=int, default=15, help="parameters shown (default 15)")
     tn.add_argument("--out", type=Path, help="also write tornado.csv and tornado.png here")
     tn.add_argument("--force", action="store_true", help=FORCE_HELP)
+    tn.add_argument("--quiet", action="store_true", help=QUIET_HELP)
 
     pl = sub.add_parser(
         "pipeline", help="rank a case's pipeline projects: entry budgets, reasons and the investment ladder"
@@ -193,6 +209,7 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--top", type=int, default=20, help="print this many projects (default 20; 0: all)")
     pl.add_argument("--out", type=Path, help="output directory (default: outputs/<case file name>-pipeline)")
     pl.add_argument("--force", action="store_true", help=FORCE_HELP)
+    pl.add_argument("--quiet", action="store_true", help=QUIET_HELP)
 
     wb = sub.add_parser(
         "workbook", help="write a case as an Excel workbook a planner can edit, or a workbook back as case YAML"
@@ -268,6 +285,14 @@ def _resolve_bundled(args: argparse.Namespace) -> None:
         setattr(args, attr, resolve(value))
 
 
+def _progress(args: argparse.Namespace):
+    """The progress line of a long command (:mod:`optimizer.progress`): on standard error when it is a terminal,
+    unless --quiet; cleared when the block ends, before the results are printed."""
+    from .progress import Reporter
+
+    return Reporter(quiet=getattr(args, "quiet", False))
+
+
 def _cases(args) -> int:
     from .bundled import listing, render_listing
 
@@ -294,6 +319,17 @@ def _validate(paths: list[Path]) -> int:
         kind = kind_of(path)
         if kind is InputKind.FOLDER:
             inside = folder_files(path)
+            if not inside:
+                problems.append(
+                    Problem(
+                        str(path),
+                        "",
+                        "<a folder with none>",
+                        "a folder of case, manifest, sweep specification or library files",
+                    )
+                )
+                print(f"FAIL {path}", file=sys.stderr)
+                continue
             print(f"..   {path}: folder of {len(inside)} files")
             todo = inside + todo
             continue
@@ -339,9 +375,16 @@ def _sweep(args) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise InputError([Problem("<command line>", "--workers", args.workers, "1 or more")])
-    run = run_sweep(
-        args.spec, args.out, workers=args.workers, resume=args.resume, scheduler=args.scheduler, rebuild=args.rebuild
-    )
+    with _progress(args) as progress:
+        run = run_sweep(
+            args.spec,
+            args.out,
+            workers=args.workers,
+            resume=args.resume,
+            scheduler=args.scheduler,
+            rebuild=args.rebuild,
+            progress=progress,
+        )
     print(
         f"{run.done_before + run.solved_now} of {run.total} scenarios done ({run.solved_now} now, "
         f"{run.failed_now} failed and recorded); results in {args.out}/"
@@ -395,7 +438,7 @@ def _regret(args, summary, base, variant) -> None:
 
     from .outputs import atomic_write_text
     from .sweep.paths import apply_settings
-    from .sweep.regret import expected_cost, minimax_regret, optimum, scenario_data
+    from .sweep.regret import expected_cost, minimax_regret, optima, scenario_data
 
     solved = summary[summary["status"] != "error"]
     if len(solved) > args.max_scenarios:
@@ -405,15 +448,19 @@ def _regret(args, summary, base, variant) -> None:
                     "<command line>",
                     "--max-scenarios",
                     args.max_scenarios,
-                    f"at least the {len(solved)} solved scenarios (the regret MILP grows with them)",
+                    f"at least the {len(solved)} solved scenarios: the regret MILPs grow with them and their time "
+                    f"faster (120 scenarios of Georgia's case take about a minute); {len(solved)} may take "
+                    f"{_regret_time(len(solved))}. Pass --max-scenarios {len(solved)} to run them anyway",
                 )
             ]
         )
     cases = {row.scenario_id: apply_settings(base, json.loads(row.settings)) for row in solved.itertuples()}
-    scenarios = scenario_data(cases, variant)
-    optima = {sid: optimum(d) for sid, d in scenarios.items()}
+    with _progress(args) as progress:
+        scenarios = scenario_data(cases, variant, progress)
+        best = optima(scenarios, progress)
+        portfolios = (minimax_regret(scenarios, best, progress), expected_cost(scenarios, best, progress))
     rows = []
-    for portfolio in (minimax_regret(scenarios, optima), expected_cost(scenarios, optima)):
+    for portfolio in portfolios:
         print(
             f"{portfolio.kind}: {', '.join(sorted(portfolio.interventions)) or '(nothing)'}; "
             f"largest regret US${max(portfolio.regret_by_scenario.values()):,.0f}"
@@ -426,6 +473,18 @@ def _regret(args, summary, base, variant) -> None:
     print(f"Regret by scenario written to {args.sweep_dir}/regret.csv")
 
 
+def _regret_time(scenarios: int) -> str:
+    """A rough time for ``robust --regret`` over ``scenarios``: 50 s for 120 scenarios of Georgia's case and
+    about 5.5 min for 480 (2 cores), so growing as the count to the power 1.4; cases differ."""
+    from .progress import duration
+
+    seconds = 50 * (scenarios / 120) ** 1.4
+    if seconds < 60:
+        return "under a minute"
+    shown = f"{round(seconds / 60)} minutes" if seconds < 3600 else duration(seconds)
+    return f"roughly {shown} or more"
+
+
 def _tornado(args) -> int:
     from .loading import load_case
     from .outputs import check_target, output_folder
@@ -435,7 +494,9 @@ def _tornado(args) -> int:
         raise InputError([Problem("<command line>", "--top / --workers", (args.top, args.workers), "1 or more")])
     if args.out:
         check_target(args.out, force=args.force, kind="tornado")
-    t = tornado(load_case(args.case), variant=args.variant, parameters=args.parameters, workers=args.workers)
+    with _progress(args) as progress:
+        loaded = load_case(args.case)
+        t = tornado(loaded, variant=args.variant, parameters=args.parameters, workers=args.workers, progress=progress)
     shown = t.table.head(args.top)
     print(
         f"Central plan: net present cost US${t.base['net_present_cost_usd'] / 1e6:,.2f}m, final-year emissions "
@@ -461,7 +522,10 @@ def _explain(args) -> int:
 
     if args.out:
         check_target(args.out, force=args.force, kind="explain")
-    explanation = explain(load_case(args.case), variant=args.variant, switching=not args.no_switching)
+    with _progress(args) as progress:
+        explanation = explain(
+            load_case(args.case), variant=args.variant, switching=not args.no_switching, progress=progress
+        )
     print("\n".join(explanation.sentences))
     if args.out:
         explanation.save(args.out, force=args.force)
@@ -487,7 +551,10 @@ def _alternatives(args) -> int:
         )
     if args.out:
         check_target(args.out, force=args.force, kind="alternatives")
-    table = alternatives(load_case(args.case), variant=args.variant, k=args.k, tolerance=args.tolerance)
+    with _progress(args) as progress:
+        table = alternatives(
+            load_case(args.case), variant=args.variant, k=args.k, tolerance=args.tolerance, progress=progress
+        )
     with_cols = [
         "rank",
         "objective_value",
@@ -513,15 +580,17 @@ def _report(args) -> int:
     from .report import build_report, parse_formats
 
     formats = parse_formats(args.format)
-    written = build_report(
-        args.input,
-        variant=args.variant,
-        formats=formats,
-        out=args.out,
-        diagnosis=not args.no_diagnosis,
-        sweep_dir=args.sweep,
-        force=args.force,
-    )
+    with _progress(args) as progress:
+        written = build_report(
+            args.input,
+            variant=args.variant,
+            formats=formats,
+            out=args.out,
+            diagnosis=not args.no_diagnosis,
+            sweep_dir=args.sweep,
+            force=args.force,
+            progress=progress,
+        )
     for label, path in written.items():
         print(f"{label:<28} {path}")
     return EXIT_OK
@@ -535,7 +604,10 @@ def _batch(args) -> int:
     if args.workers is not None and args.workers < 1:
         raise InputError([Problem("<command line>", "--workers", args.workers, "1 or more")])
     workers = args.workers or os.cpu_count() or 1
-    batch = run_batch(args.manifest, variant=args.variant, out_dir=args.out, force=args.force, workers=workers)
+    with _progress(args) as progress:
+        batch = run_batch(
+            args.manifest, variant=args.variant, out_dir=args.out, force=args.force, workers=workers, progress=progress
+        )
     print(render_comparison(batch.comparison, batch.year))
     for name, message in batch.failures.items():
         print(f"{name}: solver failure ({message})", file=sys.stderr)
@@ -569,7 +641,7 @@ def _pipeline(args) -> int:
     from .loading import load_case
     from .outputs import check_target, output_folder
     from .pipeline.chart import ladder_chart
-    from .pipeline.ladder import ladder_points, pipeline_with_ladder, stderr_progress
+    from .pipeline.ladder import ladder_points, pipeline_with_ladder
     from .prepare import prepare
     from .results import CSV_FLOAT_FORMAT
 
@@ -596,7 +668,8 @@ def _pipeline(args) -> int:
     ):
         _known_filter(option, value, known)
     data = prepare(loaded, args.variant)
-    result, ladder = pipeline_with_ladder(data, args.objective, args.levels, stderr_progress, args.refine)
+    with _progress(args) as progress:
+        result, ladder = pipeline_with_ladder(data, args.objective, args.levels, progress, args.refine)
     table = result.pipeline
     assert table is not None
     out = args.out or Path("outputs") / f"{args.case.stem}-pipeline"

@@ -31,7 +31,7 @@ def kind_of(path: Path) -> InputKind:
     from .loading import VOCABULARY_FILE, is_manifest_data
     from .yaml_io import read_yaml_mapping
 
-    if path.is_dir():
+    if path.is_dir() and path.suffix.lower() not in YAML_SUFFIXES:
         return InputKind.LIBRARY if (path / VOCABULARY_FILE).is_file() else InputKind.FOLDER
     if path.suffix.lower() in (".csv", ".parquet"):
         return InputKind.PIPELINE

@@ -15,6 +15,7 @@ from ..model import build_model
 from ..model.expressions import linear
 from ..model.objective import ObjectiveKind, add_second_stage, cost_terms
 from ..prepare import ModelData, prepare
+from ..progress import ProgressFn, silent
 from ..pyomo_backend import make_solver, run_highs
 
 
@@ -50,11 +51,17 @@ def _within(value: float, best: float, tolerance: float, sense: int) -> bool:
     return value <= best + slack if sense > 0 else value >= best - slack
 
 
-def find_alternatives(data: ModelData, k: int = 5, tolerance: float = 0.05) -> list[Alternative]:
+def find_alternatives(
+    data: ModelData, k: int = 5, tolerance: float = 0.05, progress: ProgressFn | None = None
+) -> list[Alternative]:
     """The optimum and up to ``k`` further distinct portfolios, in order, within ``tolerance`` (relative) of
     the optimum. One model; a no-good cut is added after each solve. For ``min_cost`` with a shortfall, the
     alternatives may not miss the targets by more than the optimum does, and are ranked and compared by net
-    present cost (the shortfall penalty would otherwise swamp the tolerance)."""
+    present cost (the shortfall penalty would otherwise swamp the tolerance). ``progress`` hears of each
+    solve (:mod:`optimizer.progress`); the search stops early when the next portfolio is beyond the tolerance."""
+    report = progress or silent
+    what = "finding distinct portfolios"
+    report(what, 0, k + 1)
     m = build_model(data)
     m.objective_kind = ObjectiveKind.AS_GIVEN  # each solve one stage; the refinement below is added once
     sense = 1 if m.objective.sense == pyo.minimize else -1
@@ -86,6 +93,7 @@ def find_alternatives(data: ModelData, k: int = 5, tolerance: float = 0.05) -> l
         )
         found.append(Alternative(rank, value, cost, shortfall, _started(m)))
         _exclude(m, found[-1].interventions, rank)
+        report(what, rank + 1, k + 1)
     return found
 
 
@@ -123,6 +131,12 @@ def alternatives_table(found: list[Alternative]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def alternatives(loaded: LoadedCase, variant: str | None = None, k: int = 5, tolerance: float = 0.05) -> pd.DataFrame:
+def alternatives(
+    loaded: LoadedCase,
+    variant: str | None = None,
+    k: int = 5,
+    tolerance: float = 0.05,
+    progress: ProgressFn | None = None,
+) -> pd.DataFrame:
     """Python API: the table of the optimum (rank 0) and up to k distinct alternatives."""
-    return alternatives_table(find_alternatives(prepare(loaded, variant), k, tolerance))
+    return alternatives_table(find_alternatives(prepare(loaded, variant), k, tolerance, progress))

@@ -14,6 +14,7 @@ from ..loading import LoadedCase
 from ..model import build_model
 from ..outputs import output_folder
 from ..prepare import prepare
+from ..progress import ProgressFn, silent
 from ..pyomo_backend import run_highs
 from .binding import binding_limits
 from .fixes import gap_closing_fixes
@@ -54,10 +55,22 @@ def _frame(items, columns) -> pd.DataFrame:
     return pd.DataFrame([{c: getattr(x, c) for c in columns} for x in items], columns=columns)
 
 
-def explain(loaded: LoadedCase, variant: str | None = None, switching: bool = True) -> Explanation:
+def explain(
+    loaded: LoadedCase, variant: str | None = None, switching: bool = True, progress: ProgressFn | None = None
+) -> Explanation:
+    """Reachability, binding limits, fixes, shadow prices and (with ``switching``) switching values;
+    ``progress`` hears of each step, and of each intervention's switching value (:mod:`optimizer.progress`)."""
+    report = progress or silent
+    steps = 5 if switching else 4
+
+    def step(k: int, name: str) -> None:
+        report(f"step {k} of {steps}: {name}", 0)
+
+    step(1, "what is reachable")
     data = prepare(loaded, variant)
     reach = reachability(data)
     notes = []
+    step(2, "solving the plan")
     m = build_model(data)
     try:
         outcome = run_highs(m, data)
@@ -83,9 +96,12 @@ def explain(loaded: LoadedCase, variant: str | None = None, switching: bool = Tr
     reachable = {t for t in missed if reachable_without_limits(data, t)}
     closable = [t for t in missed if t in reachable]
     unreachable = [t for t in missed if t not in reachable]
+    step(3, "fixes of the shortfall, each verified by a re-solve" if missed else "no shortfall to fix")
     fixes = gap_closing_fixes(loaded, data, binding, closable, ledger) if missed else []
+    step(4, "shadow prices")
     prices = shadow_prices(data, starts)
-    switch = switching_values(data, selected) if switching else []
+    what = f"step 5 of {steps}: switching values of the interventions"
+    switch = switching_values(data, selected, progress=report, what=what) if switching else []
 
     sentences = ["Before solving:"] + [f"  {r.statement}" for r in reach] + notes
     sentences.append(f"Solved ({outcome.status}).")

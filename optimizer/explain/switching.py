@@ -12,6 +12,7 @@ from ..model.build import build_row_model
 from ..model.rows import standard_form
 from ..persistent import process_solver
 from ..prepare import ModelData
+from ..progress import ProgressFn, silent
 
 MAX_FACTOR = 10.0  # search capex up to 10x for selected interventions
 PRECISION = 0.03  # relative precision of the switching factor
@@ -92,16 +93,31 @@ def switching_value(data: ModelData, iid: str, selected: bool) -> SwitchingValue
 
 
 def switching_values(
-    data: ModelData, selected: set[str], ids: list[str] | None = None, workers: int | None = None
+    data: ModelData,
+    selected: set[str],
+    ids: list[str] | None = None,
+    workers: int | None = None,
+    progress: ProgressFn | None = None,
+    what: str = "switching values",
 ) -> list[SwitchingValue]:
     """Switching values of ``ids`` (default: every kept candidate). The searches are independent, so they run
-    in ``workers`` processes (default: one per core; 1 runs them here)."""
+    in ``workers`` processes (default: one per core; 1 runs them here). ``progress`` hears of each
+    intervention done, as ``what`` (:mod:`optimizer.progress`)."""
     import os
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    report = progress or silent
     ids = ids or list(data.candidates)
     workers = workers or os.cpu_count() or 1
+    report(what, 0, len(ids))
     if workers <= 1 or len(ids) < 4:
-        return [switching_value(data, i, i in selected) for i in ids]
+        out = []
+        for i in ids:
+            out.append(switching_value(data, i, i in selected))
+            report(what, len(out), len(ids))
+        return out
     with ProcessPoolExecutor(max_workers=min(workers, len(ids))) as pool:
-        return list(pool.map(switching_value, [data] * len(ids), ids, [i in selected for i in ids]))
+        futures = [pool.submit(switching_value, data, i, i in selected) for i in ids]
+        for done, _ in enumerate(as_completed(futures), start=1):
+            report(what, done, len(ids))
+        return [f.result() for f in futures]

@@ -13,9 +13,6 @@ of a step without solving every level that fine.
 from __future__ import annotations
 
 import itertools
-import sys
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -25,6 +22,7 @@ from ..driver import run_stages
 from ..model.families import MONEY_BY_YEAR
 from ..persistent import InPlaceBackend, PersistentHighs, scenario_form
 from ..prepare import ModelData
+from ..progress import ProgressFn, silent
 from ..results import Result, extract_result
 from .ranking import chosen_columns
 
@@ -33,9 +31,6 @@ BUDGET_ROWS = (*MONEY_BY_YEAR, "phase_budget", "regional_budget")
 
 DEFAULT_LEVELS = 10
 """Budget levels between zero and the level at which no money limit binds."""
-
-REFINE_REPORT_EVERY = 10
-"""Refining steps between two progress lines."""
 
 DEFAULT_REFINE = 3
 """Halvings of a step where the choice changes (entry budgets to an eighth of a step)."""
@@ -90,14 +85,15 @@ def investment_ladder(
     data: ModelData,
     objective: str | None = None,
     levels: int = DEFAULT_LEVELS,
-    progress: Callable[[str], None] | None = None,
+    progress: ProgressFn | None = None,
     refine: int = DEFAULT_REFINE,
 ) -> tuple[Ladder, Result]:
     """Solve at ``levels`` budget levels (plus the case's own) in one HiGHS model changed in place, then halve
     the gaps in which projects first enter, the gap with the most entries times width first, down to a
     ``2**refine``-th of a step (at most ``refine * levels`` more solves); the result is the solve at the
-    case's own budget."""
-    say = progress or (lambda text: None)
+    case's own budget. ``progress`` hears of each solve (:mod:`optimizer.progress`)."""
+    say = progress or silent
+    say("building the model", 0)
     rm, form = scenario_form(data, objective)
     rows = _budget_rows(form)
     solver = PersistentHighs()
@@ -119,11 +115,11 @@ def investment_ladder(
             chosen[pd_.kept[pd_.col_project[cols]]] = True
         return chosen
 
-    if not len(rows):
-        say("the case sets no money limit: a chosen project's entry budget is zero")
+    if not len(rows):  # no money limit: a chosen project's entry budget is zero
+        say("solving (the case sets no money limit)", 0, 1)
         chosen = solve_at(1.0)
         return Ladder([0.0], [0.0], chosen[None, :], float("nan")), results[0]
-    started = time.perf_counter()
+    say("solving budget levels", 0, levels + 2)  # about: the unlimited level, the levels and the case's own
     solve_at(np.inf)
     used = _row_activity(solver, rows)
     bound = form.row_upper[rows]
@@ -132,25 +128,21 @@ def investment_ladder(
     top = float(ratio.max()) if len(ratio) else 1.0
     top = top if top > 0 else 1.0
     factors = budget_levels(top, levels)
-    say(f"no money limit binds at {top:.2f}x the case's budget; {len(factors)} budget levels to solve")
+    say("solving budget levels", 1, len(factors) + 1)
     chosen_at: dict[float, np.ndarray] = {}
-    for k, factor in enumerate(factors, start=1):
+    for k, factor in enumerate(factors, start=2):
         chosen_at[factor] = solve_at(factor)
-        say(
-            f"budget level {k} of {len(factors)} ({factor:.2f}x): {int(chosen_at[factor].sum())} projects chosen "
-            f"({time.perf_counter() - started:.1f} s)"
-        )
+        say("solving budget levels", k, len(factors) + 1, f"{factor:.2f}x the case's budget")
     finest = min(np.diff(factors)) / 2**refine
+    say("refining entry budgets", 0, refine * levels, "at most; stops once they are found")
     for extra in range(refine * levels):
         gap = _widest_change(chosen_at, finest)
         if gap is None:
             break
         factor = 0.5 * (gap[0] + gap[1])
         chosen_at[factor] = solve_at(factor)
-        if extra % REFINE_REPORT_EVERY == REFINE_REPORT_EVERY - 1:
-            say(f"refined {extra + 1} steps where projects enter ({time.perf_counter() - started:.1f} s)")
+        say("refining entry budgets", extra + 1, refine * levels, "at most; stops once they are found")
     factors = sorted(chosen_at)
-    say(f"{len(factors)} budget levels solved ({time.perf_counter() - started:.1f} s)")
     reference = _money_reference(data)
     by_level = np.array([chosen_at[f] for f in factors])
     return Ladder(factors, [f * reference for f in factors], by_level, reference), results[0]
@@ -218,12 +210,12 @@ def ladder_points(pipeline: pd.DataFrame, year: int) -> pd.DataFrame:
     )
 
 
-def stderr_progress(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
 def pipeline_with_ladder(
-    data: ModelData, objective: str | None, levels: int, progress=None, refine: int = DEFAULT_REFINE
+    data: ModelData,
+    objective: str | None,
+    levels: int,
+    progress: ProgressFn | None = None,
+    refine: int = DEFAULT_REFINE,
 ) -> tuple[Result, Ladder]:
     """The solve at the case's budget, its pipeline table ranked in entry order with the entry budgets."""
     ladder, result = investment_ladder(data, objective, levels, progress, refine)

@@ -9,6 +9,7 @@ from ..batch import is_manifest
 from ..console import tolerance_text
 from ..errors import InputError, Problem
 from ..outputs import check_target, output_folder
+from ..progress import ProgressFn, prefixed, silent
 from . import html as H
 from . import markdown as M
 from .charts import country_charts, regional_charts
@@ -115,8 +116,10 @@ def build_report(
     expected_digest: str | None = None,
     sweep_dir: Path | None = None,
     force: bool = False,
+    progress: ProgressFn | None = None,
 ) -> dict[str, Path]:
     """Write the report of a case, a manifest or a result directory; return {label: file written}.
+    ``progress`` hears of the solves, the diagnosis and the writing (:mod:`optimizer.progress`).
 
     The report folder ``out`` appears whole, a manifest's country subfolders included
     (:func:`optimizer.outputs.output_folder`): a previous noregret output there is replaced whole; a folder
@@ -157,8 +160,9 @@ def build_report(
         from ..sweep.run import read_sweep_meta
 
         read_sweep_meta(Path(sweep_dir))  # a damaged sweep is reported before anything is solved
+    report = progress or silent
     if is_manifest(path):
-        return _manifest_report(path, variant, formats, out, diagnosis, force)
+        return _manifest_report(path, variant, formats, out, diagnosis, force, report)
     from ..loading import load_case
     from ..pyomo_backend import solve
 
@@ -175,28 +179,37 @@ def build_report(
                 )
             ]
         )
+    report("solving the case", 0)
     result = solve(loaded, variant=variant)
-    tables = build_tables(result, diagnosis=diagnosis)
+    tables = build_tables(result, diagnosis=diagnosis, progress=prefixed(report, "diagnosis, "))
     if sweep_dir is not None:
         tables.robustness = robustness_for(result, sweep_dir)
+    report("writing the report", 0)
     with output_folder(out, kind="report", force=force) as staging:
         written = write_country(tables, staging, formats)
     return _moved(written, staging, out)
 
 
-def _manifest_report(path, variant, formats, out, diagnosis, force=False) -> dict[str, Path]:
+def _manifest_report(path, variant, formats, out, diagnosis, force=False, progress: ProgressFn = silent):
     from ..batch import run_batch
 
-    batch = run_batch(path, variant=variant)
+    batch = run_batch(path, variant=variant, progress=progress)
     written: dict[str, Path] = {}
-    reports = {name: build_tables(result, diagnosis=diagnosis) for name, result in batch.results.items()}
+    reports = {}
+    what = "diagnosis and tables of each case" if diagnosis else "tables of each case"
+    for name, result in batch.results.items():
+        progress(what, len(reports), len(batch.results), name)  # the case under way
+        reports[name] = build_tables(result, diagnosis=diagnosis)
+    progress(what, len(reports), len(batch.results))
     reg = regional_tables(batch, reports)
     variants = {r.summary["variant"] for r in batch.results.values()}
     scenario = variant or (next(iter(variants)) if len(variants) == 1 else "default variants")
     with output_folder(out, kind="report", force=force) as staging:
-        for name, tables in reports.items():
+        for k, (name, tables) in enumerate(reports.items()):
+            progress("writing the reports", k, len(reports) + 1, name)
             for label, f in write_country(tables, staging / name, [f for f in formats if f != "iamc"]).items():
                 written[f"{name}/{label}"] = f
+        progress("writing the reports", len(reports), len(reports) + 1, "regional roll-up")
         written.update(write_regional(reg, staging, formats, scenario=scenario))
     return _moved(written, staging, out)
 

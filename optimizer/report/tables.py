@@ -74,7 +74,9 @@ def wedge_column(family: str) -> str:
     return f"abatement_{family}_tco2e"
 
 
-def build_tables(result, diagnosis: bool = True, provenance: bool = True) -> ReportTables:
+def build_tables(result, diagnosis: bool = True, provenance: bool = True, progress=None) -> ReportTables:
+    """Every table of a case's report; the diagnosis re-solves (``noregret explain`` without switching values),
+    telling ``progress`` of its steps (:mod:`optimizer.progress`)."""
     data = result.data
     s = result.summary
     families = _families(result)
@@ -107,7 +109,7 @@ def build_tables(result, diagnosis: bool = True, provenance: bool = True) -> Rep
         macc=macc,
         finance=finance_table(result),
         screening=screening_table(result),
-        diagnosis=diagnosis_table(result) if diagnosis else pd.DataFrame({"sentence": []}),
+        diagnosis=diagnosis_table(result, progress) if diagnosis else pd.DataFrame({"sentence": []}),
         provenance=provenance_table(result) if provenance else _empty_provenance(),
     )
 
@@ -301,10 +303,10 @@ def screening_table(result) -> pd.DataFrame:
     return scr[[c for c in cols if c in scr.columns]].reset_index(drop=True)
 
 
-def diagnosis_table(result) -> pd.DataFrame:
+def diagnosis_table(result, progress=None) -> pd.DataFrame:
     from ..explain import explain
 
-    expl = explain(result.data.loaded, variant=result.summary["variant"], switching=False)
+    expl = explain(result.data.loaded, variant=result.summary["variant"], switching=False, progress=progress)
     return pd.DataFrame({"sentence": list(expl.sentences)})
 
 

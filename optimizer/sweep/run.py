@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -35,6 +34,7 @@ from ..errors import InputError, Problem, SolverFailure
 from ..loading import load_case
 from ..outputs import MARKER, atomic_write_text, ensure_folder, out_problem, write_marker
 from ..persistent import process_solver, solve_in_place
+from ..progress import ProgressFn, silent
 from .paths import apply_settings
 from .spec import Scenario, load_sweep_spec, scenarios
 
@@ -281,15 +281,6 @@ def read_sweep_meta(out: Path) -> dict:
     return recorded
 
 
-def _progress(done: int, total: int, started: float, failed: int) -> None:
-    elapsed = time.perf_counter() - started
-    rate = done / elapsed if elapsed > 0 else 0.0
-    left = (total - done) / rate if rate > 0 else float("inf")
-    eta = f"{left:,.0f} s" if left != float("inf") else "?"
-    sys.stderr.write(f"\r  {done}/{total} scenarios, {rate:,.1f}/s, about {eta} left, {failed} failed   ")
-    sys.stderr.flush()
-
-
 def _run_dask(address: str, workers: int, case_path: str, variant, todo, on_result, rebuild: bool) -> None:
     """Solve on a Dask cluster: ``address`` is a scheduler (``tcp://host:port``) or ``local`` for a
     LocalCluster of ``workers`` single-threaded processes. Results come back here and are written here."""
@@ -317,13 +308,14 @@ def run_sweep(
     workers: int | None = None,
     resume: bool = False,
     max_scenarios: int | None = None,
-    progress: bool = True,
+    progress: ProgressFn | None = None,
     scheduler: str | None = None,
     rebuild: bool = False,
 ) -> SweepRun:
     """Solve every scenario not yet done; ``max_scenarios`` stops after that many (a sweep run in slices).
     ``scheduler``: None for local processes, ``local`` for a Dask LocalCluster, or a Dask scheduler address.
-    ``rebuild``: build a Pyomo model per scenario instead of changing one HiGHS model in place."""
+    ``rebuild``: build a Pyomo model per scenario instead of changing one HiGHS model in place.
+    ``progress`` hears of each scenario done, resumed ones counted (:mod:`optimizer.progress`)."""
     spec, case_path = load_sweep_spec(Path(spec_file))
     base = load_case(case_path)
     todo_all = scenarios(spec, base, where=str(spec_file))
@@ -335,16 +327,18 @@ def run_sweep(
     if max_scenarios is not None:
         todo = todo[:max_scenarios]
     workers = workers or os.cpu_count() or 1
-    started = time.perf_counter()
     interrupted = False
     counts = {"solved": 0, "failed": 0}
+    report = progress or silent
+    total = len(done_keys) + len(todo)  # this run's end (a slice with max_scenarios)
+    report("solving scenarios", len(done_keys), total)
 
     def on_result(row: dict, picks: list[dict]) -> None:
         _record(Path(out), row, picks)
         counts["solved"] += 1
         counts["failed"] += row["status"] == "error"
-        if progress:
-            _progress(len(done_keys) + counts["solved"], len(todo_all), started, counts["failed"])
+        note = f"{counts['failed']} failed" if counts["failed"] else ""
+        report("solving scenarios", len(done_keys) + counts["solved"], total, note)
 
     try:
         if scheduler is not None:
@@ -361,8 +355,6 @@ def run_sweep(
                         on_result(*future.result())
     except (KeyboardInterrupt, BrokenProcessPool):  # Ctrl-C, or a worker process killed
         interrupted = True
-    if progress:
-        sys.stderr.write("\n")
     return SweepRun(Path(out), len(todo_all), len(done_keys), counts["solved"], counts["failed"], interrupted)
 
 

@@ -5,7 +5,7 @@ model per worker process changed in place (see :mod:`optimizer.persistent`)."""
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import pandas as pd
@@ -14,6 +14,7 @@ from ..errors import InputError, Problem, SolverFailure
 from ..loading import LoadedCase
 from ..persistent import process_solver, solve_in_place
 from ..prepare import prepare
+from ..progress import ProgressFn, silent
 from .paths import apply_settings, value_at
 
 OUTCOMES = ("net_present_cost_usd", "final_year_emissions_tco2e")
@@ -55,8 +56,14 @@ class Tornado:
 
 
 def tornado(
-    loaded: LoadedCase, variant: str | None = None, parameters: list[str] | None = None, workers: int | None = None
+    loaded: LoadedCase,
+    variant: str | None = None,
+    parameters: list[str] | None = None,
+    workers: int | None = None,
+    progress: ProgressFn | None = None,
 ) -> Tornado:
+    """Re-solve the case with each parameter at its low and at its high value (``workers`` processes);
+    ``progress`` hears of each solve (:mod:`optimizer.progress`)."""
     parameters = parameters or ranged_parameters(loaded, variant)
     ranges = {p: value_at(loaded, p) for p in parameters}
     for p, q in ranges.items():
@@ -64,11 +71,20 @@ def tornado(
             raise InputError([Problem("<tornado>", p, p, "a parameter with a low-high range in the data")])
     runs = [{}] + [{p: ranges[p][end]} for p in parameters for end in ("low", "high")]
     workers = workers or os.cpu_count() or 1
+    report = progress or silent
+    what = "solving each parameter at its low and high value"
+    report(what, 0, len(runs))
     if workers > 1 and len(runs) > 2:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(_outcomes, [loaded] * len(runs), [variant] * len(runs), runs))
+            futures = [pool.submit(_outcomes, loaded, variant, r) for r in runs]
+            for done, _ in enumerate(as_completed(futures), start=1):
+                report(what, done, len(runs))
+            outcomes = [f.result() for f in futures]
     else:
-        outcomes = [_outcomes(loaded, variant, r) for r in runs]
+        outcomes = []
+        for r in runs:
+            outcomes.append(_outcomes(loaded, variant, r))
+            report(what, len(outcomes), len(runs))
     base = outcomes[0]
     rows = []
     for k, p in enumerate(parameters):
