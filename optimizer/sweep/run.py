@@ -183,7 +183,7 @@ def _record(out: Path, row: dict, picks: list[dict]) -> None:
 
 def _fingerprint(spec_file: Path, case_digest: str, ids: list[str]) -> dict:
     return {
-        "spec_file": str(spec_file),
+        "spec_file": str(Path(spec_file).resolve()),  # robust reads it from anywhere
         "spec_sha256": hashlib.sha256(spec_file.read_bytes()).hexdigest(),
         "input_sha256": case_digest,
         "scenarios": ids,
