@@ -322,7 +322,7 @@ def _read_setting(setting: L.Setting, number: int, header: _Header, values: dict
             if converted[key] is not None:
                 _set(b.data, (*owner, key), converted[key])
     if isinstance(setting.field[-1], int):  # a scope share: its mapping is found at the first share
-        b.locations.cells.setdefault(tuple(map(str, setting.field[:-1])), cell("value"))
+        b.locations.add_first(setting.field[:-1], cell("value"))
     return converted["value"]
 
 
