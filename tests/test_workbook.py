@@ -200,6 +200,17 @@ def test_a_case_part_the_sheets_cannot_hold_is_refused(tmp_path, monkeypatch):
     assert not (tmp_path / "georgia.xlsx").exists()
 
 
+def test_a_part_that_does_not_read_back_as_a_valid_part_is_refused(tmp_path, monkeypatch):
+    from optimizer.workbook import records
+
+    _, read = records.TABLE_RECORDS["Phases"]
+    monkeypatch.setitem(records.TABLE_RECORDS, "Phases", (lambda case, library: [], read))
+    with pytest.raises(InputError) as err:
+        convert(Path("georgia"), tmp_path / "georgia.xlsx")
+    assert [(p.path, p.value) for p in err.value.problems] == [("phases", "<not held by a workbook>")]
+    assert not (tmp_path / "georgia.xlsx").exists()
+
+
 def test_yaml_is_written_as_people_read_it():
     text = case_yaml(load_case("georgia").case.model_dump(exclude_unset=True))
     assert text.startswith("schema_version: 1\nname: Georgia")

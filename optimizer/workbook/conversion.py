@@ -71,14 +71,7 @@ def workbook_to_yaml(workbook: Path, out: Path, force: bool = False) -> list[Pat
 def check_complete(case: Case, case_file: Path, out: Path, content: bytes) -> None:
     """The workbook ``content`` (to be ``out``) reads back as ``case``; a part of the case its sheets cannot hold
     is an input error naming it in ``case_file`` (rather than a workbook that silently lacks it)."""
-    from ..schema import Case
-    from ..validation import parse_model
-    from .reading import read_workbook
-
-    book = read_workbook(out, content)
-    again = parse_model(Case, book.data, str(out))
-    ignored = {"library", "pipelines"}  # rewritten for the workbook's place; projects are on their own sheet
-    lost = [k for k in Case.model_fields if k not in ignored and getattr(again, k) != getattr(case, k)]
+    lost = _lost_parts(case, out, content)
     if lost:
         raise InputError(
             [
@@ -92,6 +85,23 @@ def check_complete(case: Case, case_file: Path, out: Path, content: bytes) -> No
                 for field in lost
             ]
         )
+
+
+def _lost_parts(case: Case, out: Path, content: bytes) -> list[str]:
+    """The parts of ``case`` (top-level fields) that the workbook ``content`` does not read back as they are:
+    those that differ, or that do not read back as a valid part at all."""
+    from ..schema import Case
+    from ..validation import parse_model
+    from .cells import path_keys
+    from .reading import read_workbook
+
+    book = read_workbook(out, content)
+    try:
+        again = parse_model(Case, book.data, str(out))
+    except InputError as err:
+        return sorted({(path_keys(p.path) or ("the case",))[0] for p in err.problems})
+    ignored = {"library", "pipelines"}  # rewritten for the workbook's place; projects are on their own sheet
+    return [k for k in Case.model_fields if k not in ignored and getattr(again, k) != getattr(case, k)]
 
 
 def _check_suffix(out: Path, suffixes: tuple[str, ...], expected: str) -> None:
