@@ -13,6 +13,7 @@ from . import is_workbook
 from .reading import WORKBOOK_SUFFIX
 
 if TYPE_CHECKING:
+    from ..loading import LoadedCase
     from ..schema import Case
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -29,17 +30,23 @@ def convert(source: Path, out: Path | None = None, force: bool = False) -> list[
 def case_to_workbook(case: Path, out: Path, force: bool = False) -> list[Path]:
     """Write a case (a YAML file or a bundled name) as a workbook."""
     from ..loading import load_case
-    from .projects import case_project_files
-    from .writing import workbook_bytes
 
     _check_suffix(out, (WORKBOOK_SUFFIX,), "an .xlsx file for the workbook")
     loaded = load_case(case)
     _check_targets([out], force, [loaded.path])
+    return [write_workbook(loaded, out)]
+
+
+def write_workbook(loaded: LoadedCase, out: Path) -> Path:
+    """Write a checked case as a workbook at ``out`` (replacing a file there), if it reads back as the same
+    case; its pipeline files become the Projects sheet."""
+    from .projects import case_project_files
+    from .writing import workbook_bytes
+
     content = workbook_bytes(loaded, out, case_project_files(loaded))
     check_complete(loaded.case, loaded.path, out, content)
     ensure_folder(out.parent)
-    atomic_write_bytes(out, content)
-    return [out]
+    return atomic_write_bytes(out, content)
 
 
 def workbook_to_yaml(workbook: Path, out: Path, force: bool = False) -> list[Path]:
