@@ -732,7 +732,7 @@ def _add_init_parser(sub) -> None:
     i.add_argument("--ndc-year", type=int, required=True, help="the NDC's target year")
     i.add_argument("--ndc-type", choices=NDC_TYPES, default="below_bau", help="what the cut is measured from")
     i.add_argument("--base-year", type=int, default=2024, help="year of the baseline and prices (default 2024)")
-    i.add_argument("--out", type=Path, required=True, help="case file to write (.yaml)")
+    i.add_argument("--out", type=Path, required=True, help="case file to write (.yaml, or .xlsx for a workbook)")
     i.add_argument("--force", action="store_true", help="replace --out if it exists")
     i.add_argument("--source", default=USER_SOURCE, help=f"citation of the figures given (default: '{USER_SOURCE}')")
     i.add_argument("--ndc-reference-year", type=int, help="below_base_year: the NDC's reference year (e.g. 1990)")
@@ -745,7 +745,7 @@ def _add_init_parser(sub) -> None:
 
 
 def _init(args) -> int:
-    from .init_case import NationalFigures, check_case_dict, init_case_dict, write_case_file
+    from .init_case import NationalFigures, init_case_dict, write_case_file
 
     figures = NationalFigures(
         country=args.country,
@@ -767,7 +767,6 @@ def _init(args) -> int:
         electricity_price_usd_per_mwh=args.electricity_price_usd_per_mwh,
     )
     data = init_case_dict(figures)
-    check_case_dict(data, str(args.out))
     path = write_case_file(data, args.out, force=args.force)
     total = data["baseline_reference"]["total_tco2e"]
     print(f"Wrote {path}: {figures.country}, a {total / 1e3:,.1f} ktCO2e proxy baseline in {figures.base_year}.")

@@ -5,7 +5,7 @@ The planner gives population, current health expenditure, grid emission factor a
 other number is derived from them with the method's shares, tiers and ratios and written as an ``estimate``
 that says how (``19.0 % of the 420,000 t baseline: ...``). The planner's own figures carry the source they
 give (by default ``given by the user on noregret init``). :func:`init_case_dict` returns the case as a
-dict, so that it can be written as YAML (:func:`write_case_file`) or in another format.
+dict; :func:`write_case_file` checks it and writes it as YAML or as the planner's workbook (.xlsx).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import InputError, Problem
 
 if TYPE_CHECKING:
-    from .loading import Library
+    from .loading import Library, LoadedCase
 
 USER_SOURCE = "given by the user on noregret init"
 """Provenance of the planner's own figures unless they give a citation (``--source``)."""
@@ -803,21 +803,22 @@ def _description(f: NationalFigures, tier: Tier, total: float) -> str:
 # ---------------------------------------------------------------------------------------------- writing
 
 
-def check_case_dict(data: dict, name: str) -> None:
+def check_case_dict(data: dict, name: str) -> LoadedCase:
     """Validate the case as :func:`~optimizer.loading.case_from_dict` would read it (with the bundled library),
     so that a case is written only when it loads; plausibility warnings are printed as for any case."""
     from .bundled import library_dir
     from .loading import case_from_dict, load_library
 
-    case_from_dict(data, load_library(library_dir()), name=name)
+    return case_from_dict(data, load_library(library_dir()), name=name)
 
 
-CASE_FORMATS = (".yaml", ".yml")
-"""File suffixes :func:`write_case_file` writes."""
+CASE_FORMATS = (".yaml", ".yml", ".xlsx")
+"""File suffixes :func:`write_case_file` writes: a case YAML file, or the planner's workbook."""
 
 
 def write_case_file(data: dict, path: Path, force: bool = False) -> Path:
-    """Write the case to ``path`` (YAML by its suffix); an existing file is replaced only with ``force``."""
+    """Check the case and write it to ``path``: YAML, or the planner's workbook for an .xlsx file (docs/workbook.md).
+    An existing file is replaced only with ``force``."""
     from .outputs import atomic_write_text
 
     if path.suffix.lower() not in CASE_FORMATS:
@@ -826,6 +827,11 @@ def write_case_file(data: dict, path: Path, force: bool = False) -> Path:
         raise InputError([Problem(WHERE, "--out", str(path), "a file that does not exist yet (--force replaces it)")])
     if path.is_dir():
         raise InputError([Problem(WHERE, "--out", str(path), "a file path, not a folder")])
+    loaded = check_case_dict(data, str(path))
+    if path.suffix.lower() == ".xlsx":
+        from .workbook import write_workbook
+
+        return write_workbook(loaded, path)
     return atomic_write_text(path, case_yaml(data))
 
 

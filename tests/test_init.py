@@ -209,9 +209,20 @@ def test_an_existing_file_is_replaced_only_with_force(tmp_path, capsys):
     assert read_yaml_mapping(case)["country"]["iso3"] == "RUR"
 
 
-def test_only_yaml_is_written(tmp_path, capsys):
-    assert main(["init", *MADE_UP, "--out", str(tmp_path / "case.xlsx")]) == 2
-    assert "--out" in capsys.readouterr().err and not (tmp_path / "case.xlsx").exists()
+def test_only_a_case_file_or_a_workbook_is_written(tmp_path, capsys):
+    assert main(["init", *MADE_UP, "--out", str(tmp_path / "case.csv")]) == 2
+    assert "--out" in capsys.readouterr().err and not (tmp_path / "case.csv").exists()
+
+
+def test_init_writes_a_workbook_that_validates_and_solves_as_its_yaml(tmp_path, capsys):
+    book, case = tmp_path / "case.xlsx", tmp_path / "case.yaml"
+    assert main(["init", *GEORGIA, "--out", str(book)]) == 0
+    assert main(["init", *GEORGIA, "--out", str(case)]) == 0
+    assert main(["--strict", "validate", str(book)]) == 0
+    assert main(["solve", str(book), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    assert (tmp_path / "out" / "portfolio.csv").read_text().count("\n") > 1
+    assert load_case(book).case == load_case(case).case
+    assert f"noregret validate {book}" in capsys.readouterr().out
 
 
 def test_a_folder_is_not_replaced_by_a_case(tmp_path, capsys):

@@ -13,11 +13,11 @@ from openpyxl import load_workbook
 
 from optimizer.bundled import case_files, library_dir
 from optimizer.cli import main
-from optimizer.errors import InputError
+from optimizer.errors import InputError, Problem
 from optimizer.loading import load_case
 from optimizer.pyomo_backend import solve
 from optimizer.workbook import convert, is_workbook, read_workbook
-from optimizer.workbook.cells import Cell
+from optimizer.workbook.cells import Cell, without_repeats
 from optimizer.workbook.layout import SETTINGS, TABLES
 from optimizer.workbook.writing import number_format
 from optimizer.workbook.yaml_out import case_yaml
@@ -197,6 +197,17 @@ def test_a_case_part_the_sheets_cannot_hold_is_refused(tmp_path, monkeypatch):
     with pytest.raises(InputError) as err:
         convert(Path("georgia"), tmp_path / "georgia.xlsx")
     assert [(p.path, p.value) for p in err.value.problems] == [("overrides", "<not held by a workbook>")]
+    assert not (tmp_path / "georgia.xlsx").exists()
+
+
+def test_a_part_that_does_not_read_back_as_a_valid_part_is_refused(tmp_path, monkeypatch):
+    from optimizer.workbook import records
+
+    _, read = records.TABLE_RECORDS["Phases"]
+    monkeypatch.setitem(records.TABLE_RECORDS, "Phases", (lambda case, library: [], read))
+    with pytest.raises(InputError) as err:
+        convert(Path("georgia"), tmp_path / "georgia.xlsx")
+    assert [(p.path, p.value) for p in err.value.problems] == [("phases", "<not held by a workbook>")]
     assert not (tmp_path / "georgia.xlsx").exists()
 
 
@@ -449,6 +460,22 @@ def test_field_paths_of_messages_find_their_cells(demo):
     assert at("baseline_reference.scope_shares") == f"Settings!B{_setting_row('baseline_reference.scope_shares.1')}"
     assert at("overrides.exclude[0]") == "Exclusions"  # the demo excludes nothing: the sheet
     assert at("sources") == "Sources"  # no cell of its own: the sheet
+
+
+def test_a_problem_at_a_cell_of_a_sheet_named_in_words_is_shown_once():
+    """The reader's problem with a cell wins over the checks' problem there; problems at other cells of a sheet
+    whose name has spaces are kept."""
+    first = [Problem("b.xlsx", "'Source paths'!A3 (coal emission factor: source)", "coal", "a source")]
+    then = [
+        Problem("b.xlsx", "'Source paths'!A3 (coal emission factor: source; field id)", "coal", "known"),
+        Problem("b.xlsx", "'Source paths'!C4 (grid_electricity price: annual change (%/yr))", 5, "a fraction"),
+        Problem("b.xlsx", "Sources sheet", "x", "a source"),
+    ]
+    assert [p.path for p in without_repeats(first, then)] == [
+        "'Source paths'!A3 (coal emission factor: source)",
+        "'Source paths'!C4 (grid_electricity price: annual change (%/yr))",
+        "Sources sheet",
+    ]
 
 
 def test_numbers_typed_as_text_and_empty_lists_are_read(tmp_path, demo):

@@ -2,6 +2,7 @@
 and that every command takes in place of the case YAML file.
 
 - :func:`convert` (``noregret workbook``): a case YAML file to a workbook, or a workbook back to YAML;
+- :func:`write_workbook`: a checked case (:class:`~optimizer.loading.LoadedCase`) written as a workbook;
 - :func:`load_workbook_case`: the checked case a workbook holds (:func:`optimizer.loading.load_case` comes
   here for an .xlsx file), every problem named by its sheet and cell;
 - :func:`read_workbook`: the case a workbook holds, as a case YAML file would give it, before any check.
@@ -22,6 +23,7 @@ _LAZY = {
     "convert": "conversion",
     "case_to_workbook": "conversion",
     "workbook_to_yaml": "conversion",
+    "write_workbook": "conversion",
     "load_workbook_case": "load",
     "read_workbook": "reading",
 }

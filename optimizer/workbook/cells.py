@@ -22,6 +22,7 @@ from ..errors import Problem
 from .layout import Key
 
 _SEGMENT = re.compile(r"\[([^\]]*)\]|([^.\[\]]+)")
+_REF = re.compile(r"(?:'[^']*'|[^\s'!]+)![A-Z]+[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,11 @@ class Locations:
 
     def add(self, path: Key, cell: Cell) -> None:
         self.cells[_keys(path)] = cell
+
+    def add_first(self, path: Key, cell: Cell) -> None:
+        """The cell of ``path`` unless it has one already (a part of the case read from several rows: the
+        first)."""
+        self.cells.setdefault(_keys(path), cell)
 
     def add_sheet(self, path: Key, sheet: str) -> None:
         """The sheet holding the part of the case at ``path`` (for problems without a cell of their own)."""
@@ -106,5 +112,12 @@ def without_repeats(first: Iterable[Problem], then: Iterable[Problem]) -> list[P
     """``first`` and the problems of ``then`` at places ``first`` does not already name (the reader's
     problem with a cell, e.g. text in a number cell, wins over the schema's problem with the same cell)."""
     shown = list(first)
-    places = {p.path.split(" ", 1)[0] for p in shown}
-    return shown + [p for p in then if p.path.split(" ", 1)[0] not in places]
+    places = {_place(p.path) for p in shown}
+    return shown + [p for p in then if _place(p.path) not in places]
+
+
+def _place(where: str) -> str:
+    """The cell a problem's place names (``'Source paths'!B4`` of ``'Source paths'!B4 (grid: path)``), or the
+    place as written when it names no cell."""
+    found = _REF.match(where)
+    return found.group(0) if found else where

@@ -13,6 +13,7 @@ from . import is_workbook
 from .reading import WORKBOOK_SUFFIX
 
 if TYPE_CHECKING:
+    from ..loading import LoadedCase
     from ..schema import Case
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -29,17 +30,23 @@ def convert(source: Path, out: Path | None = None, force: bool = False) -> list[
 def case_to_workbook(case: Path, out: Path, force: bool = False) -> list[Path]:
     """Write a case (a YAML file or a bundled name) as a workbook."""
     from ..loading import load_case
-    from .projects import case_project_files
-    from .writing import workbook_bytes
 
     _check_suffix(out, (WORKBOOK_SUFFIX,), "an .xlsx file for the workbook")
     loaded = load_case(case)
     _check_targets([out], force, [loaded.path])
+    return [write_workbook(loaded, out)]
+
+
+def write_workbook(loaded: LoadedCase, out: Path) -> Path:
+    """Write a checked case as a workbook at ``out`` (replacing a file there), if it reads back as the same
+    case; its pipeline files become the Projects sheet."""
+    from .projects import case_project_files
+    from .writing import workbook_bytes
+
     content = workbook_bytes(loaded, out, case_project_files(loaded))
     check_complete(loaded.case, loaded.path, out, content)
     ensure_folder(out.parent)
-    atomic_write_bytes(out, content)
-    return [out]
+    return atomic_write_bytes(out, content)
 
 
 def workbook_to_yaml(workbook: Path, out: Path, force: bool = False) -> list[Path]:
@@ -71,14 +78,7 @@ def workbook_to_yaml(workbook: Path, out: Path, force: bool = False) -> list[Pat
 def check_complete(case: Case, case_file: Path, out: Path, content: bytes) -> None:
     """The workbook ``content`` (to be ``out``) reads back as ``case``; a part of the case its sheets cannot hold
     is an input error naming it in ``case_file`` (rather than a workbook that silently lacks it)."""
-    from ..schema import Case
-    from ..validation import parse_model
-    from .reading import read_workbook
-
-    book = read_workbook(out, content)
-    again = parse_model(Case, book.data, str(out))
-    ignored = {"library", "pipelines"}  # rewritten for the workbook's place; projects are on their own sheet
-    lost = [k for k in Case.model_fields if k not in ignored and getattr(again, k) != getattr(case, k)]
+    lost = _lost_parts(case, out, content)
     if lost:
         raise InputError(
             [
@@ -92,6 +92,23 @@ def check_complete(case: Case, case_file: Path, out: Path, content: bytes) -> No
                 for field in lost
             ]
         )
+
+
+def _lost_parts(case: Case, out: Path, content: bytes) -> list[str]:
+    """The parts of ``case`` (top-level fields) that the workbook ``content`` does not read back as they are:
+    those that differ, or that do not read back as a valid part at all."""
+    from ..schema import Case
+    from ..validation import parse_model
+    from .cells import path_keys
+    from .reading import read_workbook
+
+    book = read_workbook(out, content)
+    try:
+        again = parse_model(Case, book.data, str(out))
+    except InputError as err:
+        return sorted({(path_keys(p.path) or ("the case",))[0] for p in err.problems})
+    ignored = {"library", "pipelines"}  # rewritten for the workbook's place; projects are on their own sheet
+    return [k for k in Case.model_fields if k not in ignored and getattr(again, k) != getattr(case, k)]
 
 
 def _check_suffix(out: Path, suffixes: tuple[str, ...], expected: str) -> None:

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..pipeline.table import READINESS_STAGES
-from ..schema.library import ACTION_FAMILIES
 
 Key = tuple[str | int, ...]
 """A path into a record (or into the case): mapping keys, list positions or years."""
 
-Kind = Literal["text", "number", "whole", "list", "any"]
-"""How a cell is read: free text, a number, a whole number, ids separated by ``;``, or as the row says."""
+Kind = Literal["text", "number", "whole", "list", "bool", "any"]
+"""How a cell is read: free text, a number, a whole number, ids separated by ``;``, TRUE or FALSE, or as the
+row says."""
 
 Role = Literal["value", "provenance", "reference"]
 """What a column holds: an input, the source or estimate note of one, or a reference written for reading."""
@@ -35,6 +35,11 @@ REFERENCE_PREFIX = "Ref "
 """Sheets whose name starts with this are reference: written from the library, never read."""
 NOTES_PREFIX = "Notes"
 """Sheets whose name starts with this are the planner's own notes: never read."""
+BOOLEAN_CHOICES = ("TRUE", "FALSE")
+"""The drop-down of a yes-or-no cell (the reader also takes yes and no)."""
+CELL_CHOICES = "_choices"
+"""Record key of the drop-downs of single cells of a row (column key -> choices), for a column whose values
+depend on the row (an override's value)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,9 @@ class Column:
     """A drop-down: a fixed list, or the name of a list the writer knows (:data:`LISTS`)."""
     note: str = ""
     """A comment on the header cell."""
+    blank: str | None = None
+    """What a blank cell holds when the field takes an empty value (a required text that may be empty); None:
+    a blank cell leaves the field out."""
 
 
 @dataclass(frozen=True)
@@ -384,50 +392,101 @@ RESOURCES = Table(
     label=(("id",),),
 )
 
-OVERRIDE_FIELDS = (
-    "capex_usd_per_unit",
-    "fixed_cost_usd",
-    "om_change_usd_per_unit_year",
-    "lifetime_years",
-    "lead_time_years",
-    "max_share_per_year",
-    "potential_units",
-    "phase",
-    "complexity",
-)
-"""Fields of an intervention a case may replace, one row each."""
-PLAIN_OVERRIDES = ("phase", "complexity")
-"""Replaced fields that are plain values (no range, no provenance)."""
-EFFECT_MEASURES = {
-    "effect: fraction": "share",
-    "effect: change_per_unit_year": "activity",
-    "effect: change_share_of_unit_activity": "activity",
-}
-"""The ``field`` of an effect row (its measure) and the effect type it makes."""
 
-OVERRIDES = Table(
-    "Overrides",
-    "Country values replacing library defaults: one row per intervention and field. Effect rows, in order, "
-    "replace the intervention's whole list of effects.",
-    (
-        Column("intervention", ("intervention",), choices="interventions"),
-        Column("field", ("field",), choices=(*OVERRIDE_FIELDS, *EFFECT_MEASURES)),
-        Column("value", ("value",), "any", note="in the unit of the unit column"),
+@dataclass(frozen=True)
+class OverrideField:
+    """A field of a library intervention that an Overrides row replaces."""
+
+    kind: Kind | Literal["quantity"]
+    """How the value cell is read; a quantity also takes low, high, source and estimate."""
+    unit: str
+    """The unit column's words (``{unit}``: what one unit of the intervention is)."""
+    choices: str | tuple[str, ...] | None = None
+    """A drop-down on the value cell."""
+
+
+OVERRIDE_FIELDS: dict[str, OverrideField] = {
+    "capex_usd_per_unit": OverrideField("quantity", "USD per {unit}"),
+    "fixed_cost_usd": OverrideField("quantity", "USD"),
+    "om_change_usd_per_unit_year": OverrideField("quantity", "USD per {unit} per year"),
+    "lifetime_years": OverrideField("quantity", "years"),
+    "lead_time_years": OverrideField("quantity", "years"),
+    "max_share_per_year": OverrideField("quantity", "fraction of potential per year"),
+    "potential_units": OverrideField("quantity", "{unit} (units)"),
+    "potential.basis": OverrideField("text", "a facility type, or country", "bases"),
+    "potential.units_per_basis": OverrideField("quantity", "{unit} per counted facility"),
+    "co_benefit_score": OverrideField("quantity", "score, 0 (none) to 3 (high)"),
+    "resilience_score": OverrideField("quantity", "score, 0 (none) to 3 (high)"),
+    "phase": OverrideField("text", "a phase id (Phases sheet)", "phases"),
+    "complexity": OverrideField("whole", "1 quick win, 2 moderate, 3 complex"),
+    "name": OverrideField("text", "display name"),
+    "description": OverrideField("text", "text"),
+    "unit": OverrideField("text", "what one deployed unit is"),
+    "integer_units": OverrideField("bool", "TRUE: whole units only", BOOLEAN_CHOICES),
+    "all_or_nothing": OverrideField("bool", "TRUE: the whole potential at once, or nothing", BOOLEAN_CHOICES),
+    "group": OverrideField("text", "a group id (library, or Case groups sheet)", "groups"),
+    "prerequisites": OverrideField("list", f"intervention ids, separated by ; ({EMPTY_LIST}: none)"),
+    "kpis": OverrideField("list", f"indicators, separated by ; ({EMPTY_LIST}: none)"),
+}
+"""Fields of an intervention an Overrides row replaces, one row each (``potential.basis``: a field of the
+intervention's ``potential``)."""
+RESOURCE_FIELDS = {
+    "resource_use_per_unit": "{resource} per {unit} built",
+    "resource_use_per_start": "{resource} per programme start",
+}
+"""Mappings of resource use: one row per resource (the resource in its own column), replacing the whole
+mapping; a row whose resource is ``(none)`` stands for an empty mapping."""
+EFFECT_TYPES = {"fraction": "share", "change_per_unit_year": "activity", "change_share_of_unit_activity": "activity"}
+"""The measure of an effect row and the effect type it makes."""
+EFFECT_PREFIX = "effect: "
+"""An Overrides row whose field is this and a measure (``effect: fraction``) is one effect."""
+OVERRIDE_CHOICES = (*OVERRIDE_FIELDS, *RESOURCE_FIELDS, *(f"{EFFECT_PREFIX}{m}" for m in EFFECT_TYPES))
+"""Everything the ``field`` column of the Overrides sheet may say."""
+RESOURCE_USES = {"per unit": "resource_use_per_unit", "per start": "resource_use_per_start"}
+"""The ``use`` column of the Case resource use sheet: plain words for the intervention's mappings."""
+
+
+def row_value_columns(kind: Kind = "number", note: str = "in the unit of the unit column") -> tuple[Column, ...]:
+    """The value, range and provenance of a row whose unit is in its unit column (overrides, effects)."""
+    return (
+        Column("value", ("value",), kind, note=note),
         Column("low", ("low",), "number", note="low end of the range (sweeps)"),
         Column("high", ("high",), "number", note="high end of the range (sweeps)"),
         Column("source", ("source",), role="provenance", note=SOURCE_NOTE),
         Column("estimate", ("estimate",), role="provenance", note=ESTIMATE_NOTE),
-        Column("acts on", ("acts_on",), choices="sources", note="effect rows: the emission source acted on"),
+    )
+
+
+EFFECT_SOURCE_COLUMNS = (
+    Column("acts on", ("acts_on",), choices="sources", note="effect rows: the emission source acted on"),
+    Column(
+        "relative to",
+        ("relative_to",),
+        choices="sources",
+        note="effect rows with change_share_of_unit_activity: the source whose activity the share is of "
+        "(blank: the source acted on)",
+    ),
+)
+
+OVERRIDES = Table(
+    "Overrides",
+    "Country values replacing library defaults: one row per intervention and field. Effect rows, in order, "
+    "replace the intervention's whole list of effects; resource rows its whole resource use.",
+    (
+        Column("intervention", ("intervention",), choices="interventions"),
+        Column("field", ("field",), choices="override_fields", note="the field replaced (Ref vocabulary lists them)"),
+        *row_value_columns("any"),
+        *EFFECT_SOURCE_COLUMNS,
         Column(
-            "relative to",
-            ("relative_to",),
-            choices="sources",
-            note="effect rows with change_share_of_unit_activity: the source whose activity the share is of",
+            "resource",
+            ("resource",),
+            choices="resources",
+            note=f"resource use rows: a resource of the library vocabulary ({EMPTY_LIST}: no resource use)",
         ),
         reference("unit", UNIT),
         reference("library value", "_library"),
     ),
-    label=(("intervention",), ("field",)),
+    label=(("intervention",), ("field",), ("resource",)),
     frozen=2,
 )
 
@@ -435,6 +494,105 @@ EXCLUSIONS = Table(
     "Exclusions",
     "Library interventions not available in this country (reported in screening).",
     (Column("intervention", ("id",), choices="interventions"), reference("name", "_name")),
+    label=(("id",),),
+)
+
+# ------------------------------------------------------------------------------------------------ additions
+
+CASE_INTERVENTIONS = Table(
+    "Case interventions",
+    "The case's own interventions (the library's schema plus the family), one per row; their effects and "
+    "resource use are on the next sheets.",
+    (
+        Column("intervention", ("id",), note="an id of your choosing that the library does not have"),
+        Column("family", ("family",), choices="families", note="one of the action families (Ref vocabulary)"),
+        Column("name", ("name",)),
+        Column("unit", ("unit",), note="what one deployed unit is (e.g. hospital, kWp, national programme)"),
+        Column("phase", ("phase",), choices="phases", note="a phase of the Phases sheet: sets the earliest start"),
+        Column("complexity", ("complexity",), "whole", note="1 quick win, 2 moderate, 3 needs project preparation"),
+        Column("integer units", ("integer_units",), "bool", choices=BOOLEAN_CHOICES, note="TRUE: whole units only"),
+        Column(
+            "all or nothing",
+            ("all_or_nothing",),
+            "bool",
+            choices=BOOLEAN_CHOICES,
+            note="TRUE: the whole potential in the start year, or nothing (max share per year must be 1)",
+        ),
+        Column("group", ("group",), choices="groups", note="a group of the library or of the Case groups sheet"),
+        Column(
+            "prerequisites",
+            ("prerequisites",),
+            "list",
+            note=f"interventions that must have started by the start year, separated by ; ({EMPTY_LIST}: none)",
+        ),
+        Column(
+            "potential basis",
+            ("potential", "basis"),
+            choices="bases",
+            note="a facility type (Facility stock), or country for one national programme",
+        ),
+        *quantity("units per basis", "units per facility", ("potential", "units_per_basis")),
+        *quantity("capex", "USD per unit", ("capex_usd_per_unit",)),
+        *quantity("programme cost", "USD", ("fixed_cost_usd",), note="one-off, in the start year"),
+        *quantity("O&M change", "USD per unit per year", ("om_change_usd_per_unit_year",), note="negative: a saving"),
+        *quantity("lifetime", "years", ("lifetime_years",)),
+        *quantity("lead time", "years", ("lead_time_years",), note="from building to the first active year"),
+        *quantity("max share per year", "fraction of potential", ("max_share_per_year",), note="the ramp limit"),
+        *quantity("co-benefit score", "0-3", ("co_benefit_score",)),
+        *quantity("resilience score", "0-3", ("resilience_score",)),
+        Column("KPIs", ("kpis",), "list", note=f"indicators to monitor, separated by ; ({EMPTY_LIST}: none)"),
+        Column("description", ("description",), note="what is done, and the physics behind the effects", blank=""),
+    ),
+    label=(("id",),),
+)
+
+CASE_EFFECTS = Table(
+    "Case effects",
+    "Effects of the case's own interventions: one row per effect, in order. A share removes a fraction of a "
+    "source's emissions; a change moves a source's activity.",
+    (
+        Column("intervention", ("intervention",), choices="case_interventions"),
+        Column("effect", ("effect",), choices=tuple(EFFECT_TYPES), note="what the value measures (see unit)"),
+        *EFFECT_SOURCE_COLUMNS,
+        *row_value_columns(),
+        reference("unit", UNIT),
+    ),
+    label=(("intervention",), ("effect",)),
+    frozen=2,
+)
+
+CASE_RESOURCES = Table(
+    "Case resource use",
+    "Delivery resources the case's own interventions use: one row per intervention, use and resource.",
+    (
+        Column("intervention", ("intervention",), choices="case_interventions"),
+        Column("use", ("use",), choices=tuple(RESOURCE_USES), note="per unit built, or per programme start"),
+        Column(
+            "resource",
+            ("resource",),
+            choices="resources",
+            note=f"a resource of the library vocabulary ({EMPTY_LIST}: none, value blank)",
+        ),
+        *row_value_columns(),
+        reference("unit", UNIT),
+    ),
+    label=(("intervention",), ("use",), ("resource",)),
+    frozen=3,
+)
+
+CASE_GROUPS = Table(
+    "Case groups",
+    "Groups of competing interventions the case adds: members (library or case interventions) name the group.",
+    (
+        Column("group", ("id",), note="an id of your choosing that the library does not have"),
+        Column("name", ("name",)),
+        Column(
+            "max combined share",
+            ("max_combined_share",),
+            "number",
+            note="most of the shared slice the members may cover together, above 0 and at most 1 (blank: 1)",
+        ),
+    ),
     label=(("id",),),
 )
 
@@ -452,6 +610,10 @@ TABLES: tuple[Table, ...] = (
     RESOURCES,
     OVERRIDES,
     EXCLUSIONS,
+    CASE_INTERVENTIONS,
+    CASE_EFFECTS,
+    CASE_RESOURCES,
+    CASE_GROUPS,
 )
 """The table sheets, in workbook order (after Settings)."""
 
@@ -471,12 +633,17 @@ LISTS = {
     "sources": "source ids of the library vocabulary",
     "facility_types": "facility types of the library vocabulary",
     "resources": "resources of the library vocabulary",
-    "interventions": "intervention ids of the library",
+    "interventions": "intervention ids of the library and of the Case interventions sheet",
+    "groups": "groups of the library and of the Case groups sheet",
+    "bases": "potential bases: facility types of the library vocabulary, and country",
+    "families": "the action families",
+    "override_fields": "the fields an Overrides row replaces",
     "drivers": "drivers of the Drivers sheet",
     "variants": "variants of the Variants sheet",
+    "phases": "phases of the Phases sheet",
     "case_sources": "sources of the Sources sheet",
+    "case_interventions": "interventions of the Case interventions sheet",
 }
 """Drop-down lists whose entries the writer finds in a sheet (the library's, or the case's own)."""
 
 READINESS = READINESS_STAGES
-FAMILIES = tuple(ACTION_FAMILIES)

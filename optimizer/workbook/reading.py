@@ -244,6 +244,7 @@ def _read_row(rows, number: int, table: L.Table, header: _Header, b: Builder) ->
     cells = {c.key: cell_at(header.columns[c.key], c.header) for c in table.columns if c.key in header.columns}
     for key, column in inputs.items():
         value = convert(raw[key], column.kind, cells[key], b)
+        value = column.blank if value is None else value
         if value is not None:
             _set(node, key, value)
     years = {y: cell_at(index, y) for y, index in header.years.items()}
@@ -322,7 +323,7 @@ def _read_setting(setting: L.Setting, number: int, header: _Header, values: dict
             if converted[key] is not None:
                 _set(b.data, (*owner, key), converted[key])
     if isinstance(setting.field[-1], int):  # a scope share: its mapping is found at the first share
-        b.locations.cells.setdefault(tuple(map(str, setting.field[:-1])), cell("value"))
+        b.locations.add_first(setting.field[:-1], cell("value"))
     return converted["value"]
 
 

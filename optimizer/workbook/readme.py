@@ -70,7 +70,15 @@ def readme_lines(case: Case, name: str, has_projects: bool) -> list[Line]:
         ),
         (
             "Lists",
-            f"A cell holding several ids separates them with '{L.LIST_SEPARATOR}'; '{L.EMPTY_LIST}' is an empty list.",
+            f"A cell holding several ids (or KPIs) separates them with '{L.LIST_SEPARATOR}'; '{L.EMPTY_LIST}' is an "
+            "empty list.",
+        ),
+        ("Yes or no", "Cells such as 'integer units' hold TRUE or FALSE (yes and no are read too)."),
+        (
+            "Own interventions",
+            "The case's own interventions are one row each on 'Case interventions'; their effects (in order) are "
+            "on 'Case effects' and their resource use on 'Case resource use', one row each; new groups on "
+            "'Case groups'. Changes to a library intervention go on 'Overrides', one row per field.",
         ),
         ("Grey columns", "Units and library values in grey are for reference: noregret does not read them."),
         (
@@ -87,7 +95,11 @@ def readme_lines(case: Case, name: str, has_projects: bool) -> list[Line]:
     lines.append((L.PROJECTS_SHEET, _projects_text(has_projects)))
     lines += [
         (L.REF_INTERVENTIONS, "Reference: the library's interventions (id, name, family, unit, per-unit defaults)."),
-        (L.REF_VOCABULARY, "Reference: source ids, facility types, resources and action families of the library."),
+        (
+            L.REF_VOCABULARY,
+            "Reference: the ids the drop-downs offer (sources, facility types, resources, action families, "
+            "potential bases, groups, interventions, override fields), with what each means.",
+        ),
     ]
     return lines
 

@@ -338,61 +338,145 @@ def targets_read(reads: list[Read], b: Builder) -> None:
         targets.append(r.node)
 
 
-# ------------------------------------------------------------------------------------------------ overrides
+# ------------------------------------------------------------------------------------------------ effects, resources
 
 
-def overrides_rows(case: dict, library: Library) -> list[Record]:
-    out = []
-    for iid, fields in case.get("overrides", {}).get("interventions", {}).items():
-        item = library.interventions.get(iid)
-        for name, value in fields.items():
-            if name == "effects":
-                out += [_effect_row(iid, effect, library) for effect in value]
-                continue
-            row = {"intervention": iid, "field": name}
-            row.update(value if isinstance(value, dict) else {"value": value})
-            row[L.UNIT] = _override_unit(name, item.unit if item else "unit")
-            row["_library"] = _library_value(getattr(item, name, None))
-            out.append(row)
-    return out
-
-
-def _effect_row(iid: str, effect: dict, library: Library) -> Record:
-    measure = next(m for m in ("fraction", "change_per_unit_year", "change_share_of_unit_activity") if m in effect)
-    row: Record = {"intervention": iid, "field": f"effect: {measure}", **effect[measure], "acts_on": effect["source"]}
+def effect_cells(effect: dict, per: str, library: Library) -> tuple[str, Record]:
+    """An effect's measure, and its row cells: the measure's value, range and provenance, the source it acts on
+    (and the source of a share of activity), and the unit (``per``: what one unit of the intervention is)."""
+    measure = next(m for m in L.EFFECT_TYPES if m in effect)
+    row: Record = {**effect[measure], "acts_on": effect["source"]}
     if "relative_to" in effect:
         row["relative_to"] = effect["relative_to"]
     kind = library.source_type(effect["source"])
-    item = library.interventions.get(iid)
-    per = item.unit if item else "unit"
     units = {
         "fraction": "fraction of the source's emissions at full deployment",
         "change_per_unit_year": f"{kind.activity_unit if kind else 'activity'} per {per} per year",
         "change_share_of_unit_activity": "share of the activity per unit of potential",
     }
     row[L.UNIT] = units[measure]
+    return measure, row
+
+
+def read_effect(
+    r: Read, b: Builder, measure: str, measure_key: L.Key, table: L.Table, paths: tuple[L.Key, ...]
+) -> Record:
+    """An effect from a row (its measure read from the column ``measure_key``), its cells recorded at each of
+    ``paths`` (the effect's place in the case, by position and by id)."""
+    _convert_value(r, b, "number")
+    effect: Record = {"type": L.EFFECT_TYPES[measure]}
+    if "acts_on" in r.node:
+        effect["source"] = r.node.pop("acts_on")
+    if "relative_to" in r.node:
+        effect["relative_to"] = r.node.pop("relative_to")
+    effect[measure] = r.node
+    for path in paths:
+        b.locate(path, r, table)
+        b.locations.add(path, r.cell(measure_key))
+        for key, column in (("source", ("acts_on",)), ("relative_to", ("relative_to",)), ("type", measure_key)):
+            b.locations.add((*path, key), r.cell(column))
+        for key in ("value", "low", "high", "source", "estimate"):
+            b.locations.add((*path, measure, key), r.cell((key,)))
+        b.locations.add((*path, measure), r.cell(("value",)))
+    return effect
+
+
+def resource_cells(mapping: dict, name: str, per: str, library: Library) -> list[Record]:
+    """The rows of the mapping of resource use ``name`` (``per``: what one unit of the intervention is); an
+    empty mapping is one row whose resource is ``(none)``."""
+    if not mapping:
+        return [{"resource": L.EMPTY_LIST}]
+    units = {r.id: r.unit for r in library.vocabulary.resources}
+    return [
+        {
+            "resource": rid,
+            **quantity,
+            L.UNIT: L.RESOURCE_FIELDS[name].format(resource=units.get(rid, "resource unit"), unit=per),
+        }
+        for rid, quantity in mapping.items()
+    ]
+
+
+def read_resource(r: Read, b: Builder, mapping: dict, table: L.Table, paths: tuple[L.Key, ...]) -> None:
+    """One resource's use from a row into ``mapping`` (a row whose resource is ``(none)`` adds nothing: the
+    mapping may stay empty), its cells recorded at each of ``paths`` (the mapping's place in the case)."""
+    rid = pop_text(r, "resource", b, f"a resource of the library vocabulary, or {L.EMPTY_LIST}")
+    if rid is None:
+        return
+    for path in paths:
+        b.locations.add_first(path, r.first)
+    if rid == L.EMPTY_LIST:
+        for key, value in r.node.items():
+            b.problem(r.cell((key,)), value, f"a blank cell (the resource is {L.EMPTY_LIST}: no resource use)")
+        return
+    if rid in mapping:
+        b.problem(r.cell(("resource",)), rid, "each resource once in an intervention's use")
+        return
+    _convert_value(r, b, "number")
+    mapping[rid] = r.node
+    for path in paths:
+        b.locate((*path, rid), r, table)
+        b.locations.add((*path, rid), r.cell(("resource",)))
+
+
+def _convert_value(r: Read, b: Builder, kind: str) -> None:
+    """The value cell of a row read as its field says (a phase id, a level, a number)."""
+    if "value" in r.node:
+        r.node["value"] = convert(r.node["value"], kind, r.cell(("value",)), b)
+
+
+def _blank_cells(r: Read, b: Builder, columns: list[tuple[str, str]], name: str) -> None:
+    """Cells a row of this kind does not use must be blank."""
+    for key, words in columns:
+        if key in r.node:
+            b.problem(r.cell((key,)), r.node.pop(key), f"a blank '{words}' cell (not used by {name})")
+
+
+# ------------------------------------------------------------------------------------------------ overrides
+
+
+def overrides_rows(case: dict, library: Library) -> list[Record]:
+    own = {item["id"]: item for item in case.get("interventions", [])}
+    out: list[Record] = []
+    for iid, fields in case.get("overrides", {}).get("interventions", {}).items():
+        item = library.interventions.get(iid)
+        per = item.unit if item else own.get(iid, {}).get("unit", "unit")
+        head = {"intervention": iid}
+        for name, value in fields.items():
+            if name == "effects":
+                for effect in value:
+                    measure, cells = effect_cells(effect, per, library)
+                    out.append({**head, "field": f"{L.EFFECT_PREFIX}{measure}", **cells})
+            elif name in L.RESOURCE_FIELDS:
+                for cells in resource_cells(value, name, per, library):
+                    cells["_library"] = _library_value(item, (name, cells["resource"]))
+                    out.append({**head, "field": name, **cells})
+            elif name == "potential":
+                out += [_field_row(iid, f"potential.{part}", v, item, per) for part, v in value.items()]
+            else:
+                out.append(_field_row(iid, name, value, item, per))
+    return out
+
+
+def _field_row(iid: str, name: str, value: Any, item: Any, per: str) -> Record:
+    spec = L.OVERRIDE_FIELDS[name]
+    row: Record = {"intervention": iid, "field": name}
+    row.update(value if spec.kind == "quantity" else {"value": value})
+    row[L.UNIT] = spec.unit.format(unit=per)
+    row["_library"] = _library_value(item, tuple(name.split(".")))
+    if spec.choices is not None:
+        row[L.CELL_CHOICES] = {("value",): spec.choices}
     return row
 
 
-_OVERRIDE_UNITS = {
-    "capex_usd_per_unit": "USD per {unit}",
-    "fixed_cost_usd": "USD",
-    "om_change_usd_per_unit_year": "USD per {unit} per year",
-    "lifetime_years": "years",
-    "lead_time_years": "years",
-    "max_share_per_year": "fraction of potential per year",
-    "potential_units": "{unit} (units)",
-    "phase": "a phase id (Phases sheet)",
-    "complexity": "1 quick win, 2 moderate, 3 complex",
-}
-
-
-def _override_unit(name: str, unit: str) -> str:
-    return _OVERRIDE_UNITS.get(name, "").format(unit=unit)
-
-
-def _library_value(value: Any) -> Any:
-    return getattr(value, "value", value) if not isinstance(value, list) else None
+def _library_value(item: Any, key: tuple[str, ...]) -> Any:
+    """The library's value of a field of an intervention, as a reference cell shows it."""
+    value = item
+    for part in key:
+        value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+    if isinstance(value, list):
+        return f"{L.LIST_SEPARATOR} ".join(map(str, value)) or L.EMPTY_LIST
+    return getattr(value, "value", value)
 
 
 def overrides_read(reads: list[Read], b: Builder) -> None:
@@ -400,62 +484,136 @@ def overrides_read(reads: list[Read], b: Builder) -> None:
         return
     overrides: dict = b.data.setdefault("overrides", {}).setdefault("interventions", {})
     seen: dict = {}
+    expected = f"one of {list(L.OVERRIDE_CHOICES)}"
     for r in reads:
         iid = pop_text(r, "intervention", b, "an intervention id of the library")
-        name = pop_text(r, "field", b, f"one of {[*L.OVERRIDE_FIELDS, *L.EFFECT_MEASURES]}")
+        name = pop_text(r, "field", b, expected)
         if iid is None or name is None:
             continue
-        if iid not in overrides:
-            b.locations.add(("overrides", "interventions", iid), r.first)
+        base = ("overrides", "interventions", iid)
+        b.locations.add_first(base, r.first)
         fields = overrides.setdefault(iid, {})
-        if name in L.EFFECT_MEASURES:
-            _read_effect(r, b, iid, name, fields.setdefault("effects", []))
+        if name.startswith(L.EFFECT_PREFIX) and name.removeprefix(L.EFFECT_PREFIX) in L.EFFECT_TYPES:
+            _blank_cells(r, b, [("resource", "resource")], name)
+            effects = fields.setdefault("effects", [])
+            path = (*base, "effects", len(effects))
+            measure = name.removeprefix(L.EFFECT_PREFIX)
+            effects.append(read_effect(r, b, measure, ("field",), L.OVERRIDES, (path,)))
+        elif name in L.RESOURCE_FIELDS:
+            _blank_cells(r, b, [("acts_on", "acts on"), ("relative_to", "relative to")], name)
+            read_resource(r, b, fields.setdefault(name, {}), L.OVERRIDES, ((*base, name),))
         elif name in L.OVERRIDE_FIELDS:
             if not b.taken((iid, name), seen, r.cell(("field",)), "field of an intervention"):
-                _read_field(r, b, iid, name, fields)
+                _read_field(r, b, base, name, fields)
         else:
-            b.problem(r.cell(("field",)), name, f"one of {[*L.OVERRIDE_FIELDS, *L.EFFECT_MEASURES]}")
+            b.problem(r.cell(("field",)), name, expected)
 
 
-def _read_field(r: Read, b: Builder, iid: str, name: str, fields: dict) -> None:
-    """A replaced field: a number with provenance, or a plain phase id or complexity level."""
-    extra = [("acts_on", "acts on"), ("relative_to", "relative to")]
-    if name in L.PLAIN_OVERRIDES:
-        extra += [(k, k) for k in ("low", "high", "source", "estimate")]
-    for key, words in extra:
-        if key in r.node:
-            b.problem(r.cell((key,)), r.node.pop(key), f"a blank '{words}' cell (not used by {name})")
-    path = ("overrides", "interventions", iid, name)
-    _convert_value(r, b, {"phase": "text", "complexity": "whole"}.get(name, "number"))
-    fields[name] = r.node.get("value") if name in L.PLAIN_OVERRIDES else r.node
+def _read_field(r: Read, b: Builder, base: L.Key, name: str, fields: dict) -> None:
+    """A replaced field: a number with provenance, or a plain value (text, a level, TRUE or FALSE, a list)."""
+    spec = L.OVERRIDE_FIELDS[name]
+    unused = [("acts_on", "acts on"), ("relative_to", "relative to"), ("resource", "resource")]
+    if spec.kind != "quantity":
+        unused += [(k, k) for k in ("low", "high", "source", "estimate")]
+    _blank_cells(r, b, unused, name)
+    key = tuple(name.split("."))
+    _convert_value(r, b, "number" if spec.kind == "quantity" else spec.kind)
+    if spec.kind != "quantity" and r.node.get("value") is None:
+        b.problem(r.cell(("value",)), "<blank>", f"the value replacing {name} ({spec.unit.format(unit='unit')})")
+    node = fields
+    for part in key[:-1]:
+        node = node.setdefault(part, {})
+        b.locations.add_first((*base, part), r.first)
+    node[key[-1]] = r.node if spec.kind == "quantity" else r.node.get("value")
+    path = (*base, *key)
     b.locate(path, r, L.OVERRIDES)
     b.locations.add(path, r.cell(("value",)))
 
 
-def _convert_value(r: Read, b: Builder, kind: str) -> None:
-    """The value cell of an override row read as its field says (a phase id, a level, a number)."""
-    if "value" in r.node:
-        r.node["value"] = convert(r.node["value"], kind, r.cell(("value",)), b)
+# ------------------------------------------------------------------------------------------------ additions
 
 
-def _read_effect(r: Read, b: Builder, iid: str, name: str, effects: list) -> None:
-    measure = name.removeprefix("effect: ")
-    _convert_value(r, b, "number")
-    effect: Record = {"type": L.EFFECT_MEASURES[name]}
-    if "acts_on" in r.node:
-        effect["source"] = r.node.pop("acts_on")
-    if "relative_to" in r.node:
-        effect["relative_to"] = r.node.pop("relative_to")
-    effect[measure] = r.node
-    path = ("overrides", "interventions", iid, "effects", len(effects))
-    b.locate(path, r, L.OVERRIDES)
-    b.locations.add(path, r.cell(("field",)))
-    for key, column in (("source", "acts_on"), ("relative_to", "relative_to"), ("type", "field")):
-        b.locations.add((*path, key), r.cell((column,)))
-    for key in ("value", "low", "high", "source", "estimate"):
-        b.locations.add((*path, measure, key), r.cell((key,)))
-    b.locations.add((*path, measure), r.cell(("value",)))
-    effects.append(effect)
+def case_interventions_rows(case: dict, library: Library) -> list[Record]:
+    rows_elsewhere = ("effects", *L.RESOURCE_FIELDS)
+    return [{k: v for k, v in item.items() if k not in rows_elsewhere} for item in case.get("interventions", [])]
+
+
+def case_interventions_read(reads: list[Read], b: Builder) -> None:
+    if reads:
+        b.data["interventions"] = _listed_read(reads, b, L.CASE_INTERVENTIONS, ("interventions",))
+
+
+def _case_intervention(r: Read, b: Builder, what: str) -> tuple[int, str, Record] | None:
+    """The case intervention a row of an additions sheet names: its position, id and record."""
+    iid = pop_text(r, "intervention", b, "an intervention of the Case interventions sheet")
+    if iid is None:
+        return None
+    items = b.data.get("interventions", [])
+    position = next((k for k, item in enumerate(items) if item.get("id") == iid), None)
+    if position is None:
+        known = [str(item.get("id")) for item in items]
+        hint = f"; the {what} of a library intervention: the Overrides sheet"
+        b.problem(r.cell(("intervention",)), iid, f"an intervention of the Case interventions sheet {known}{hint}")
+        return None
+    return position, iid, items[position]
+
+
+def case_effects_rows(case: dict, library: Library) -> list[Record]:
+    out = []
+    for item in case.get("interventions", []):
+        for effect in item.get("effects", []):
+            measure, cells = effect_cells(effect, item.get("unit", "unit"), library)
+            out.append({"intervention": item["id"], "effect": measure, **cells})
+    return out
+
+
+def case_effects_read(reads: list[Read], b: Builder) -> None:
+    for r in reads:
+        found = _case_intervention(r, b, "effects")
+        measure = pop_text(r, "effect", b, f"one of {list(L.EFFECT_TYPES)}")
+        if found is None or measure is None:
+            continue
+        if measure not in L.EFFECT_TYPES:
+            b.problem(r.cell(("effect",)), measure, f"one of {list(L.EFFECT_TYPES)}")
+            continue
+        position, iid, item = found
+        effects = item.setdefault("effects", [])
+        paths = (("interventions", position, "effects", len(effects)), ("interventions", iid, "effects", len(effects)))
+        effects.append(read_effect(r, b, measure, ("effect",), L.CASE_EFFECTS, paths))
+
+
+def case_resources_rows(case: dict, library: Library) -> list[Record]:
+    out = []
+    for item in case.get("interventions", []):
+        for words, name in L.RESOURCE_USES.items():
+            if name in item:
+                cells = resource_cells(item[name], name, item.get("unit", "unit"), library)
+                out += [{"intervention": item["id"], "use": words, **row} for row in cells]
+    return out
+
+
+def case_resources_read(reads: list[Read], b: Builder) -> None:
+    for r in reads:
+        found = _case_intervention(r, b, "resource use")
+        words = pop_text(r, "use", b, f"one of {list(L.RESOURCE_USES)}")
+        if found is None or words is None:
+            continue
+        if words not in L.RESOURCE_USES:
+            b.problem(r.cell(("use",)), words, f"one of {list(L.RESOURCE_USES)}")
+            continue
+        position, iid, item = found
+        name = L.RESOURCE_USES[words]
+        paths = (("interventions", position, name), ("interventions", iid, name))
+        read_resource(r, b, item.setdefault(name, {}), L.CASE_RESOURCES, paths)
+
+
+def case_groups_rows(case: dict, library: Library) -> list[Record]:
+    return list(case.get("groups", []))
+
+
+def case_groups_read(reads: list[Read], b: Builder) -> None:
+    if reads:
+        b.data["groups"] = _listed_read(reads, b, L.CASE_GROUPS, ("groups",))
 
 
 TABLE_RECORDS: dict[str, tuple[Callable[[dict, Library], list[Record]], Callable[[list[Read], Builder], None]]] = {
@@ -472,6 +630,10 @@ TABLE_RECORDS: dict[str, tuple[Callable[[dict, Library], list[Record]], Callable
     L.RESOURCES.sheet: (resources_rows, resources_read),
     L.OVERRIDES.sheet: (overrides_rows, overrides_read),
     L.EXCLUSIONS.sheet: (exclusions_rows, exclusions_read),
+    L.CASE_INTERVENTIONS.sheet: (case_interventions_rows, case_interventions_read),
+    L.CASE_EFFECTS.sheet: (case_effects_rows, case_effects_read),
+    L.CASE_RESOURCES.sheet: (case_resources_rows, case_resources_read),
+    L.CASE_GROUPS.sheet: (case_groups_rows, case_groups_read),
 }
 """Each table sheet's pair: the records the writer puts on it, and how the reader puts them into the case."""
 
@@ -489,9 +651,14 @@ READ_ORDER = (
     L.RESOURCES,
     L.OVERRIDES,
     L.EXCLUSIONS,
+    L.CASE_INTERVENTIONS,
+    L.CASE_EFFECTS,
+    L.CASE_RESOURCES,
+    L.CASE_GROUPS,
 )
 """The order the reader places the tables in: source paths after the sources they belong to, targets and
-financing after the variants they name."""
+financing after the variants they name, effects and resource use after the case interventions they belong
+to."""
 
 SECTION_SHEETS: dict[L.Key, str] = {
     ("sources",): L.SOURCES.sheet,
@@ -505,6 +672,8 @@ SECTION_SHEETS: dict[L.Key, str] = {
     ("resources",): L.RESOURCES.sheet,
     ("overrides",): L.OVERRIDES.sheet,
     ("overrides", "exclude"): L.EXCLUSIONS.sheet,
+    ("interventions",): L.CASE_INTERVENTIONS.sheet,
+    ("groups",): L.CASE_GROUPS.sheet,
 }
 """The sheet holding each part of the case, for a problem with no cell of its own (``sources: at least one
 source`` is on the Sources sheet); other fields are on the Settings sheet."""

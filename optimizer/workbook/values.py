@@ -30,6 +30,8 @@ def convert(value: Any, kind: str, cell: Cell, b: Builder) -> Any:
         return _id_list(value)
     if kind in ("number", "whole"):
         return _number(value, kind, cell, b)
+    if kind == "bool":
+        return _boolean(value, cell, b)
     return text(value)
 
 
@@ -49,6 +51,20 @@ def _id_list(value: Any) -> list[str]:
     if written == L.EMPTY_LIST:
         return []
     return [part.strip() for part in written.split(L.LIST_SEPARATOR) if part.strip()]
+
+
+BOOLEAN_WORDS = {"true": True, "yes": True, "false": False, "no": False}
+"""Text a yes-or-no cell may hold (a spreadsheet's TRUE and FALSE cells are read as they are)."""
+
+
+def _boolean(value: Any, cell: Cell, b: Builder) -> Any:
+    if isinstance(value, bool):
+        return value
+    written = text(value)
+    if written.lower() in BOOLEAN_WORDS:
+        return BOOLEAN_WORDS[written.lower()]
+    b.problem(cell, written, "TRUE or FALSE (or yes or no)")
+    return written
 
 
 def _number(value: Any, kind: str, cell: Cell, b: Builder) -> Any:

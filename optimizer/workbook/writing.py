@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..errors import InputError, Problem
 from ..pipeline.reading import NUMBER_TEXT
 from ..schema import Case
+from ..schema.library import ACTION_FAMILIES
 from . import layout as L
 from .paths import with_library
 from .readme import readme_lines
@@ -153,16 +154,17 @@ class _Choices:
         text = ",".join(choices)
         return f'"{text}"' if len(text) <= 250 else None
 
-    def add(self, ws: Worksheet, choices: str | tuple[str, ...] | None, cells: str) -> None:
-        """A drop-down on ``cells``; a value typed over it is warned about by the spreadsheet, and refused by
-        noregret when it is not one of the choices."""
+    def add(self, ws: Worksheet, choices: str | tuple[str, ...] | None, *cells: str) -> None:
+        """A drop-down on each of ``cells`` (ranges); a value typed over it is warned about by the spreadsheet,
+        and refused by noregret when it is not one of the choices."""
         formula = self.formula(choices) if choices is not None else None
-        if formula is None:
+        if formula is None or not cells:
             return
         rule = DataValidation(type="list", formula1=formula, allow_blank=True, errorStyle="warning")
         rule.error = "Not one of the choices: noregret will refuse it unless it is a valid id."
         rule.errorTitle = "noregret"
-        rule.add(cells)
+        for where in cells:
+            rule.add(where)
         ws.add_data_validation(rule)
 
 
@@ -171,19 +173,81 @@ def _range(sheet: str, column: int, rows: int) -> str:
     return f"{quote_sheetname(sheet)}!${letter}${L.FIRST_ROW}:${letter}${L.FIRST_ROW + max(rows, 1) - 1}"
 
 
-def _choices(case_rows: dict[str, int], library: Library) -> _Choices:
+@dataclass(frozen=True)
+class _List:
+    """A block of the Ref vocabulary sheet: reference columns whose first column is a drop-down list."""
+
+    name: str
+    """The list (:data:`layout.LISTS`)."""
+    headers: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+    mirror: tuple[str, int] | None = None
+    """A case sheet whose first column follows the rows in the list (as formulas, so that the planner's new
+    records are offered too), and how many of its rows."""
+
+    @property
+    def length(self) -> int:
+        return len(self.rows) + (self.mirror[1] if self.mirror else 0)
+
+
+def _ref_lists(library: Library, case_rows: dict[str, int]) -> list[_List]:
+    """The blocks of the Ref vocabulary sheet, left to right."""
     vocabulary = library.vocabulary
-    return _Choices(
-        {
-            "sources": _range(L.REF_VOCABULARY, 1, len(vocabulary.sources)),
-            "facility_types": _range(L.REF_VOCABULARY, 6, len(vocabulary.facility_types)),
-            "resources": _range(L.REF_VOCABULARY, 9, len(vocabulary.resources)),
-            "interventions": _range(L.REF_INTERVENTIONS, 1, len(library.interventions)),
-            "drivers": _range(L.DRIVERS.sheet, 1, case_rows[L.DRIVERS.sheet] + ROOM),
-            "variants": _range(L.VARIANTS.sheet, 1, case_rows[L.VARIANTS.sheet] + ROOM),
-            "case_sources": _range(L.SOURCES.sheet, 1, case_rows[L.SOURCES.sheet] + ROOM),
-        }
-    )
+    return [
+        _List(
+            "sources",
+            ("source", "name", "scope", "activity unit"),
+            [(s.id, s.name, s.scope, s.activity_unit) for s in vocabulary.sources],
+        ),
+        _List("facility_types", ("facility type", "unit"), [(f.id, f.unit) for f in vocabulary.facility_types]),
+        _List("resources", ("resource", "unit"), [(r.id, r.unit) for r in vocabulary.resources]),
+        _List("families", ("action family", "name"), list(ACTION_FAMILIES.items())),
+        _List("bases", ("potential basis",), [(f.id,) for f in vocabulary.facility_types] + [("country",)]),
+        _List(
+            "groups",
+            ("group", "name", "max combined share"),
+            [(g.id, g.name, g.max_combined_share) for g in library.groups.values()],
+            (L.CASE_GROUPS.sheet, case_rows[L.CASE_GROUPS.sheet] + ROOM),
+        ),
+        _List(
+            "interventions",
+            ("intervention", "name"),
+            [(iid, item.name) for iid, item in library.interventions.items()],
+            (L.CASE_INTERVENTIONS.sheet, case_rows[L.CASE_INTERVENTIONS.sheet] + ROOM),
+        ),
+        _List("override_fields", ("override field", "unit"), _override_fields()),
+    ]
+
+
+def _override_fields() -> list[tuple[str, str]]:
+    """The fields of the Overrides sheet and their units, as the Ref vocabulary sheet lists them."""
+    out = [(name, spec.unit.format(unit="unit")) for name, spec in L.OVERRIDE_FIELDS.items()]
+    out += [(name, unit.format(resource="resource unit", unit="unit")) for name, unit in L.RESOURCE_FIELDS.items()]
+    return out + [(f"{L.EFFECT_PREFIX}{measure}", f"an effect ({kind})") for measure, kind in L.EFFECT_TYPES.items()]
+
+
+def _list_columns(lists: list[_List]) -> list[int]:
+    """The first column of each block of the Ref vocabulary sheet (one blank column between blocks)."""
+    out, column = [], 1
+    for block in lists:
+        out.append(column)
+        column += len(block.headers) + 1
+    return out
+
+
+def _choices(case_rows: dict[str, int], lists: list[_List]) -> _Choices:
+    ranges = {
+        block.name: _range(L.REF_VOCABULARY, column, block.length) for block, column in zip(lists, _list_columns(lists))
+    }
+    for name, table in (
+        ("drivers", L.DRIVERS),
+        ("variants", L.VARIANTS),
+        ("case_sources", L.SOURCES),
+        ("phases", L.PHASES),
+        ("case_interventions", L.CASE_INTERVENTIONS),
+    ):
+        ranges[name] = _range(table.sheet, 1, case_rows[table.sheet] + ROOM)
+    return _Choices(ranges)
 
 
 # ------------------------------------------------------------------------------------------------ tables
@@ -212,6 +276,8 @@ def write_table(ws: Worksheet, table: L.Table, records: list[Record], case: Case
     first_year = len(table.columns) + 1
     for k, year in enumerate(years):
         sheet.header(first_year + k, year, _YEARS, f"{table.series_unit or 'value'} in {year}")
+    index = {column.key: c for c, column in enumerate(table.columns, start=1)}
+    cell_choices: dict[str | tuple[str, ...], list[str]] = {}
     for r, record in enumerate(records, start=L.FIRST_ROW):
         for c, column in enumerate(table.columns, start=1):
             sheet.put(r, c, get(record, column.key), column.kind, column.percent)
@@ -220,10 +286,14 @@ def write_table(ws: Worksheet, table: L.Table, records: list[Record], case: Case
         series = get(record, table.series or ()) or {}
         for k, year in enumerate(years):
             sheet.put(r, first_year + k, series.get(year), table.series_kind)
+        for key, listed in record.get(L.CELL_CHOICES, {}).items():
+            cell_choices.setdefault(listed, []).append(ws.cell(row=r, column=index[key]).coordinate)
     last = L.FIRST_ROW + len(records) + ROOM
     for c, column in enumerate(table.columns, start=1):
         letter = get_column_letter(c)
         choices.add(ws, column.choices, f"{letter}{L.FIRST_ROW}:{letter}{last}")
+    for listed, cells in cell_choices.items():
+        choices.add(ws, listed, *cells)
     sheet.finish(table.frozen)
 
 
@@ -375,34 +445,27 @@ def _effect_text(effect: Any) -> str:
     return f"{effect.source} {effect.change_share_of_unit_activity.value:+g} x unit activity{relative}"
 
 
-def write_ref_vocabulary(ws: Worksheet, library: Library) -> None:
+def write_ref_vocabulary(ws: Worksheet, lists: list[_List]) -> None:
+    """The lists the drop-downs offer, each with what its ids mean; the case's own groups and interventions
+    follow the library's, as formulas reading their sheets."""
     sheet = _Sheet(ws)
-    sheet.title("Reference (read-only, not read back): the ids of the library vocabulary and the action families.")
-    vocabulary = library.vocabulary
-    blocks: list[tuple[int, list[str], Iterable[Sequence[Any]]]] = [
-        (
-            1,
-            ["source", "name", "scope", "activity unit"],
-            ((s.id, s.name, s.scope, s.activity_unit) for s in vocabulary.sources),
-        ),
-        (6, ["facility type", "unit"], ((f.id, f.unit) for f in vocabulary.facility_types)),
-        (9, ["resource", "unit"], ((r.id, r.unit) for r in vocabulary.resources)),
-        (12, ["action family", "name"], _families()),
-    ]
-    for first, headers, rows in blocks:
-        for c, text in enumerate(headers, start=first):
+    sheet.title(
+        "Reference (read-only, not read back): the ids the drop-downs offer. The case's own groups and "
+        "interventions follow the library's."
+    )
+    for block, first in zip(lists, _list_columns(lists)):
+        for c, text in enumerate(block.headers, start=first):
             sheet.header(c, text, _REFERENCE)
-        for r, values in enumerate(rows, start=L.FIRST_ROW):
+        for r, values in enumerate(block.rows, start=L.FIRST_ROW):
             for c, value in enumerate(values, start=first):
                 sheet.put(r, c, value, "number")
+        if block.mirror is not None:
+            case_sheet, count = block.mirror
+            for k in range(count):
+                source = f"{quote_sheetname(case_sheet)}!A{L.FIRST_ROW + k}"
+                ws.cell(row=L.FIRST_ROW + len(block.rows) + k, column=first, value=f'={source}&""')
     sheet.finish(1)
     ws.protection.sheet = True
-
-
-def _families() -> list[tuple[str, str]]:
-    from ..schema.library import ACTION_FAMILIES
-
-    return list(ACTION_FAMILIES.items())
 
 
 # ------------------------------------------------------------------------------------------------ README
@@ -428,21 +491,24 @@ def workbook_bytes(loaded: LoadedCase, out: Path, projects: Sequence[tuple[str, 
     relative to it). ``projects`` are the raw tables of the case's pipeline files, each with the name it is
     listed under."""
     case = loaded.case
+    library = loaded.library.base or loaded.library  # as its files have it: the case's changes are on its sheets
     data = with_library(case.model_dump(exclude_unset=True), loaded.path, out.parent)
     name = out.name
     book = Workbook()
     readme = book.active
     readme.title = L.README_SHEET
-    records = {sheet: rows(data, loaded.library) for sheet, (rows, _) in TABLE_RECORDS.items()}
-    choices = _choices({sheet: len(r) for sheet, r in records.items()}, loaded.library)
+    records = {sheet: rows(data, library) for sheet, (rows, _) in TABLE_RECORDS.items()}
+    case_rows = {sheet: len(r) for sheet, r in records.items()}
+    lists = _ref_lists(library, case_rows)
+    choices = _choices(case_rows, lists)
     write_readme(readme, case, name, bool(projects))
     write_settings(book.create_sheet(L.SETTINGS_SHEET), data, choices)
     for table in L.TABLES:
         write_table(book.create_sheet(table.sheet), table, records[table.sheet], case, choices)
     if projects:
         write_projects(book.create_sheet(L.PROJECTS_SHEET), projects, choices)
-    write_ref_interventions(book.create_sheet(L.REF_INTERVENTIONS), loaded.library)
-    write_ref_vocabulary(book.create_sheet(L.REF_VOCABULARY), loaded.library)
+    write_ref_interventions(book.create_sheet(L.REF_INTERVENTIONS), library)
+    write_ref_vocabulary(book.create_sheet(L.REF_VOCABULARY), lists)
     for ws in book.worksheets:
         if ws.title.startswith(L.REFERENCE_PREFIX):
             ws.sheet_properties.tabColor = "A6A6A6"

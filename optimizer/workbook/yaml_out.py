@@ -33,14 +33,24 @@ CASE_ORDER = (
     "default_variant",
     "objective",
     "solver",
+    "groups",
+    "interventions",
     "overrides",
 )
 """Top-level keys in the order of the bundled cases."""
-FIRST_KEYS = ("type", "id")
-"""Keys written first in any mapping (a target's type, a record's id)."""
+FIRST_KEYS = ("type", "id", "family")
+"""Keys written first in any mapping (a target's type, a record's id, a case intervention's family)."""
 LAST_KEYS = ("source", "estimate")
 """Keys written last in a mapping without a ``type``: a number's provenance follows its value and range."""
-FLOW_KEYS = ("by_year", "scope_shares", "max_complexity_by_year", "exclude", "eligible_families", "pipelines")
+FLOW_KEYS = (
+    "by_year",
+    "scope_shares",
+    "max_complexity_by_year",
+    "exclude",
+    "eligible_families",
+    "pipelines",
+    "prerequisites",
+)
 """Mappings and lists written on one line, as the bundled cases write them."""
 WIDTH = 100
 """Line width of folded text."""
