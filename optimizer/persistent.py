@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from .driver import HIGHS_OPTIONS, Attempt, SecondStage, Termination, solve_with
+from .driver import HIGHS_OPTIONS, Attempt, Extract, SecondStage, Termination, solve_with
 from .errors import SolverFailure
 from .loading import LoadedCase
 from .lp_first import certified_attempt, lp_first
@@ -343,13 +343,18 @@ class InPlaceBackend:
 
 
 def solve_in_place(
-    loaded: LoadedCase, solver: PersistentHighs, variant: str | None = None, objective: str | None = None
+    loaded: LoadedCase,
+    solver: PersistentHighs,
+    variant: str | None = None,
+    objective: str | None = None,
+    extract: Extract | None = None,
 ):
     """Like :func:`optimizer.pyomo_backend.solve`, on ``solver``'s HiGHS model changed in place, in the driver's stages
-    (:func:`optimizer.driver.solve_with`). Returns a :class:`~optimizer.results.Result`."""
+    (:func:`optimizer.driver.solve_with`). Returns a :class:`~optimizer.results.Result`, or what ``extract`` reads
+    (:func:`optimizer.results.extract_scenario`: a sweep's figures)."""
 
     def backend(data: ModelData, kind: str | None) -> InPlaceBackend:
         rm, form = scenario_form(data, kind)
         return InPlaceBackend(solver, rm, form, data)
 
-    return solve_with(loaded, backend, variant, objective)
+    return solve_with(loaded, backend, variant, objective, extract=extract)
