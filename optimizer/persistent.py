@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
+from pyomo.common.gc_manager import PauseGC
 
 from .driver import HIGHS_OPTIONS, Attempt, Extract, SecondStage, Termination, solve_with
 from .errors import SolverFailure
@@ -357,4 +358,5 @@ def solve_in_place(
         rm, form = scenario_form(data, kind)
         return InPlaceBackend(solver, rm, form, data)
 
-    return solve_with(loaded, backend, variant, objective, extract=extract)
+    with PauseGC():  # see NO_GC_NOTE
+        return solve_with(loaded, backend, variant, objective, extract=extract)

@@ -65,11 +65,24 @@ class Candidate:
     saving_per_unit: dict[int, float] = field(default_factory=dict)
     abatement: dict[int, np.ndarray] = field(default_factory=dict)  # y -> (n_sources, n_years) per unit
     activity_removed: dict[int, np.ndarray] = field(default_factory=dict)  # y -> (n_sources, n_years) per unit
+    abatement_when_active: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    """(source, year of the axis): tCO2e a unit abates in a year it is active, whatever its build year
+    (``abatement[y]`` is this over the years a unit built in y is active, zero elsewhere)."""
+    removed_when_active: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    """(source, year of the axis): the same for ``activity_removed``."""
     simple_payback_years: float = float("nan")
 
     def active_years(self, build_year: int) -> range:
         first = build_year + self.lead_time
         return range(first, first + self.lifetime)
+
+    def cohorts_active_in(self, year: int) -> range:
+        """Build years whose units are active in ``year`` (build years run without a gap from the first start
+        to the end of the decision window)."""
+        if not self.build_years:
+            return range(0)
+        first = max(self.build_years[0], year - self.lead_time - self.lifetime + 1)
+        return range(first, min(self.build_years[-1], year - self.lead_time) + 1)
 
 
 @dataclass
@@ -121,9 +134,24 @@ class ModelData:
         return int(year - self.years[0])
 
     @cached_property
-    def abatement_all_sources(self) -> dict[tuple[str, int], np.ndarray]:
-        """(i, y) -> tCO2e abated per unit built in y, by year of the extended axis, summed over sources."""
-        return {(i, y): a.sum(axis=0) for i, c in self.candidates.items() for y, a in c.abatement.items()}
+    def abatement_when_active(self) -> np.ndarray:
+        """(candidate, source, year of the axis): ``Candidate.abatement_when_active`` of the kept candidates,
+        in order."""
+        return self._stacked("abatement_when_active")
+
+    @cached_property
+    def abatement_all_sources_when_active(self) -> np.ndarray:
+        """(candidate, year of the axis): :attr:`abatement_when_active` summed over sources."""
+        return self.abatement_when_active.sum(axis=1)
+
+    @cached_property
+    def removed_when_active(self) -> np.ndarray:
+        """(candidate, source, year of the axis): ``Candidate.removed_when_active`` of the kept candidates."""
+        return self._stacked("removed_when_active")
+
+    def _stacked(self, name: str) -> np.ndarray:
+        arrays = [getattr(c, name) for c in self.candidates.values()]
+        return np.stack(arrays) if arrays else np.zeros((0, len(self.bau.source_ids), len(self.years)))
 
 
 def _effective(item: Intervention, override, name: str):
@@ -272,28 +300,35 @@ def _start_years(case, cand: Candidate) -> list[int]:
 def _coefficients(
     loaded: LoadedCase, cand: Candidate, years: np.ndarray, bau: BauProjection, discount: np.ndarray
 ) -> None:
-    """Per-unit NPV cost, saving and abatement for each build year (fills the candidate in place)."""
+    """Per-unit NPV cost, saving and abatement for each build year (fills the candidate in place).
+
+    What an active unit abates, removes and costs to run in a year does not depend on the year it was built: it
+    is computed once over the whole axis, and each build year's cohort takes it over the years it is active."""
     effects = applicable_effects(loaded, cand.id)
     y0 = int(years[0])
-    for y in cand.build_years:
-        active = np.array([t - y0 for t in cand.active_years(y)])
-        per_unit = np.zeros_like(bau.emissions)
-        removed = np.zeros_like(bau.emissions)
-        running = np.full(len(active), cand.om_change)
-        for eff in effects:
-            s = bau.row(eff.source)
-            if eff.type == "share":
-                per_unit[s, active] += eff.fraction.value / cand.potential * bau.emissions[s, active]
-            else:
-                delta = activity_change(loaded, cand, eff)
-                per_unit[s, active] += -delta * bau.factor[s, active]
-                removed[s, active] += -delta
-                running = running + delta * bau.price[s, active]
-        cand.abatement[y] = per_unit
-        cand.activity_removed[y] = removed
-        cand.npv_cost_per_unit[y] = cand.capex * discount[y - y0] + float(np.dot(discount[active], running))
-        cand.fixed_cost_pv[y] = cand.fixed_cost * discount[y - y0]
-        cand.saving_per_unit[y] = -float(running[0])
+    per_unit = np.zeros_like(bau.emissions)
+    removed = np.zeros_like(bau.emissions)
+    running = np.full(len(years), cand.om_change)  # USD per active unit and year
+    for eff in effects:
+        s = bau.row(eff.source)
+        if eff.type == "share":
+            per_unit[s] += eff.fraction.value / cand.potential * bau.emissions[s]
+        else:
+            delta = activity_change(loaded, cand, eff)
+            per_unit[s] += -delta * bau.factor[s]
+            removed[s] += -delta
+            running = running + delta * bau.price[s]
+    cand.abatement_when_active, cand.removed_when_active = per_unit, removed
+    built = np.array(cand.build_years) - y0  # positions on the axis
+    first, end = built + cand.lead_time, built + cand.lead_time + cand.lifetime  # each cohort's active years
+    axis = np.arange(len(years))
+    active = ((axis >= first[:, None]) & (axis < end[:, None]))[:, None, :]  # (build year, -, year of the axis)
+    cand.abatement = dict(zip(cand.build_years, np.where(active, per_unit, 0.0)))
+    cand.activity_removed = dict(zip(cand.build_years, np.where(active, removed, 0.0)))
+    running_pv = [np.dot(discount[a:b], running[a:b]) for a, b in zip(first.tolist(), end.tolist())]
+    cand.npv_cost_per_unit = dict(zip(cand.build_years, cand.capex * discount[built] + np.array(running_pv)))
+    cand.fixed_cost_pv = dict(zip(cand.build_years, cand.fixed_cost * discount[built]))
+    cand.saving_per_unit = dict(zip(cand.build_years, (-running[first]).tolist()))
     first = cand.start_years[0]
     saving = cand.saving_per_unit[first]
     outlay = cand.capex + cand.fixed_cost / cand.potential

@@ -103,14 +103,16 @@ def spend_terms(m, data, i: str, y: int) -> list[tuple[float, object]]:
 
 def abatement_terms(m, data, t: int, source_row: int | None = None) -> list[tuple[float, Any]]:
     """Abatement in year t (tCO2e), over all sources or one source row, as (coef, build var) terms."""
-    k = data.year_index(t)
-    terms = []
     if source_row is None:
-        totals = data.abatement_all_sources
-        coefs = ((i, y, totals[i, y][k]) for (i, y) in m.build_index_set)
-    else:
-        coefs = ((i, y, data.candidates[i].abatement[y][source_row, k]) for (i, y) in m.build_index_set)
-    for i, y, coef in coefs:
+        return cohort_terms(m, data, t, data.abatement_all_sources_when_active)
+    return cohort_terms(m, data, t, data.abatement_when_active[:, source_row])
+
+
+def cohort_terms(m, data, t: int, when_active) -> list[tuple[float, Any]]:
+    """(coef, build var) terms of the cohorts active in year t, a unit of the j-th kept candidate contributing
+    ``when_active[j, k]`` (k: t's position on the axis); the nonzero ones, in the order of the build index."""
+    terms: list[tuple[float, Any]] = []
+    for (i, c), coef in zip(data.candidates.items(), when_active[:, data.year_index(t)].tolist()):
         if coef != 0.0:
-            terms.append((float(coef), m.build[i, y]))
+            terms += [(coef, m.build[i, y]) for y in c.cohorts_active_in(t)]
     return terms

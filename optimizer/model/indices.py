@@ -22,8 +22,7 @@ def financing_index(data: ModelData) -> list[tuple[str, int, str]]:
 
 def cohorts_active_in(data: ModelData, i: str, t: int) -> list[int]:
     """Build years of i whose units are active in year t."""
-    c = data.candidates[i]
-    return [y for y in c.build_years if y + c.lead_time <= t < y + c.lead_time + c.lifetime]
+    return list(data.candidates[i].cohorts_active_in(t))
 
 
 def group_members(data: ModelData) -> dict[str, list[str]]:

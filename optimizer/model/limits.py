@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..prepare import ModelData
-from .expressions import Model, abatement_terms, add_rows, at_least, at_most
+from .expressions import Model, abatement_terms, add_rows, at_least, at_most, cohort_terms
 from .projects import (
     add_abatement_terms,
     add_resource_terms,
@@ -74,34 +74,38 @@ def floor_years(data: ModelData) -> list[int]:
     return [int(t) for t in data.years if int(t) >= data.decision_years[0]]
 
 
-def _positive_reach(data: ModelData, per_unit: str) -> np.ndarray:
+def _positive_reach(data: ModelData, when_active: np.ndarray) -> np.ndarray:
     """(source, year): most a source could lose if every candidate's whole potential were active, taking for
-    each candidate its largest positive per-unit effect over its build years."""
-    reach = np.zeros((len(data.bau.source_ids), len(data.years)))
-    for c in data.candidates.values():
-        if c.build_years:
-            effects = np.stack([getattr(c, per_unit)[y] for y in c.build_years])
-            reach += np.clip(effects, 0.0, None).max(axis=0) * c.potential
-    return reach
+    each candidate its positive per-unit effect (``when_active``: candidate, source, year) in the years some
+    cohort of it is active."""
+    if not len(when_active):
+        return np.zeros((len(data.bau.source_ids), len(data.years)))
+    candidates = data.candidates.values()
+    y0 = int(data.years[0])
+    first = np.array([c.build_years[0] + c.lead_time if c.build_years else 0 for c in candidates]) - y0
+    end = np.array([c.build_years[-1] + c.lead_time + c.lifetime if c.build_years else 0 for c in candidates]) - y0
+    axis = np.arange(len(data.years))
+    ever_active = ((axis >= first[:, None]) & (axis < end[:, None]))[:, None, :]  # (candidate, -, year)
+    potential = np.array([c.potential for c in candidates])[:, None, None]
+    return (np.where(ever_active, np.clip(when_active, 0.0, None), 0.0) * potential).sum(axis=0)
 
 
-def _floor_index(data: ModelData, per_unit: str, level: np.ndarray) -> list[tuple[str, int]]:
-    """(source, year) pairs where the candidates' whole potential could take ``per_unit`` (an attribute of
-    Candidate: ``abatement`` or ``activity_removed``) below zero, i.e. beyond ``level`` (BAU by source, year)."""
-    reach = _positive_reach(data, per_unit) + project_reach(data, removed=per_unit == "activity_removed")
-    return [
-        (source, t)
-        for s, source in enumerate(data.bau.source_ids)
-        for t in floor_years(data)
-        if reach[s, data.year_index(t)] > level[s, data.year_index(t)] * (1 + 1e-9)
-    ]
+def _floor_index(data: ModelData, removed: bool, level: np.ndarray) -> list[tuple[str, int]]:
+    """(source, year) pairs where the candidates' whole potential could take a source's emissions (``removed``:
+    its activity) below zero, i.e. beyond ``level`` (BAU by source, year)."""
+    when_active = data.removed_when_active if removed else data.abatement_when_active
+    reach = _positive_reach(data, when_active) + project_reach(data, removed=removed)
+    years = floor_years(data)
+    k = [data.year_index(t) for t in years]
+    beyond = reach[:, k] > level[:, k] * (1 + 1e-9)
+    return [(source, t) for s, source in enumerate(data.bau.source_ids) for t, b in zip(years, beyond[s]) if b]
 
 
 def add_source_floor(m: Model, data: ModelData) -> None:
     """source_floor[s,t]: sum_{i,y} a_{i,y,s,t} build[i,y] <= BAU[s,t] (no source below zero emissions), for
     t from the first decision year to the end of the longest cohort life, only where the deployable
     potential could abate more than the source emits."""
-    index = _floor_index(data, "abatement", data.bau.emissions)
+    index = _floor_index(data, False, data.bau.emissions)
 
     def rule(m, source, t):
         s = data.bau.row(source)
@@ -115,11 +119,11 @@ def add_activity_floor(m: Model, data: ModelData) -> None:
     """activity_floor[s,t]: sum_{i,y} r_{i,y,s,t} build[i,y] <= activity[s,t], where r is the activity a unit
     removes (activity effects): no source's activity, and so no saving, goes below zero, whatever its
     emission factor. Same years and sparsity rule as the source floor."""
-    index = _floor_index(data, "activity_removed", data.bau.activity)
+    index = _floor_index(data, True, data.bau.activity)
 
     def rule(m, source, t):
         s, k = data.bau.row(source), data.year_index(t)
-        terms = [(float(data.candidates[i].activity_removed[y][s, k]), m.build[i, y]) for (i, y) in m.build_index_set]
+        terms = cohort_terms(m, data, t, data.removed_when_active[:, s])
         return at_most(terms, float(data.bau.activity[s, k]))
 
     add_rows(m, "activity_floor", index, rule)
