@@ -8,6 +8,7 @@ first-year net saving, and abatement by source and year. The MILP only ever sees
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -29,6 +30,39 @@ class ScreeningStatus(enum.StrEnum):
 
     KEPT = "kept"
     EXCLUDED = "excluded"
+
+
+class Cohorts(Mapping[int, np.ndarray]):
+    """Per build year, what a unit built that year does (by source and year of the axis): ``when_active`` over
+    the years it is active (``windows``: positions on the axis, end excluded), zero elsewhere. Each year's
+    array is made when first read."""
+
+    def __init__(self, when_active: np.ndarray, windows: dict[int, tuple[int, int]]):
+        self.when_active, self.windows = when_active, windows
+        self._made: dict[int, np.ndarray] = {}
+
+    def __getitem__(self, year: int) -> np.ndarray:
+        if year not in self._made:
+            lo, hi = self.windows[year]
+            self._made[year] = np.zeros_like(self.when_active)
+            self._made[year][:, lo:hi] = self.when_active[:, lo:hi]
+        return self._made[year]
+
+    def in_year(self, year: int, k: int) -> np.ndarray:
+        """``self[year][:, k]``, by source, without making the whole array."""
+        lo, hi = self.windows[year]
+        return self.when_active[:, k] if lo <= k < hi else np.zeros(len(self.when_active))
+
+    def add_to(self, out: np.ndarray, year: int, units: float) -> None:
+        """``out += units * self[year]``, over the years the cohort is active only (zero elsewhere)."""
+        lo, hi = self.windows[year]
+        out[:, lo:hi] += self.when_active[:, lo:hi] * units
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.windows)
+
+    def __len__(self) -> int:
+        return len(self.windows)
 
 
 @dataclass
@@ -63,8 +97,10 @@ class Candidate:
     npv_cost_per_unit: dict[int, float] = field(default_factory=dict)
     fixed_cost_pv: dict[int, float] = field(default_factory=dict)
     saving_per_unit: dict[int, float] = field(default_factory=dict)
-    abatement: dict[int, np.ndarray] = field(default_factory=dict)  # y -> (n_sources, n_years) per unit
-    activity_removed: dict[int, np.ndarray] = field(default_factory=dict)  # y -> (n_sources, n_years) per unit
+    abatement: Cohorts = field(default_factory=lambda: Cohorts(np.zeros((0, 0)), {}))
+    """Per build year: tCO2e a unit built that year abates, by source and year of the axis."""
+    activity_removed: Cohorts = field(default_factory=lambda: Cohorts(np.zeros((0, 0)), {}))
+    """Per build year: the activity a unit built that year removes, by source and year of the axis."""
     abatement_when_active: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     """(source, year of the axis): tCO2e a unit abates in a year it is active, whatever its build year
     (``abatement[y]`` is this over the years a unit built in y is active, zero elsewhere)."""
@@ -83,6 +119,25 @@ class Candidate:
             return range(0)
         first = max(self.build_years[0], year - self.lead_time - self.lifetime + 1)
         return range(first, min(self.build_years[-1], year - self.lead_time) + 1)
+
+
+@dataclass(frozen=True)
+class CohortIndex:
+    """Every cohort the model may build (an intervention and a build year, in the build index's order), with
+    its candidate and the years its units are active."""
+
+    keys: list[tuple[str, int]]
+    candidate: np.ndarray
+    """Per cohort: the position of its candidate among the kept candidates."""
+    first: np.ndarray
+    """Per cohort: the position on the axis of the first year its units are active."""
+    end: np.ndarray
+    """Per cohort: the position on the axis after the last year its units are active."""
+
+    def coefficients(self, when_active: np.ndarray, k: int) -> np.ndarray:
+        """Per cohort: what one of its units contributes in the year at position k, ``when_active`` (candidate,
+        year of the axis) in the years it is active, zero in the others."""
+        return np.where((self.first <= k) & (k < self.end), when_active[self.candidate, k], 0.0)
 
 
 @dataclass
@@ -148,6 +203,27 @@ class ModelData:
     def removed_when_active(self) -> np.ndarray:
         """(candidate, source, year of the axis): ``Candidate.removed_when_active`` of the kept candidates."""
         return self._stacked("removed_when_active")
+
+    @cached_property
+    def cohorts(self) -> CohortIndex:
+        """The cohorts of the kept candidates (the build index)."""
+        keys = [(i, y) for i, c in self.candidates.items() for y in c.build_years]
+        position = {i: j for j, i in enumerate(self.candidates)}
+        candidate = np.array([position[i] for i, _ in keys], dtype=int)
+        built = np.array([y for _, y in keys], dtype=int) - int(self.years[0])
+        lead = np.array([self.candidates[i].lead_time for i, _ in keys], dtype=int)
+        life = np.array([self.candidates[i].lifetime for i, _ in keys], dtype=int)
+        return CohortIndex(keys, candidate, built + lead, built + lead + life)
+
+    @cached_property
+    def ever_active(self) -> np.ndarray:
+        """(candidate, year of the axis): whether some cohort of the kept candidate is active in that year."""
+        axis = self.years[None, :]
+        first = np.array([[c.build_years[0] + c.lead_time if c.build_years else 0] for c in self.candidates.values()])
+        end = np.array(
+            [[c.build_years[-1] + c.lead_time + c.lifetime if c.build_years else 0] for c in self.candidates.values()]
+        )
+        return (axis >= first) & (axis < end) if len(first) else np.zeros((0, len(self.years)), dtype=bool)
 
     def _stacked(self, name: str) -> np.ndarray:
         arrays = [getattr(c, name) for c in self.candidates.values()]
@@ -321,11 +397,9 @@ def _coefficients(
     cand.abatement_when_active, cand.removed_when_active = per_unit, removed
     built = np.array(cand.build_years) - y0  # positions on the axis
     first, end = built + cand.lead_time, built + cand.lead_time + cand.lifetime  # each cohort's active years
-    axis = np.arange(len(years))
-    active = ((axis >= first[:, None]) & (axis < end[:, None]))[:, None, :]  # (build year, -, year of the axis)
-    cand.abatement = dict(zip(cand.build_years, np.where(active, per_unit, 0.0)))
-    cand.activity_removed = dict(zip(cand.build_years, np.where(active, removed, 0.0)))
-    running_pv = [np.dot(discount[a:b], running[a:b]) for a, b in zip(first.tolist(), end.tolist())]
+    windows = dict(zip(cand.build_years, zip(first.tolist(), end.tolist())))
+    cand.abatement, cand.activity_removed = Cohorts(per_unit, windows), Cohorts(removed, windows)
+    running_pv = [np.dot(discount[a:b], running[a:b]) for a, b in windows.values()]
     cand.npv_cost_per_unit = dict(zip(cand.build_years, cand.capex * discount[built] + np.array(running_pv)))
     cand.fixed_cost_pv = dict(zip(cand.build_years, cand.fixed_cost * discount[built]))
     cand.saving_per_unit = dict(zip(cand.build_years, (-running[first]).tolist()))

@@ -241,7 +241,7 @@ def plan_abatement(data: ModelData, build: dict, project_values: np.ndarray) -> 
     abated = np.zeros((len(data.bau.source_ids), len(data.years)))
     for (i, y), units in build.items():
         if units:
-            abated += data.candidates[i].abatement[y] * units
+            data.candidates[i].abatement.add_to(abated, y, units)
     if data.projects is not None:
         abated += data.projects.abatement_matrix(chosen_columns(data.projects, project_values))
     return abated
@@ -496,7 +496,7 @@ def _programmes(data: ModelData, build: dict, start: dict) -> list[Programme]:
         c, built, started = data.candidates[i], cohorts.get(i, []), starts.get(i, [])
         units = sum(u for _, u in built)
         npc = sum(c.npv_cost_per_unit[y] * u for y, u in built) + sum(c.fixed_cost_pv[y] for y in started)
-        target_year_abatement = sum(float(c.abatement[y][:, k].sum()) * u for y, u in built)
+        target_year_abatement = sum(float(c.abatement.in_year(y, k).sum()) * u for y, u in built)
         out.append(Programme(c, built, started, units, units * c.capex, npc, target_year_abatement))
     return sorted(out, key=lambda p: (p.start_year is None, p.start_year or 0, p.candidate.id))
 

@@ -7,7 +7,7 @@ from ..prepare import ModelData
 
 def build_index(data: ModelData) -> list[tuple[str, int]]:
     """(i, y): intervention i may build units in year y (from its earliest allowed start onwards)."""
-    return [(i, y) for i, c in data.candidates.items() for y in c.build_years]
+    return list(data.cohorts.keys)
 
 
 def start_index(data: ModelData) -> list[tuple[str, int]]:

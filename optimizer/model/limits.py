@@ -80,14 +80,9 @@ def _positive_reach(data: ModelData, when_active: np.ndarray) -> np.ndarray:
     cohort of it is active."""
     if not len(when_active):
         return np.zeros((len(data.bau.source_ids), len(data.years)))
-    candidates = data.candidates.values()
-    y0 = int(data.years[0])
-    first = np.array([c.build_years[0] + c.lead_time if c.build_years else 0 for c in candidates]) - y0
-    end = np.array([c.build_years[-1] + c.lead_time + c.lifetime if c.build_years else 0 for c in candidates]) - y0
-    axis = np.arange(len(data.years))
-    ever_active = ((axis >= first[:, None]) & (axis < end[:, None]))[:, None, :]  # (candidate, -, year)
-    potential = np.array([c.potential for c in candidates])[:, None, None]
-    return (np.where(ever_active, np.clip(when_active, 0.0, None), 0.0) * potential).sum(axis=0)
+    potential = np.array([c.potential for c in data.candidates.values()])[:, None, None]
+    positive = np.where(data.ever_active[:, None, :], np.clip(when_active, 0.0, None), 0.0)
+    return (positive * potential).sum(axis=0)
 
 
 def _floor_index(data: ModelData, removed: bool, level: np.ndarray) -> list[tuple[str, int]]:
