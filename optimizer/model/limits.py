@@ -48,13 +48,19 @@ def required_abatement(data: ModelData, t: int) -> float:
 
 def shortfall_ledger(m: Model, data: ModelData) -> dict[int, float]:
     """Emissions above the pathway in each enforced year, from the plan itself (max(0, required - abated));
-    not from the shortfall variables, which a second solve stage may leave above the real gap."""
+    not from the shortfall variables, which a second solve stage may leave above the real gap. A row model
+    keeps it until other values are loaded (the solve's stages and the results read it of the same plan)."""
+    memo = getattr(m, "plan_memo", None)
+    if memo is not None and "shortfall_ledger" in memo:
+        return dict(memo["shortfall_ledger"])
     ledger = {}
     for t in m.target_years:
         abated = sum(coef * (var.value or 0.0) for coef, var in abatement_terms(m, data, t))
         abated += project_abatement(m, data, t)
         gap = required_abatement(data, t) - abated
         ledger[t] = gap if gap > 1e-6 * max(1.0, abs(required_abatement(data, t))) else 0.0
+    if memo is not None:
+        memo["shortfall_ledger"] = dict(ledger)
     return ledger
 
 

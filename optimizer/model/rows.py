@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -94,12 +95,11 @@ class RowModel:
         self.kinds: list[str] = []
         self.bounds: list[tuple[float, float]] = []
         for family in variable_families(data):
-            cols = {}
-            for key in sets[family.index_set]:
-                cols[key] = Col(family.name, key, len(self.columns))
-                self.columns.append(cols[key])
-                self.kinds.append(family.kind(key))
-                self.bounds.append(family.bounds(key))
+            keys, first = sets[family.index_set], len(self.columns)
+            cols = {key: Col(family.name, key, first + n) for n, key in enumerate(keys)}
+            self.columns += cols.values()
+            self.kinds += map(family.kind, keys)
+            self.bounds += map(family.bounds, keys)
             setattr(self, family.name, cols)
         self.families: dict[str, RowFamily] = {}
         self.objective_kind: ObjectiveKind | None = None
@@ -109,6 +109,9 @@ class RowModel:
         self.project_terms: list[ProjectTerms] = []
         self.project_objective = np.zeros(n_projects)
         self.project_values = np.zeros(n_projects)
+        self.plan_memo: dict = {}
+        """Figures read off the loaded plan (:func:`optimizer.model.limits.shortfall_ledger`), forgotten when
+        other values are loaded."""
 
     @property
     def n_project_columns(self) -> int:
@@ -150,9 +153,9 @@ class RowModel:
         """Renumber the columns in the order the rows (family by family) and then the objective first use
         them; unused columns last. This is the order Pyomo's APPSI interface gives HiGHS, so both paths hand
         HiGHS the same matrix and HiGHS follows the same search (same plans, even where optima tie)."""
-        in_rows = (col for rows in self.families.values() for row in rows.values() for _, col in row.terms)
-        in_objective = (col for _, col in self.objective.terms)
-        columns = list(dict.fromkeys(itertools.chain(in_rows, in_objective, self.columns)))  # first uses, in order
+        terms = itertools.chain.from_iterable(row.terms for rows in self.families.values() for row in rows.values())
+        in_rows_and_objective = map(itemgetter(1), itertools.chain(terms, self.objective.terms))
+        columns = list(dict.fromkeys(itertools.chain(in_rows_and_objective, self.columns)))  # first uses, in order
         order = [col.position for col in columns]
         self.columns = columns
         self.kinds = [self.kinds[k] for k in order]
@@ -161,6 +164,7 @@ class RowModel:
             col.position = position
 
     def load_values(self, values) -> None:
+        self.plan_memo = {}
         for col, v in zip(self.columns, values):
             col.value = float(v)
         n = len(self.columns)
