@@ -10,6 +10,14 @@ def build_index(data: ModelData) -> list[tuple[str, int]]:
     return list(data.cohorts.keys)
 
 
+def builders_by_year(m) -> dict[int, list[str]]:
+    """Per year: the interventions that may build in it, in the order of the build index."""
+    out: dict[int, list[str]] = {}
+    for i, y in m.build_index_set:
+        out.setdefault(y, []).append(i)
+    return out
+
+
 def start_index(data: ModelData) -> list[tuple[str, int]]:
     """(i, y): intervention i may start in year y (phase window, maturity path, prerequisites)."""
     return [(i, y) for i, c in data.candidates.items() for y in c.start_years]
@@ -18,11 +26,6 @@ def start_index(data: ModelData) -> list[tuple[str, int]]:
 def financing_index(data: ModelData) -> list[tuple[str, int, str]]:
     """(i, y, f): financing source f may pay for intervention i's spending in year y."""
     return [(i, y, f) for i, c in data.candidates.items() for y in c.build_years for f in c.financing]
-
-
-def cohorts_active_in(data: ModelData, i: str, t: int) -> list[int]:
-    """Build years of i whose units are active in year t."""
-    return list(data.candidates[i].cohorts_active_in(t))
 
 
 def group_members(data: ModelData) -> dict[str, list[str]]:

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..prepare import ModelData
 from .expressions import Model, abatement_terms, add_rows, at_least, at_most, cohort_terms
+from .indices import builders_by_year
 from .projects import (
     add_abatement_terms,
     add_resource_terms,
@@ -21,12 +22,11 @@ def add_resource_limit(m: Model, data: ModelData) -> None:
     rows: dict[tuple[str, int], list] = {}
     limits = {r.id: r.limit_by_year.by_year for r in data.case.resources}
     by_projects = resource_keys(data)
+    builders = builders_by_year(m)
     for r in limits:
         for y in data.decision_years:
             terms = []
-            for i, yy in m.build_index_set:
-                if yy != y:
-                    continue
+            for i in builders.get(y, []):
                 c = data.candidates[i]
                 terms.append((c.resource_per_unit.get(r, 0.0), m.build[i, y]))
                 if (i, y) in m.start_index_set:
