@@ -309,9 +309,10 @@ class InPlaceBackend:
             self.data.case.solver, start=warm, clear=first, time_limit=time_limit, certify=self.solver.certify
         )
         if attempt.has_plan:
-            self.rm.load_values(self.solver.solution())
+            plan = self.solver.solution()
+            self.rm.load_values(plan)
             if first:
-                self.first_plan = self.solver.solution()
+                self.first_plan = plan
         return attempt
 
     def total_shortfall(self) -> float:

@@ -206,24 +206,21 @@ class ModelData:
 
     @cached_property
     def cohorts(self) -> CohortIndex:
-        """The cohorts of the kept candidates (the build index)."""
+        """The cohorts of the kept candidates (the build index), with their active years (``Cohorts.windows``)."""
         keys = [(i, y) for i, c in self.candidates.items() for y in c.build_years]
         position = {i: j for j, i in enumerate(self.candidates)}
-        candidate = np.array([position[i] for i, _ in keys], dtype=int)
-        built = np.array([y for _, y in keys], dtype=int) - int(self.years[0])
-        lead = np.array([self.candidates[i].lead_time for i, _ in keys], dtype=int)
-        life = np.array([self.candidates[i].lifetime for i, _ in keys], dtype=int)
-        return CohortIndex(keys, candidate, built + lead, built + lead + life)
+        windows = np.array([self.candidates[i].abatement.windows[y] for i, y in keys], dtype=int).reshape(-1, 2)
+        return CohortIndex(keys, np.array([position[i] for i, _ in keys], dtype=int), windows[:, 0], windows[:, 1])
 
     @cached_property
     def ever_active(self) -> np.ndarray:
         """(candidate, year of the axis): whether some cohort of the kept candidate is active in that year."""
-        axis = self.years[None, :]
-        first = np.array([[c.build_years[0] + c.lead_time if c.build_years else 0] for c in self.candidates.values()])
-        end = np.array(
-            [[c.build_years[-1] + c.lead_time + c.lifetime if c.build_years else 0] for c in self.candidates.values()]
-        )
-        return (axis >= first) & (axis < end) if len(first) else np.zeros((0, len(self.years)), dtype=bool)
+        n = len(self.candidates)
+        first, end = np.full(n, len(self.years)), np.zeros(n, dtype=int)
+        np.minimum.at(first, self.cohorts.candidate, self.cohorts.first)
+        np.maximum.at(end, self.cohorts.candidate, self.cohorts.end)
+        axis = np.arange(len(self.years))
+        return (axis >= first[:, None]) & (axis < end[:, None])
 
     def _stacked(self, name: str) -> np.ndarray:
         arrays = [getattr(c, name) for c in self.candidates.values()]
