@@ -9,12 +9,14 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError, Problem
 from .outputs import protect_inputs
 from .schema import Case, FamilyFile, Group, Intervention, Vocabulary
+from .schema.case import Source
 from .schema.library import Gas, GwpFile
 from .validation import parse_model
 from .yaml_io import read_yaml_document
@@ -71,6 +73,11 @@ class LoadedCase:
     """Plausibility warnings (:class:`~optimizer.plausibility.Caution`): legal values that look like slips."""
     projects: ProjectTable | None = None
     """The projects of the case's pipeline files (``pipelines:``), validated; None when it lists none."""
+
+    @cached_property
+    def sources(self) -> dict[str, Source]:
+        """The case's inventoried sources by id."""
+        return {s.id: s for s in self.case.sources}
 
 
 def is_manifest_data(data: dict) -> bool:

@@ -302,27 +302,25 @@ def effective_effects(loaded: LoadedCase, iid: str) -> list:
 def applicable_effects(loaded: LoadedCase, iid: str) -> list:
     """Effects on sources the case inventories. A source the case does not list emits nothing there, so an
     effect that reduces it does nothing and is left out (see ``ignored_sources``)."""
-    inventory = {s.id for s in loaded.case.sources}
-    return [eff for eff in effective_effects(loaded, iid) if eff.source in inventory]
+    return [eff for eff in effective_effects(loaded, iid) if eff.source in loaded.sources]
 
 
 def ignored_sources(loaded: LoadedCase, iid: str) -> list[str]:
-    inventory = {s.id for s in loaded.case.sources}
-    return sorted({eff.source for eff in effective_effects(loaded, iid) if eff.source not in inventory})
+    return sorted({eff.source for eff in effective_effects(loaded, iid) if eff.source not in loaded.sources})
 
 
 def activity_change(loaded: LoadedCase, cand: Candidate, eff) -> float:
     """Change in the source's annual activity per active unit (the source's activity unit per unit per year)."""
     if eff.change_per_unit_year is not None:
         return eff.change_per_unit_year.value
-    base = next(s for s in loaded.case.sources if s.id == (eff.relative_to or eff.source))
+    base = loaded.sources[eff.relative_to or eff.source]
     return eff.change_share_of_unit_activity.value * base.activity.value / cand.potential
 
 
 def _applicability(loaded: LoadedCase, cand: Candidate, financing: list[FinancingSource]) -> str | None:
     """Reason the candidate cannot be used in this case, or None when it can."""
     case, item = loaded.case, loaded.library.interventions[cand.id]
-    inventory = {s.id: s for s in case.sources}
+    inventory = loaded.sources
     if cand.id in case.overrides.exclude:
         return "excluded by the case (overrides.exclude)"
     for eff in effective_effects(loaded, cand.id):
