@@ -4,9 +4,12 @@ place, against the floor of re-solving the same matrices with highspy alone; and
 One Monte Carlo sweep per case (every source price and every ranged capex of a kept candidate drawn from the
 data's low/high ranges; energy prices correlated), the same scenarios for every method, measured in one run:
 
-- *rebuild*: ``optimizer.pyomo_backend.solve`` per scenario (prepare, Pyomo model, APPSI load, HiGHS, results);
+- *rebuild*: ``optimizer.pyomo_backend.solve`` per scenario (prepare, Pyomo model, APPSI load, HiGHS, the
+  figures a sweep records) - what ``noregret sweep --rebuild`` does;
 - *in place*: ``optimizer.persistent.solve_in_place`` on one ``PersistentHighs`` (prepare, rows, push the
-  changed numbers, HiGHS, results) - what ``noregret sweep`` does in each worker;
+  changed numbers, HiGHS, the figures a sweep records: ``optimizer.results.extract_scenario``) - what
+  ``noregret sweep`` does in each worker; *in place, full Result* reads every table of a ``Result`` instead
+  (what ``noregret solve`` reads);
 - *direct highspy*: the scenarios' standard forms computed beforehand (untimed); the timed loop only pushes
   each scenario's changed numbers into one ``highspy.Highs`` and runs the same stages (a money-only second
   stage when the first leaves a shortfall). This is the ceiling an in-place re-solve can reach;
@@ -39,6 +42,7 @@ from optimizer.model.objective import shortfall_cap  # noqa: E402
 from optimizer.persistent import PersistentHighs, cost_vector, scenario_form, solve_in_place  # noqa: E402
 from optimizer.prepare import prepare  # noqa: E402
 from optimizer.pyomo_backend import solve  # noqa: E402
+from optimizer.results import Result, extract_scenario  # noqa: E402
 from optimizer.sweep.paths import apply_settings, value_at  # noqa: E402
 from optimizer.sweep.run import run_sweep  # noqa: E402
 from optimizer.sweep.spec import load_sweep_spec, scenarios  # noqa: E402
@@ -166,7 +170,7 @@ def timed_loop(solve_one, loaded_list) -> tuple[float, float, list[float]]:
     return (
         time.perf_counter() - started,
         sum(r.timings["highs_seconds"] for r in results),
-        [r.summary["objective_value"] for r in results],
+        [r.summary["objective_value"] if isinstance(r, Result) else r.objective_value for r in results],
     )
 
 
@@ -190,11 +194,13 @@ def bench_case(case_path: Path, samples: int, sweep_samples: int, workers: int, 
         loaded_list = [apply_settings(base, s.settings) for s in scenarios(spec, base)]
         setup = (time.perf_counter() - t0) / samples
         solve(loaded_list[0])  # warm-up: imports and first-call caches
-        rebuild = timed_loop(solve, loaded_list)
+        rebuild = timed_loop(lambda lc: solve(lc, extract=extract_scenario), loaded_list)
         solver = PersistentHighs()
-        in_place = timed_loop(lambda lc: solve_in_place(lc, solver), loaded_list)
+        in_place = timed_loop(lambda lc: solve_in_place(lc, solver, extract=extract_scenario), loaded_list)
+        full_solver = PersistentHighs()
+        in_place_full = timed_loop(lambda lc: solve_in_place(lc, full_solver), loaded_list)
         warm_solver = PersistentHighs(warm_start=True)
-        warm = timed_loop(lambda lc: solve_in_place(lc, warm_solver), loaded_list)
+        warm = timed_loop(lambda lc: solve_in_place(lc, warm_solver, extract=extract_scenario), loaded_list)
         direct = direct_highspy([stage_form(lc) for lc in loaded_list])
         rates = {
             w: {"in place": sweep_rate(sweep_file, w, False), "rebuild": sweep_rate(sweep_file, w, True)}
@@ -208,6 +214,7 @@ def bench_case(case_path: Path, samples: int, sweep_samples: int, workers: int, 
         for name, (seconds, _, _) in {
             "rebuild": rebuild,
             "in place": in_place,
+            "in place, full Result": in_place_full,
             "in place, stage 2 from stage 1's plan": warm,
             "direct highspy": direct,
         }.items()
@@ -228,6 +235,7 @@ def bench_case(case_path: Path, samples: int, sweep_samples: int, workers: int, 
     for name, (seconds, highs_s, _) in {
         "direct highspy": direct,
         "in place": in_place,
+        "in place, full Result": in_place_full,
         "in place, stage 2 from stage 1's plan": warm,
         "rebuild": rebuild,
     }.items():

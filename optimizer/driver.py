@@ -19,7 +19,7 @@ import enum
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 from .errors import SolverFailure
 from .model.objective import ObjectiveKind, abatement_floor, shortfall_cap
@@ -278,14 +278,50 @@ def run_stages(backend: Backend, data: ModelData) -> SolveOutcome:
     return both
 
 
+class Timed(Protocol):
+    """What a solve returns: a reading of the plan, with the timings of the steps."""
+
+    timings: dict
+
+
+R = TypeVar("R", bound=Timed)
+
+Extract = Callable[[Any, "ModelData", SolveOutcome], R]
+"""Reads the solved plan from a backend's model: :func:`optimizer.results.extract_result` (every table) or
+:func:`optimizer.results.extract_scenario` (a sweep's figures)."""
+
+
+@overload
 def solve_with(
     loaded: LoadedCase,
     make_backend: Callable[[ModelData, str | None], Backend],
     variant: str | None = None,
     objective: str | None = None,
-) -> Result:
-    """Prepare, build (``make_backend``), solve in stages and read the plan, timing each step: the one path
-    from a loaded case to a :class:`~optimizer.results.Result`, whichever backend holds the model."""
+    extract: None = None,
+) -> Result: ...
+
+
+@overload
+def solve_with(
+    loaded: LoadedCase,
+    make_backend: Callable[[ModelData, str | None], Backend],
+    variant: str | None = None,
+    objective: str | None = None,
+    *,
+    extract: Extract[R],
+) -> R: ...
+
+
+def solve_with(
+    loaded: LoadedCase,
+    make_backend: Callable[[ModelData, str | None], Backend],
+    variant: str | None = None,
+    objective: str | None = None,
+    extract: Extract[R] | None = None,
+) -> R | Result:
+    """Prepare, build (``make_backend``), solve in stages and read the plan (``extract``, by default a full
+    :class:`~optimizer.results.Result`), timing each step: the one path from a loaded case to a result,
+    whichever backend holds the model."""
     from .prepare import prepare
     from .results import extract_result
 
@@ -296,7 +332,7 @@ def solve_with(
     t2 = time.perf_counter()
     outcome = run_stages(backend, data)
     t3 = time.perf_counter()
-    result = extract_result(backend.model, data, outcome)
+    result = (extract or extract_result)(backend.model, data, outcome)
     t4 = time.perf_counter()
     result.timings.update(
         prepare_seconds=t1 - t0,

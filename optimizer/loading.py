@@ -10,12 +10,14 @@ import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError, Problem
 from .outputs import protect_inputs
 from .schema import Case, FamilyFile, Group, Intervention, Vocabulary
+from .schema.case import Source
 from .schema.library import Gas, GwpFile
 from .validation import parse_model
 from .yaml_io import read_yaml_document
@@ -75,6 +77,11 @@ class LoadedCase:
     """Plausibility warnings (:class:`~optimizer.plausibility.Caution`): legal values that look like slips."""
     projects: ProjectTable | None = None
     """The projects of the case's pipeline files (``pipelines:``), validated; None when it lists none."""
+
+    @cached_property
+    def sources(self) -> dict[str, Source]:
+        """The case's inventoried sources by id."""
+        return {s.id: s for s in self.case.sources}
 
 
 def is_manifest_data(data: dict) -> bool:

@@ -92,7 +92,7 @@ def milestone_levels(case: Case, variant: Variant, bau: BauProjection) -> dict[i
     base_total = float(bau.emissions[:, 0].sum()) if bau.years[0] == case.base_year else None
     if base_total is None:
         raise ValueError("BAU projection must start at the base year")
-    total = bau.total()
+    total = dict(zip(bau.years.tolist(), bau.emissions.sum(axis=0).tolist()))  # as bau.total(), without pandas
     levels: dict[int, float] = {}
     for t in variant.targets:
         if t.type == "custom":
@@ -146,7 +146,8 @@ def enforced_years(case: Case, variant: Variant, pathway: pd.Series) -> list[int
     horizon = [int(y) for y in pathway.index if case.base_year < y <= case.horizon_end_year]
     if case.target_rules.enforce == "every_year":
         first = case.decision_window.first_year
-        return [y for y in horizon if y >= first and not np.isnan(pathway[y])]
+        allowed = dict(zip(pathway.index.tolist(), pathway.to_numpy().tolist()))
+        return [y for y in horizon if y >= first and not np.isnan(allowed[y])]
     milestones = set(milestone_levels_years(variant))
     if variant.net_zero_year is not None:
         milestones.add(variant.net_zero_year)

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
+from pyomo.common.gc_manager import PauseGC
 
-from .driver import HIGHS_OPTIONS, Attempt, SecondStage, Termination, solve_with
+from .driver import HIGHS_OPTIONS, Attempt, Extract, SecondStage, Termination, solve_with
 from .errors import SolverFailure
 from .loading import LoadedCase
 from .lp_first import certified_attempt, lp_first
@@ -327,9 +328,10 @@ class InPlaceBackend:
             self.data.case.solver, start=warm, clear=first, time_limit=time_limit, certify=self.solver.certify
         )
         if attempt.has_plan:
-            self.rm.load_values(self.solver.solution())
+            plan = self.solver.solution()
+            self.rm.load_values(plan)
             if first:
-                self.first_plan = self.solver.solution()
+                self.first_plan = plan
         return attempt
 
     def total_shortfall(self) -> float:
@@ -362,13 +364,21 @@ class InPlaceBackend:
 
 
 def solve_in_place(
-    loaded: LoadedCase, solver: PersistentHighs, variant: str | None = None, objective: str | None = None
+    loaded: LoadedCase,
+    solver: PersistentHighs,
+    variant: str | None = None,
+    objective: str | None = None,
+    extract: Extract | None = None,
 ):
     """Like :func:`optimizer.pyomo_backend.solve`, on ``solver``'s HiGHS model changed in place, in the driver's stages
-    (:func:`optimizer.driver.solve_with`). Returns a :class:`~optimizer.results.Result`."""
+    (:func:`optimizer.driver.solve_with`). Returns a :class:`~optimizer.results.Result`, or what ``extract`` reads
+    (:func:`optimizer.results.extract_scenario`: a sweep's figures)."""
 
     def backend(data: ModelData, kind: str | None) -> InPlaceBackend:
         rm, form = scenario_form(data, kind)
         return InPlaceBackend(solver, rm, form, data)
 
-    return solve_with(loaded, backend, variant, objective)
+    # A scenario makes some ten thousand small objects (rows, terms) that all die when it returns; without
+    # the pause, the collector would scan them again and again meanwhile (1-2 ms a scenario on Georgia).
+    with PauseGC():
+        return solve_with(loaded, backend, variant, objective, extract=extract)

@@ -8,6 +8,7 @@ first-year net saving, and abatement by source and year. The MILP only ever sees
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -29,6 +30,39 @@ class ScreeningStatus(enum.StrEnum):
 
     KEPT = "kept"
     EXCLUDED = "excluded"
+
+
+class Cohorts(Mapping[int, np.ndarray]):
+    """Per build year, what a unit built that year does (by source and year of the axis): ``when_active`` over
+    the years it is active (``windows``: positions on the axis, end excluded), zero elsewhere. Each year's
+    array is made when first read."""
+
+    def __init__(self, when_active: np.ndarray, windows: dict[int, tuple[int, int]]):
+        self.when_active, self.windows = when_active, windows
+        self._made: dict[int, np.ndarray] = {}
+
+    def __getitem__(self, year: int) -> np.ndarray:
+        if year not in self._made:
+            lo, hi = self.windows[year]
+            self._made[year] = np.zeros_like(self.when_active)
+            self._made[year][:, lo:hi] = self.when_active[:, lo:hi]
+        return self._made[year]
+
+    def in_year(self, year: int, k: int) -> np.ndarray:
+        """``self[year][:, k]``, by source, without making the whole array."""
+        lo, hi = self.windows[year]
+        return self.when_active[:, k] if lo <= k < hi else np.zeros(len(self.when_active))
+
+    def add_to(self, out: np.ndarray, year: int, units: float) -> None:
+        """``out += units * self[year]``, over the years the cohort is active only (zero elsewhere)."""
+        lo, hi = self.windows[year]
+        out[:, lo:hi] += self.when_active[:, lo:hi] * units
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.windows)
+
+    def __len__(self) -> int:
+        return len(self.windows)
 
 
 @dataclass
@@ -63,13 +97,47 @@ class Candidate:
     npv_cost_per_unit: dict[int, float] = field(default_factory=dict)
     fixed_cost_pv: dict[int, float] = field(default_factory=dict)
     saving_per_unit: dict[int, float] = field(default_factory=dict)
-    abatement: dict[int, np.ndarray] = field(default_factory=dict)  # y -> (n_sources, n_years) per unit
-    activity_removed: dict[int, np.ndarray] = field(default_factory=dict)  # y -> (n_sources, n_years) per unit
+    abatement: Cohorts = field(default_factory=lambda: Cohorts(np.zeros((0, 0)), {}))
+    """Per build year: tCO2e a unit built that year abates, by source and year of the axis."""
+    activity_removed: Cohorts = field(default_factory=lambda: Cohorts(np.zeros((0, 0)), {}))
+    """Per build year: the activity a unit built that year removes, by source and year of the axis."""
+    abatement_when_active: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    """(source, year of the axis): tCO2e a unit abates in a year it is active, whatever its build year
+    (``abatement[y]`` is this over the years a unit built in y is active, zero elsewhere)."""
+    removed_when_active: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    """(source, year of the axis): the same for ``activity_removed``."""
     simple_payback_years: float = float("nan")
 
     def active_years(self, build_year: int) -> range:
         first = build_year + self.lead_time
         return range(first, first + self.lifetime)
+
+    def cohorts_active_in(self, year: int) -> range:
+        """Build years whose units are active in ``year`` (build years run without a gap from the first start
+        to the end of the decision window)."""
+        if not self.build_years:
+            return range(0)
+        first = max(self.build_years[0], year - self.lead_time - self.lifetime + 1)
+        return range(first, min(self.build_years[-1], year - self.lead_time) + 1)
+
+
+@dataclass(frozen=True)
+class CohortIndex:
+    """Every cohort the model may build (an intervention and a build year, in the build index's order), with
+    its candidate and the years its units are active."""
+
+    keys: list[tuple[str, int]]
+    candidate: np.ndarray
+    """Per cohort: the position of its candidate among the kept candidates."""
+    first: np.ndarray
+    """Per cohort: the position on the axis of the first year its units are active."""
+    end: np.ndarray
+    """Per cohort: the position on the axis after the last year its units are active."""
+
+    def coefficients(self, when_active: np.ndarray, k: int) -> np.ndarray:
+        """Per cohort: what one of its units contributes in the year at position k, ``when_active`` (candidate,
+        year of the axis) in the years it is active, zero in the others."""
+        return np.where((self.first <= k) & (k < self.end), when_active[self.candidate, k], 0.0)
 
 
 @dataclass
@@ -121,9 +189,42 @@ class ModelData:
         return int(year - self.years[0])
 
     @cached_property
-    def abatement_all_sources(self) -> dict[tuple[str, int], np.ndarray]:
-        """(i, y) -> tCO2e abated per unit built in y, by year of the extended axis, summed over sources."""
-        return {(i, y): a.sum(axis=0) for i, c in self.candidates.items() for y, a in c.abatement.items()}
+    def abatement_when_active(self) -> np.ndarray:
+        """(candidate, source, year of the axis): ``Candidate.abatement_when_active`` of the kept candidates,
+        in order."""
+        return self._stacked("abatement_when_active")
+
+    @cached_property
+    def abatement_all_sources_when_active(self) -> np.ndarray:
+        """(candidate, year of the axis): :attr:`abatement_when_active` summed over sources."""
+        return self.abatement_when_active.sum(axis=1)
+
+    @cached_property
+    def removed_when_active(self) -> np.ndarray:
+        """(candidate, source, year of the axis): ``Candidate.removed_when_active`` of the kept candidates."""
+        return self._stacked("removed_when_active")
+
+    @cached_property
+    def cohorts(self) -> CohortIndex:
+        """The cohorts of the kept candidates (the build index), with their active years (``Cohorts.windows``)."""
+        keys = [(i, y) for i, c in self.candidates.items() for y in c.build_years]
+        position = {i: j for j, i in enumerate(self.candidates)}
+        windows = np.array([self.candidates[i].abatement.windows[y] for i, y in keys], dtype=int).reshape(-1, 2)
+        return CohortIndex(keys, np.array([position[i] for i, _ in keys], dtype=int), windows[:, 0], windows[:, 1])
+
+    @cached_property
+    def ever_active(self) -> np.ndarray:
+        """(candidate, year of the axis): whether some cohort of the kept candidate is active in that year."""
+        n = len(self.candidates)
+        first, end = np.full(n, len(self.years)), np.zeros(n, dtype=int)
+        np.minimum.at(first, self.cohorts.candidate, self.cohorts.first)
+        np.maximum.at(end, self.cohorts.candidate, self.cohorts.end)
+        axis = np.arange(len(self.years))
+        return (axis >= first[:, None]) & (axis < end[:, None])
+
+    def _stacked(self, name: str) -> np.ndarray:
+        arrays = [getattr(c, name) for c in self.candidates.values()]
+        return np.stack(arrays) if arrays else np.zeros((0, len(self.bau.source_ids), len(self.years)))
 
 
 def _effective(item: Intervention, override, name: str):
@@ -201,27 +302,25 @@ def effective_effects(loaded: LoadedCase, iid: str) -> list:
 def applicable_effects(loaded: LoadedCase, iid: str) -> list:
     """Effects on sources the case inventories. A source the case does not list emits nothing there, so an
     effect that reduces it does nothing and is left out (see ``ignored_sources``)."""
-    inventory = {s.id for s in loaded.case.sources}
-    return [eff for eff in effective_effects(loaded, iid) if eff.source in inventory]
+    return [eff for eff in effective_effects(loaded, iid) if eff.source in loaded.sources]
 
 
 def ignored_sources(loaded: LoadedCase, iid: str) -> list[str]:
-    inventory = {s.id for s in loaded.case.sources}
-    return sorted({eff.source for eff in effective_effects(loaded, iid) if eff.source not in inventory})
+    return sorted({eff.source for eff in effective_effects(loaded, iid) if eff.source not in loaded.sources})
 
 
 def activity_change(loaded: LoadedCase, cand: Candidate, eff) -> float:
     """Change in the source's annual activity per active unit (the source's activity unit per unit per year)."""
     if eff.change_per_unit_year is not None:
         return eff.change_per_unit_year.value
-    base = next(s for s in loaded.case.sources if s.id == (eff.relative_to or eff.source))
+    base = loaded.sources[eff.relative_to or eff.source]
     return eff.change_share_of_unit_activity.value * base.activity.value / cand.potential
 
 
 def _applicability(loaded: LoadedCase, cand: Candidate, financing: list[FinancingSource]) -> str | None:
     """Reason the candidate cannot be used in this case, or None when it can."""
     case, item = loaded.case, loaded.library.interventions[cand.id]
-    inventory = {s.id: s for s in case.sources}
+    inventory = loaded.sources
     if cand.id in case.overrides.exclude:
         return "excluded by the case (overrides.exclude)"
     for eff in effective_effects(loaded, cand.id):
@@ -272,28 +371,33 @@ def _start_years(case, cand: Candidate) -> list[int]:
 def _coefficients(
     loaded: LoadedCase, cand: Candidate, years: np.ndarray, bau: BauProjection, discount: np.ndarray
 ) -> None:
-    """Per-unit NPV cost, saving and abatement for each build year (fills the candidate in place)."""
+    """Per-unit NPV cost, saving and abatement for each build year (fills the candidate in place).
+
+    What an active unit abates, removes and costs to run in a year does not depend on the year it was built: it
+    is computed once over the whole axis, and each build year's cohort takes it over the years it is active."""
     effects = applicable_effects(loaded, cand.id)
     y0 = int(years[0])
-    for y in cand.build_years:
-        active = np.array([t - y0 for t in cand.active_years(y)])
-        per_unit = np.zeros_like(bau.emissions)
-        removed = np.zeros_like(bau.emissions)
-        running = np.full(len(active), cand.om_change)
-        for eff in effects:
-            s = bau.row(eff.source)
-            if eff.type == "share":
-                per_unit[s, active] += eff.fraction.value / cand.potential * bau.emissions[s, active]
-            else:
-                delta = activity_change(loaded, cand, eff)
-                per_unit[s, active] += -delta * bau.factor[s, active]
-                removed[s, active] += -delta
-                running = running + delta * bau.price[s, active]
-        cand.abatement[y] = per_unit
-        cand.activity_removed[y] = removed
-        cand.npv_cost_per_unit[y] = cand.capex * discount[y - y0] + float(np.dot(discount[active], running))
-        cand.fixed_cost_pv[y] = cand.fixed_cost * discount[y - y0]
-        cand.saving_per_unit[y] = -float(running[0])
+    per_unit = np.zeros_like(bau.emissions)
+    removed = np.zeros_like(bau.emissions)
+    running = np.full(len(years), cand.om_change)  # USD per active unit and year
+    for eff in effects:
+        s = bau.row(eff.source)
+        if eff.type == "share":
+            per_unit[s] += eff.fraction.value / cand.potential * bau.emissions[s]
+        else:
+            delta = activity_change(loaded, cand, eff)
+            per_unit[s] += -delta * bau.factor[s]
+            removed[s] += -delta
+            running = running + delta * bau.price[s]
+    cand.abatement_when_active, cand.removed_when_active = per_unit, removed
+    built = np.array(cand.build_years) - y0  # positions on the axis
+    first, end = built + cand.lead_time, built + cand.lead_time + cand.lifetime  # each cohort's active years
+    windows = dict(zip(cand.build_years, zip(first.tolist(), end.tolist())))
+    cand.abatement, cand.activity_removed = Cohorts(per_unit, windows), Cohorts(removed, windows)
+    running_pv = [np.dot(discount[a:b], running[a:b]) for a, b in windows.values()]
+    cand.npv_cost_per_unit = dict(zip(cand.build_years, cand.capex * discount[built] + np.array(running_pv)))
+    cand.fixed_cost_pv = dict(zip(cand.build_years, cand.fixed_cost * discount[built]))
+    cand.saving_per_unit = dict(zip(cand.build_years, (-running[first]).tolist()))
     first = cand.start_years[0]
     saving = cand.saving_per_unit[first]
     outlay = cand.capex + cand.fixed_cost / cand.potential

@@ -12,6 +12,7 @@ from pyomo.contrib.appsi.solvers import Highs
 from .driver import (
     HIGHS_OPTIONS,
     Attempt,
+    Extract,
     ObjectiveKind,
     SecondStage,
     SolveOutcome,
@@ -115,12 +116,15 @@ def run_highs(m: pyo.ConcreteModel, data: ModelData, solver: Highs | None = None
     return run_stages(PyomoBackend(m, data, solver), data)
 
 
-def solve(loaded: LoadedCase, variant: str | None = None, objective: str | None = None):
-    """Prepare, build, solve and extract: the one-call API. Returns a :class:`~optimizer.results.Result`. A case
-    with project pipelines is solved as rows in one HiGHS model (:func:`optimizer.persistent.solve_in_place`):
-    Pyomo does not hold tens of thousands of project columns in reasonable time."""
+def solve(loaded: LoadedCase, variant: str | None = None, objective: str | None = None, extract: Extract | None = None):
+    """Prepare, build, solve and extract: the one-call API. Returns a :class:`~optimizer.results.Result`, or what
+    ``extract`` reads (:func:`optimizer.results.extract_scenario`: a sweep's figures). A case with project
+    pipelines is solved as rows in one HiGHS model (:func:`optimizer.persistent.solve_in_place`): Pyomo does not
+    hold tens of thousands of project columns in reasonable time."""
     if loaded.projects is not None:
         from .persistent import PersistentHighs, solve_in_place
 
-        return solve_in_place(loaded, PersistentHighs(), variant, objective)
-    return solve_with(loaded, lambda data, kind: PyomoBackend(build_model(data, kind), data), variant, objective)
+        return solve_in_place(loaded, PersistentHighs(), variant, objective, extract=extract)
+    return solve_with(
+        loaded, lambda data, kind: PyomoBackend(build_model(data, kind), data), variant, objective, extract=extract
+    )

@@ -9,7 +9,7 @@ import platform
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -19,12 +19,16 @@ from .outputs import output_folder
 from .pipeline.ranking import (
     chosen_columns,
     pipeline_table,
+    project_figures,
     project_phase_spend,
     project_region_spend,
     project_spend_by_year,
 )
 from .pipeline.room import PlanUse
-from .prepare import ModelData, ScreeningRow, ScreeningStatus
+from .prepare import Candidate, ModelData, ScreeningRow, ScreeningStatus
+
+if TYPE_CHECKING:
+    from .driver import SolveOutcome
 
 ROUND = 1e-6
 CSV_FLOAT_FORMAT = "%.10g"
@@ -143,7 +147,7 @@ class Result:
     @property
     def net_present_cost_usd(self) -> float:
         """Whole-life net present cost of the portfolio (minus its NPV); USD."""
-        return float(-self.portfolio["npv_usd"].sum()) if len(self.portfolio) else 0.0
+        return _net_present_cost(self.portfolio["npv_usd"])
 
     def full_summary(self) -> dict:
         out = dict(self.summary)
@@ -186,9 +190,26 @@ def _clean(x: float) -> float:
     return 0.0 if abs(x) < ROUND else float(x)
 
 
+def _total(values) -> float:
+    """The sum of a column of numbers as pandas gives it (NaN skipped, numpy's order of summation)."""
+    return float(np.nansum(np.asarray(values, dtype=float)))
+
+
+def _net_present_cost(npv_usd) -> float:
+    """Whole-life net present cost of the programmes whose NPVs are ``npv_usd``; USD."""
+    return -_total(npv_usd) if len(npv_usd) else 0.0
+
+
 def read_solution(m, data: ModelData):
-    """Variable values as plain dicts, with integrality noise removed: starts rounded, and units built without a
-    start (allowed only by a start within HiGHS's integrality tolerance, e.g. 1e-7) are zero."""
+    """Variable values as plain dicts, with integrality noise removed (:func:`read_builds`): units built, starts,
+    payments and the shortfall by enforced year."""
+    build, start = read_builds(m, data)
+    return build, start, read_payments(m), read_shortfall(m, data)
+
+
+def read_builds(m, data: ModelData) -> tuple[dict[tuple[str, int], float], dict[tuple[str, int], int]]:
+    """Units built and starts by (intervention, year), with integrality noise removed: starts rounded, and units
+    built without a start (allowed only by a start within HiGHS's integrality tolerance, e.g. 1e-7) are zero."""
     start = {(i, y): round(m.start[i, y].value or 0.0) for (i, y) in m.start_index_set}
     first_start = {}
     for (i, y), s in start.items():
@@ -198,11 +219,32 @@ def read_solution(m, data: ModelData):
     for i, y in m.build_index_set:
         v = (m.build[i, y].value or 0.0) if y >= first_start.get(i, y + 1) else 0.0
         build[i, y] = float(round(v)) if data.candidates[i].integer else _clean(round(v, UNIT_DECIMALS))
+    return build, start
+
+
+def read_payments(m) -> dict[tuple[str, int, str], float]:
+    """USD paid by (intervention, year, financing source); the pipeline projects' under :data:`PROJECTS`."""
     pay = {(i, y, f): _clean(m.pay[i, y, f].value or 0.0) for (i, y, f) in m.financing_index_set}
     for k, y, f in getattr(m, "project_financing_index_set", []):
         pay[PROJECTS, y, f] = pay.get((PROJECTS, y, f), 0.0) + _clean(m.pay_projects[k, y, f].value or 0.0)
-    shortfall = {t: _clean(v) for t, v in shortfall_ledger(m, data).items()}
-    return build, start, pay, shortfall
+    return pay
+
+
+def read_shortfall(m, data: ModelData) -> dict[int, float]:
+    """tCO2e above the pathway by enforced year (:func:`optimizer.model.limits.shortfall_ledger`)."""
+    return {t: _clean(v) for t, v in shortfall_ledger(m, data).items()}
+
+
+def plan_abatement(data: ModelData, build: dict, project_values: np.ndarray) -> np.ndarray:
+    """tCO2e abated by source (row) and year of the extended axis: the programmes' units built and the chosen
+    projects."""
+    abated = np.zeros((len(data.bau.source_ids), len(data.years)))
+    for (i, y), units in build.items():
+        if units:
+            data.candidates[i].abatement.add_to(abated, y, units)
+    if data.projects is not None:
+        abated += data.projects.abatement_matrix(chosen_columns(data.projects, project_values))
+    return abated
 
 
 PROJECTS = "<pipeline projects>"
@@ -210,20 +252,15 @@ PROJECTS = "<pipeline projects>"
 
 
 def extract_result(m, data: ModelData, outcome) -> Result:
+    """Every table and the summary of the plan loaded in ``m`` (a Pyomo model or a row model)."""
     build, start, pay, shortfall = read_solution(m, data)
-    years = data.roadmap_years
-    n_years = len(years)
-    abated = np.zeros((len(data.bau.source_ids), len(data.years)))
-    for (i, y), units in build.items():
-        if units:
-            abated += data.candidates[i].abatement[y] * units
+    n_years = len(data.roadmap_years)
     project_values = getattr(m, "project_values", np.zeros(0))
-    if data.projects is not None:
-        abated += data.projects.abatement_matrix(chosen_columns(data.projects, project_values))
+    abated = plan_abatement(data, build, project_values)
     trajectory = _trajectory(data, abated[:, :n_years])
-    pathway = _pathway(data, abated[:, :n_years], shortfall)
+    pathway = _pathway(data, abated, shortfall)
     schedule = _schedule(data, build, start, n_years)
-    portfolio = _portfolio(data, build, start, pay, schedule)
+    portfolio = _portfolio(data, build, start, pay)
     finance = _finance(data, build, start, pay, project_values)
     screening = _screening(data, portfolio, sum(shortfall.values()), m.objective_kind)
     pipeline = (
@@ -237,8 +274,94 @@ def extract_result(m, data: ModelData, outcome) -> Result:
         if data.projects is not None
         else None
     )
-    summary = _summary(m, data, outcome, portfolio, pathway, finance, build, pipeline, project_values)
+    summary = _summary(m, data, outcome, portfolio, pathway, finance, build, shortfall, pipeline, project_values)
     return Result(portfolio, schedule, trajectory, pathway, finance, screening, summary, data=data, pipeline=pipeline)
+
+
+@dataclass
+class Pick:
+    """A programme or pipeline project a plan selects, as a sweep records it."""
+
+    intervention: str
+    family: str
+    start_year: int
+    units: float
+    capex_usd: float
+    abatement_target_year_tco2e: float
+    """tCO2e it abates in the final year (:attr:`ScenarioResult.final_year`)."""
+    project: str | None = None
+    """The project's id (None: a national programme)."""
+
+
+@dataclass
+class ScenarioResult:
+    """What a sweep and the tornado read of one solve, computed without the tables of a full :class:`Result`
+    (each figure is the full Result's: the same functions compute both)."""
+
+    status: str
+    objective_value: float
+    npv_usd: float
+    """As ``Result.summary["npv_usd"]``: the programmes' and the chosen projects'."""
+    net_present_cost_usd: float
+    """As ``Result.net_present_cost_usd``: the programmes'."""
+    total_shortfall_tco2e: float
+    spend_usd: float
+    """Capex plus programme and one-off costs over the decision years, projects included."""
+    final_year: int
+    final_year_emissions_tco2e: float
+    programmes: list[Pick]
+    """The selected programmes, in the portfolio's order."""
+    projects: list[Pick]
+    """The chosen pipeline projects, in the ranking's order."""
+    timings: dict = field(default_factory=dict)
+
+
+def extract_scenario(m, data: ModelData, outcome: SolveOutcome) -> ScenarioResult:
+    """The figures of :class:`ScenarioResult` of the plan loaded in ``m`` (the sweep's lean reading)."""
+    build, start = read_builds(m, data)
+    project_values = getattr(m, "project_values", np.zeros(0))
+    programmes = _programmes(data, build, start)
+    npv = [-p.net_present_cost_usd for p in programmes]
+    projects, project_npv = _chosen_projects(data, project_values)
+    _, optimised = _emissions(data, plan_abatement(data, build, project_values))
+    return ScenarioResult(
+        status=outcome.status,
+        objective_value=outcome.objective_value,
+        npv_usd=_total(npv) + _total(project_npv),
+        net_present_cost_usd=_net_present_cost(npv),
+        total_shortfall_tco2e=_total_shortfall(data, read_shortfall(m, data)),
+        spend_usd=float(sum(_spend_by_year(data, build, start, project_values).values())),
+        final_year=data.final_year,
+        final_year_emissions_tco2e=float(optimised[data.final_year - int(data.roadmap_years[0])]),
+        programmes=[p.pick() for p in programmes],
+        projects=projects,
+    )
+
+
+def _chosen_projects(data: ModelData, values: np.ndarray) -> tuple[list[Pick], np.ndarray]:
+    """The chosen pipeline projects in the ranking's order, and their NPVs (USD), as the ranking gives them
+    (:func:`optimizer.pipeline.ranking.pipeline_table`)."""
+    if data.projects is None:
+        return [], np.zeros(0)
+    figures = project_figures(data, values)
+    rows = figures.chosen_in_rank_order()
+    final = data.final_year
+    pd_ = data.projects
+    abatement = figures.per_project(pd_.abatement(final)) if final in data.target_years else np.zeros(len(pd_.frame))
+    ids, interventions = pd_.frame["id"].tolist(), pd_.frame["intervention"].tolist()
+    picks = [
+        Pick(
+            intervention=interventions[r],
+            family=data.loaded.library.family_of[interventions[r]],
+            start_year=int(figures.start_year[r]),
+            units=float(pd_.setup.size[r]),
+            capex_usd=float(pd_.setup.capex[r]),
+            abatement_target_year_tco2e=float(abatement[r]) or 0.0,
+            project=ids[r],
+        )
+        for r in rows.tolist()
+    ]
+    return picks, -figures.npc[rows]
 
 
 def _trajectory(data: ModelData, abated: np.ndarray) -> pd.DataFrame:
@@ -252,9 +375,21 @@ def _trajectory(data: ModelData, abated: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year", "source", "scope", "bau_tco2e", "optimised_tco2e", "abatement_tco2e"])
 
 
+def _emissions(data: ModelData, abated: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """BAU and optimised emissions by roadmap year (tCO2e), from the plan's abatement (:func:`plan_abatement`)."""
+    n_years = len(data.roadmap_years)
+    bau = data.bau.emissions[:, :n_years].sum(axis=0)
+    return bau, bau - abated[:, :n_years].sum(axis=0)
+
+
+def _total_shortfall(data: ModelData, shortfall: dict) -> float:
+    """tCO2e of shortfall over the enforced years (in roadmap-year order)."""
+    enforced = set(data.target_years)
+    return _total([shortfall.get(int(t), 0.0) for t in data.roadmap_years if int(t) in enforced])
+
+
 def _pathway(data: ModelData, abated: np.ndarray, shortfall: dict) -> pd.DataFrame:
-    bau = data.bau.emissions[:, : len(data.roadmap_years)].sum(axis=0)
-    opt = bau - abated.sum(axis=0)
+    bau, opt = _emissions(data, abated)
     enforced = set(data.target_years)
     return pd.DataFrame(
         {
@@ -270,12 +405,12 @@ def _pathway(data: ModelData, abated: np.ndarray, shortfall: dict) -> pd.DataFra
 
 def _schedule(data: ModelData, build: dict, start: dict, n_years: int) -> pd.DataFrame:
     rows = []
-    selected = {i for (i, _), u in build.items() if u} | {i for (i, _), s in start.items() if s}
+    selected = _selected(build, start)
     cohorts: dict[str, list[tuple[int, float]]] = {i: [] for i in selected}
     for (i, y), u in build.items():
         if i in cohorts and u:
             cohorts[i].append((y, u))
-    for i in sorted(selected):
+    for i in selected:
         c = data.candidates[i]
         abated = sum((c.abatement[y][:, :n_years].sum(axis=0) * u for y, u in cohorts[i]), np.zeros(n_years))
         for k, t in enumerate(data.roadmap_years):
@@ -314,11 +449,40 @@ def _schedule(data: ModelData, build: dict, start: dict, n_years: int) -> pd.Dat
     )
 
 
-def _portfolio(data: ModelData, build, start, pay, schedule: pd.DataFrame) -> pd.DataFrame:
-    first = data.year_index(data.decision_years[0])
-    last = data.year_index(int(data.roadmap_years[-1]))
-    final_target = data.final_year
-    rows = []
+def _selected(build: dict, start: dict) -> list[str]:
+    """The interventions the plan builds or starts, by id."""
+    return sorted({i for (i, _), u in build.items() if u} | {i for (i, _), s in start.items() if s})
+
+
+@dataclass
+class Programme:
+    """A programme the plan selects: its cohorts and starts, and the figures both a :class:`Result`'s portfolio
+    and a :class:`ScenarioResult` give."""
+
+    candidate: Candidate
+    built: list[tuple[int, float]]
+    """(build year, units) for every build year, zeros included."""
+    started: list[int]
+    units: float
+    capex_usd: float
+    net_present_cost_usd: float
+    abatement_target_year_tco2e: float
+
+    @property
+    def start_year(self) -> int | None:
+        return min(self.started) if self.started else None
+
+    def pick(self) -> Pick:
+        c, start = self.candidate, self.start_year
+        if start is None:  # a selected programme starts (the start-build link)
+            raise ValueError(f"{c.id} is built without a start")
+        return Pick(
+            c.id, c.family, start, float(self.units), float(self.capex_usd), float(self.abatement_target_year_tco2e)
+        )
+
+
+def _programmes(data: ModelData, build: dict, start: dict) -> list[Programme]:
+    """The selected programmes in portfolio order: by start year, then id."""
     cohorts: dict[str, list[tuple[int, float]]] = {}
     for (i, y), u in build.items():
         cohorts.setdefault(i, []).append((y, u))
@@ -326,32 +490,39 @@ def _portfolio(data: ModelData, build, start, pay, schedule: pd.DataFrame) -> pd
     for (i, y), s in start.items():
         if s:
             starts.setdefault(i, []).append(y)
+    k = data.year_index(data.final_year)
+    out = []
+    for i in _selected(build, start):
+        c, built, started = data.candidates[i], cohorts.get(i, []), starts.get(i, [])
+        units = sum(u for _, u in built)
+        npc = sum(c.npv_cost_per_unit[y] * u for y, u in built) + sum(c.fixed_cost_pv[y] for y in started)
+        target_year_abatement = sum(float(c.abatement.in_year(y, k).sum()) * u for y, u in built)
+        out.append(Programme(c, built, started, units, units * c.capex, npc, target_year_abatement))
+    return sorted(out, key=lambda p: (p.start_year is None, p.start_year or 0, p.candidate.id))
+
+
+def _portfolio(data: ModelData, build, start, pay) -> pd.DataFrame:
+    first = data.year_index(data.decision_years[0])
+    last = data.year_index(int(data.roadmap_years[-1]))
     paid_by: dict[str, set] = {}
     for (i, _, f), v in pay.items():
         if v > 0:
             paid_by.setdefault(i, set()).add(f)
-    k = data.year_index(final_target)
-    for i in schedule["intervention"].unique() if len(schedule) else []:
-        c = data.candidates[i]
-        built = cohorts.get(i, [])
-        units = sum(u for _, u in built)
-        started = starts.get(i, [])
-        capex = units * c.capex
-        fixed = c.fixed_cost if started else 0.0
-        npc = sum(c.npv_cost_per_unit[y] * u for y, u in built) + sum(c.fixed_cost_pv[y] for y in started)
+    rows = []
+    for p in _programmes(data, build, start):
+        c, built, units, capex, npc = p.candidate, p.built, p.units, p.capex_usd, p.net_present_cost_usd
+        fixed = c.fixed_cost if p.started else 0.0
         saving = sum(c.saving_per_unit[y] * u for y, u in built)
         lifetime_abatement = sum(float(c.abatement[y].sum()) * u for y, u in built)
         horizon_abatement = sum(float(c.abatement[y][:, first : last + 1].sum()) * u for y, u in built)
-        target_year_abatement = sum(float(c.abatement[y][:, k].sum()) * u for y, u in built)
-        sources = sorted(paid_by.get(i, set()))
         rows.append(
             {
-                "intervention": i,
+                "intervention": c.id,
                 "name": c.name,
                 "family": c.family,
                 "phase": c.phase,
                 "complexity": c.complexity,
-                "start_year": min(started) if started else None,
+                "start_year": p.start_year,
                 "units": units,
                 "unit": c.unit,
                 "potential_units": c.potential,
@@ -361,12 +532,12 @@ def _portfolio(data: ModelData, build, start, pay, schedule: pd.DataFrame) -> pd
                 "npv_usd": -npc,
                 "first_year_saving_usd": saving,
                 "simple_payback_years": (capex + fixed) / saving if saving > 0 else float("inf"),
-                "target_year": final_target,
-                "abatement_target_year_tco2e": target_year_abatement,
+                "target_year": data.final_year,
+                "abatement_target_year_tco2e": p.abatement_target_year_tco2e,
                 "abatement_horizon_tco2e": horizon_abatement,
                 "abatement_lifetime_tco2e": lifetime_abatement,
                 "cost_per_tco2e_usd": npc / lifetime_abatement if lifetime_abatement > 0 else float("nan"),
-                "financing_sources": ";".join(sources),
+                "financing_sources": ";".join(sorted(paid_by.get(c.id, set()))),
                 "kpis": "; ".join(c.kpis),
             }
         )
@@ -394,16 +565,21 @@ def _portfolio(data: ModelData, build, start, pay, schedule: pd.DataFrame) -> pd
         "financing_sources",
         "kpis",
     ]
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.sort_values(["start_year", "intervention"], kind="stable").reset_index(drop=True)
+    return pd.DataFrame(rows, columns=columns)
 
 
-def _finance(data: ModelData, build, start, pay, project_values: np.ndarray) -> pd.DataFrame:
+def _spend_by_year(data: ModelData, build: dict, start: dict, project_values: np.ndarray) -> dict[int, float]:
+    """Capex plus programme and one-off costs by decision year, projects included; USD."""
     spend = project_spend_by_year(data, project_values)
     for (i, y), u in build.items():
         spend[y] += u * data.candidates[i].capex
     for (i, y), s in start.items():
         spend[y] += s * data.candidates[i].fixed_cost
+    return spend
+
+
+def _finance(data: ModelData, build, start, pay, project_values: np.ndarray) -> pd.DataFrame:
+    spend = _spend_by_year(data, build, start, project_values)
     total = data.case.budget.total_usd_by_year
     rows = [("year", str(y), "all", spend[y], total.by_year[y] if total else float("nan")) for y in data.decision_years]
     paid: dict[tuple[str, int], list[float]] = {}
@@ -498,6 +674,7 @@ def _summary(
     pathway: pd.DataFrame,
     finance: pd.DataFrame,
     build: dict,
+    shortfall: dict,
     pipeline: pd.DataFrame | None,
     project_values: np.ndarray,
 ) -> Summary:
@@ -509,7 +686,7 @@ def _summary(
         capex_by_year[y] += units * data.candidates[i].capex
     for y, v in project_spend_by_year(data, project_values, capex_only=True).items():
         capex_by_year[y] += v
-    project_npv = float(pipeline.loc[pipeline["selected"], "npv_usd"].sum()) if pipeline is not None else 0.0
+    project_npv = pipeline.loc[pipeline["selected"], "npv_usd"] if pipeline is not None else []
     return {
         "case": data.case.name,
         "country": data.case.country.iso3,
@@ -520,8 +697,8 @@ def _summary(
         "best_bound": outcome.best_bound,
         "mip_gap": outcome.mip_gap,
         "tolerance": {"usd": outcome.tolerance_usd, "tco2e": outcome.tolerance_tco2e},
-        "npv_usd": (float(portfolio["npv_usd"].sum()) if len(portfolio) else 0.0) + project_npv,
-        "total_shortfall_tco2e": float(pathway.loc[pathway["enforced"], "shortfall_tco2e"].sum()),
+        "npv_usd": _total(portfolio["npv_usd"]) + _total(project_npv),
+        "total_shortfall_tco2e": _total_shortfall(data, shortfall),
         "capex_usd_by_year": {y: _clean(v) for y, v in capex_by_year.items()},
         "spend_usd_by_year": {int(p): float(v) for p, v in zip(spend_rows["period"], spend_rows["spend_usd"])},
         "emissions_tco2e_by_year": {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..prepare import ModelData
 from .expressions import Model, add_rows, at_least, at_most, equal
-from .indices import cohorts_active_in, group_members, prerequisite_pairs
+from .indices import group_members, prerequisite_pairs
 from .projects import add_group_terms, group_activity, project_groups
 
 
@@ -76,15 +76,15 @@ def add_group_share(m: Model, data: ModelData) -> None:
     rows: dict[tuple[str, int], list] = {}
     members_of = group_members(data)
     for g in sorted(set(members_of) | project_groups(data)):
-        members = members_of.get(g, [])
+        members = [(i, data.candidates[i]) for i in members_of.get(g, [])]
         seen: set[tuple] = set()
-        for t in data.years:
-            cohorts = [(i, y) for i in members for y in cohorts_active_in(data, i, int(t))]
-            projects = group_activity(data, g, int(t))
+        for t in data.years.tolist():
+            cohorts = [(i, y) for i, c in members for y in c.cohorts_active_in(t)]
+            projects = group_activity(data, g, t)
             key = (frozenset(cohorts), projects)
             if (cohorts or projects) and key not in seen:
                 seen.add(key)
-                rows[g, int(t)] = [(1.0 / data.candidates[i].potential, m.build[i, y]) for i, y in cohorts]
+                rows[g, t] = [(1.0 / data.candidates[i].potential, m.build[i, y]) for i, y in cohorts]
     library = data.loaded.library
 
     def rule(m, g, t):

@@ -8,9 +8,9 @@ same for the objective. One formulation, two consumers."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
+import numpy as np
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
@@ -22,8 +22,7 @@ Model = Union[pyo.ConcreteModel, "RowModel"]
 ``build``, ``start``, ``spend``, ``pay``, ``shortfall``, and their index sets)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """lower <= sum(coef * var) <= upper (None: no bound on that side)."""
 
     terms: list
@@ -32,7 +31,8 @@ class Row:
 
 
 def _kept(terms) -> list:
-    return [(float(c), v) for c, v in terms if c != 0.0]
+    """The nonzero terms, coefficients as Python floats (a term that already has one is kept as it is)."""
+    return [term if type(term[0]) is float else (float(term[0]), term[1]) for term in terms if term[0] != 0.0]
 
 
 def at_most(terms, rhs: float) -> Row:
@@ -103,14 +103,15 @@ def spend_terms(m, data, i: str, y: int) -> list[tuple[float, object]]:
 
 def abatement_terms(m, data, t: int, source_row: int | None = None) -> list[tuple[float, Any]]:
     """Abatement in year t (tCO2e), over all sources or one source row, as (coef, build var) terms."""
-    k = data.year_index(t)
-    terms = []
     if source_row is None:
-        totals = data.abatement_all_sources
-        coefs = ((i, y, totals[i, y][k]) for (i, y) in m.build_index_set)
-    else:
-        coefs = ((i, y, data.candidates[i].abatement[y][source_row, k]) for (i, y) in m.build_index_set)
-    for i, y, coef in coefs:
-        if coef != 0.0:
-            terms.append((float(coef), m.build[i, y]))
-    return terms
+        return cohort_terms(m, data, t, data.abatement_all_sources_when_active)
+    return cohort_terms(m, data, t, data.abatement_when_active[:, source_row])
+
+
+def cohort_terms(m, data, t: int, when_active) -> list[tuple[float, Any]]:
+    """(coef, build var) terms of the cohorts active in year t, a unit of the j-th kept candidate contributing
+    ``when_active[j, k]`` (k: t's position on the axis); the nonzero ones, in the order of the build index."""
+    cohorts = data.cohorts
+    coefs = cohorts.coefficients(when_active, data.year_index(t))
+    nonzero = np.flatnonzero(coefs)
+    return [(coef, m.build[cohorts.keys[j]]) for j, coef in zip(nonzero.tolist(), coefs[nonzero].tolist())]

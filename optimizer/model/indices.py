@@ -7,7 +7,15 @@ from ..prepare import ModelData
 
 def build_index(data: ModelData) -> list[tuple[str, int]]:
     """(i, y): intervention i may build units in year y (from its earliest allowed start onwards)."""
-    return [(i, y) for i, c in data.candidates.items() for y in c.build_years]
+    return list(data.cohorts.keys)
+
+
+def builders_by_year(m) -> dict[int, list[str]]:
+    """Per year: the interventions that may build in it, in the order of the build index."""
+    out: dict[int, list[str]] = {}
+    for i, y in m.build_index_set:
+        out.setdefault(y, []).append(i)
+    return out
 
 
 def start_index(data: ModelData) -> list[tuple[str, int]]:
@@ -18,12 +26,6 @@ def start_index(data: ModelData) -> list[tuple[str, int]]:
 def financing_index(data: ModelData) -> list[tuple[str, int, str]]:
     """(i, y, f): financing source f may pay for intervention i's spending in year y."""
     return [(i, y, f) for i, c in data.candidates.items() for y in c.build_years for f in c.financing]
-
-
-def cohorts_active_in(data: ModelData, i: str, t: int) -> list[int]:
-    """Build years of i whose units are active in year t."""
-    c = data.candidates[i]
-    return [y for y in c.build_years if y + c.lead_time <= t < y + c.lead_time + c.lifetime]
 
 
 def group_members(data: ModelData) -> dict[str, list[str]]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..prepare import ModelData
-from .expressions import Model, abatement_terms, add_rows, at_least, at_most
+from .expressions import Model, abatement_terms, add_rows, at_least, at_most, cohort_terms
+from .indices import builders_by_year
 from .projects import (
     add_abatement_terms,
     add_resource_terms,
@@ -21,12 +22,11 @@ def add_resource_limit(m: Model, data: ModelData) -> None:
     rows: dict[tuple[str, int], list] = {}
     limits = {r.id: r.limit_by_year.by_year for r in data.case.resources}
     by_projects = resource_keys(data)
+    builders = builders_by_year(m)
     for r in limits:
         for y in data.decision_years:
             terms = []
-            for i, yy in m.build_index_set:
-                if yy != y:
-                    continue
+            for i in builders.get(y, []):
                 c = data.candidates[i]
                 terms.append((c.resource_per_unit.get(r, 0.0), m.build[i, y]))
                 if (i, y) in m.start_index_set:
@@ -48,13 +48,19 @@ def required_abatement(data: ModelData, t: int) -> float:
 
 def shortfall_ledger(m: Model, data: ModelData) -> dict[int, float]:
     """Emissions above the pathway in each enforced year, from the plan itself (max(0, required - abated));
-    not from the shortfall variables, which a second solve stage may leave above the real gap."""
+    not from the shortfall variables, which a second solve stage may leave above the real gap. A row model
+    keeps it until other values are loaded (the solve's stages and the results read it of the same plan)."""
+    memo = getattr(m, "plan_memo", None)
+    if memo is not None and "shortfall_ledger" in memo:
+        return dict(memo["shortfall_ledger"])
     ledger = {}
     for t in m.target_years:
         abated = sum(coef * (var.value or 0.0) for coef, var in abatement_terms(m, data, t))
         abated += project_abatement(m, data, t)
         gap = required_abatement(data, t) - abated
         ledger[t] = gap if gap > 1e-6 * max(1.0, abs(required_abatement(data, t))) else 0.0
+    if memo is not None:
+        memo["shortfall_ledger"] = dict(ledger)
     return ledger
 
 
@@ -74,34 +80,33 @@ def floor_years(data: ModelData) -> list[int]:
     return [int(t) for t in data.years if int(t) >= data.decision_years[0]]
 
 
-def _positive_reach(data: ModelData, per_unit: str) -> np.ndarray:
+def _positive_reach(data: ModelData, when_active: np.ndarray) -> np.ndarray:
     """(source, year): most a source could lose if every candidate's whole potential were active, taking for
-    each candidate its largest positive per-unit effect over its build years."""
-    reach = np.zeros((len(data.bau.source_ids), len(data.years)))
-    for c in data.candidates.values():
-        if c.build_years:
-            effects = np.stack([getattr(c, per_unit)[y] for y in c.build_years])
-            reach += np.clip(effects, 0.0, None).max(axis=0) * c.potential
-    return reach
+    each candidate its positive per-unit effect (``when_active``: candidate, source, year) in the years some
+    cohort of it is active."""
+    if not len(when_active):
+        return np.zeros((len(data.bau.source_ids), len(data.years)))
+    potential = np.array([c.potential for c in data.candidates.values()])[:, None, None]
+    positive = np.where(data.ever_active[:, None, :], np.clip(when_active, 0.0, None), 0.0)
+    return (positive * potential).sum(axis=0)
 
 
-def _floor_index(data: ModelData, per_unit: str, level: np.ndarray) -> list[tuple[str, int]]:
-    """(source, year) pairs where the candidates' whole potential could take ``per_unit`` (an attribute of
-    Candidate: ``abatement`` or ``activity_removed``) below zero, i.e. beyond ``level`` (BAU by source, year)."""
-    reach = _positive_reach(data, per_unit) + project_reach(data, removed=per_unit == "activity_removed")
-    return [
-        (source, t)
-        for s, source in enumerate(data.bau.source_ids)
-        for t in floor_years(data)
-        if reach[s, data.year_index(t)] > level[s, data.year_index(t)] * (1 + 1e-9)
-    ]
+def _floor_index(data: ModelData, removed: bool, level: np.ndarray) -> list[tuple[str, int]]:
+    """(source, year) pairs where the candidates' whole potential could take a source's emissions (``removed``:
+    its activity) below zero, i.e. beyond ``level`` (BAU by source, year)."""
+    when_active = data.removed_when_active if removed else data.abatement_when_active
+    reach = _positive_reach(data, when_active) + project_reach(data, removed=removed)
+    years = floor_years(data)
+    k = [data.year_index(t) for t in years]
+    beyond = reach[:, k] > level[:, k] * (1 + 1e-9)
+    return [(source, t) for s, source in enumerate(data.bau.source_ids) for t, b in zip(years, beyond[s]) if b]
 
 
 def add_source_floor(m: Model, data: ModelData) -> None:
     """source_floor[s,t]: sum_{i,y} a_{i,y,s,t} build[i,y] <= BAU[s,t] (no source below zero emissions), for
     t from the first decision year to the end of the longest cohort life, only where the deployable
     potential could abate more than the source emits."""
-    index = _floor_index(data, "abatement", data.bau.emissions)
+    index = _floor_index(data, False, data.bau.emissions)
 
     def rule(m, source, t):
         s = data.bau.row(source)
@@ -115,11 +120,11 @@ def add_activity_floor(m: Model, data: ModelData) -> None:
     """activity_floor[s,t]: sum_{i,y} r_{i,y,s,t} build[i,y] <= activity[s,t], where r is the activity a unit
     removes (activity effects): no source's activity, and so no saving, goes below zero, whatever its
     emission factor. Same years and sparsity rule as the source floor."""
-    index = _floor_index(data, "activity_removed", data.bau.activity)
+    index = _floor_index(data, True, data.bau.activity)
 
     def rule(m, source, t):
         s, k = data.bau.row(source), data.year_index(t)
-        terms = [(float(data.candidates[i].activity_removed[y][s, k]), m.build[i, y]) for (i, y) in m.build_index_set]
+        terms = cohort_terms(m, data, t, data.removed_when_active[:, s])
         return at_most(terms, float(data.bau.activity[s, k]))
 
     add_rows(m, "activity_floor", index, rule)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..prepare import ModelData
 from .expressions import Model, add_rows, at_most, equal, spend_terms
+from .indices import builders_by_year
 from .projects import (
     add_payback_terms,
     add_phase_terms,
@@ -16,8 +17,10 @@ from .projects import (
 def add_spend_definition(m: Model, data: ModelData) -> None:
     """spend_definition[y]: spend[y] = sum_i (capex_i build[i,y] + fixed_i start[i,y])  (USD)."""
 
+    builders = builders_by_year(m)
+
     def rule(m, y):
-        terms = [term for (i, yy) in m.build_index_set if yy == y for term in spend_terms(m, data, i, y)]
+        terms = [term for i in builders.get(y, []) for term in spend_terms(m, data, i, y)]
         return equal([(-c, v) for c, v in terms] + [(1.0, m.spend[y])], 0.0)
 
     add_rows(m, "spend_definition", m.decision_years, rule)

@@ -8,7 +8,9 @@ scenarios' forms can be compared entry by entry."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -93,12 +95,11 @@ class RowModel:
         self.kinds: list[str] = []
         self.bounds: list[tuple[float, float]] = []
         for family in variable_families(data):
-            cols = {}
-            for key in sets[family.index_set]:
-                cols[key] = Col(family.name, key, len(self.columns))
-                self.columns.append(cols[key])
-                self.kinds.append(family.kind(key))
-                self.bounds.append(family.bounds(key))
+            keys, first = sets[family.index_set], len(self.columns)
+            cols = {key: Col(family.name, key, first + n) for n, key in enumerate(keys)}
+            self.columns += cols.values()
+            self.kinds += map(family.kind, keys)
+            self.bounds += map(family.bounds, keys)
             setattr(self, family.name, cols)
         self.families: dict[str, RowFamily] = {}
         self.objective_kind: ObjectiveKind | None = None
@@ -108,6 +109,9 @@ class RowModel:
         self.project_terms: list[ProjectTerms] = []
         self.project_objective = np.zeros(n_projects)
         self.project_values = np.zeros(n_projects)
+        self.plan_memo: dict = {}
+        """Figures read off the loaded plan (:func:`optimizer.model.limits.shortfall_ledger`), forgotten when
+        other values are loaded."""
 
     @property
     def n_project_columns(self) -> int:
@@ -149,23 +153,18 @@ class RowModel:
         """Renumber the columns in the order the rows (family by family) and then the objective first use
         them; unused columns last. This is the order Pyomo's APPSI interface gives HiGHS, so both paths hand
         HiGHS the same matrix and HiGHS follows the same search (same plans, even where optima tie)."""
-        seen: dict[int, Col] = {}
-        for rows in self.families.values():
-            for row in rows.values():
-                for _, col in row.terms:
-                    seen.setdefault(id(col), col)
-        for _, col in self.objective.terms:
-            seen.setdefault(id(col), col)
-        for col in self.columns:
-            seen.setdefault(id(col), col)
-        order = [col.position for col in seen.values()]
-        self.columns = list(seen.values())
+        terms = itertools.chain.from_iterable(row.terms for rows in self.families.values() for row in rows.values())
+        in_rows_and_objective = map(itemgetter(1), itertools.chain(terms, self.objective.terms))
+        columns = list(dict.fromkeys(itertools.chain(in_rows_and_objective, self.columns)))  # first uses, in order
+        order = [col.position for col in columns]
+        self.columns = columns
         self.kinds = [self.kinds[k] for k in order]
         self.bounds = [self.bounds[k] for k in order]
         for position, col in enumerate(self.columns):
             col.position = position
 
     def load_values(self, values) -> None:
+        self.plan_memo = {}
         for col, v in zip(self.columns, values):
             col.value = float(v)
         n = len(self.columns)
@@ -215,24 +214,12 @@ def standard_form(rm: RowModel, objective: ObjectiveSpec | None = None) -> Stand
     for coef, col in objective.terms:
         cost[col.position] += coef
     cost[n_national:] = rm.project_objective
-    row_names: list[tuple] = []
-    lower: list[float] = []
-    upper: list[float] = []
-    term_rows: list[int] = []
-    term_cols: list[int] = []
-    term_values: list[float] = []
-    for name, family in rm.families.items():
-        for key, row in family.items():
-            r = len(row_names)
-            row_names.append((name, key))
-            lower.append(_bound(row.lower))
-            upper.append(INF if row.upper is None else float(row.upper))
-            for coef, col in row.terms:
-                term_rows.append(r)
-                term_cols.append(col.position)
-                term_values.append(coef)
-    rows_idx, cols_idx = np.array(term_rows, dtype=np.int64), np.array(term_cols, dtype=np.int64)
-    values = np.array(term_values, dtype=float)
+    row_names = [(name, key) for name, family in rm.families.items() for key in family]
+    rows = [row for family in rm.families.values() for row in family.values()]
+    terms = [term for row in rows for term in row.terms]
+    rows_idx = np.repeat(np.arange(len(rows), dtype=np.int64), [len(row.terms) for row in rows])
+    cols_idx = np.fromiter((col.position for _, col in terms), dtype=np.int64, count=len(terms))
+    values = np.fromiter((coef for coef, _ in terms), dtype=float, count=len(terms))
     if rm.project_terms:
         position = {name: r for r, name in enumerate(row_names)}
         blocks = [(rows_idx, cols_idx, values)]
@@ -267,8 +254,8 @@ def standard_form(rm: RowModel, objective: ObjectiveSpec | None = None) -> Stand
         col_lower=np.concatenate([bounds[:, 0], np.zeros(n_projects)]),
         col_upper=np.concatenate([bounds[:, 1], np.ones(n_projects)]),
         integrality=np.array([k != "continuous" for k in rm.kinds] + [True] * n_projects, dtype=np.uint8),
-        row_lower=np.array(lower, dtype=float),
-        row_upper=np.array(upper, dtype=float),
+        row_lower=np.array([_bound(row.lower) for row in rows], dtype=float),
+        row_upper=np.array([INF if row.upper is None else float(row.upper) for row in rows], dtype=float),
         a_start=a_start,
         a_index=rows_idx.astype(np.int32),
         a_value=values,

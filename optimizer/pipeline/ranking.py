@@ -3,6 +3,8 @@ it is out, why."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -52,6 +54,77 @@ def project_region_spend(data: ModelData, values: np.ndarray, region: str) -> di
     return out
 
 
+@dataclass
+class ProjectFigures:
+    """A plan's figures per project of the pipeline files (NaN where a project is screened out): what the
+    ranking shows and what a sweep records of the chosen projects."""
+
+    data: ModelData
+    judged: np.ndarray
+    """Per usable project (``kept`` order): the column it is judged at, its chosen start or else its earliest."""
+    selected: np.ndarray
+    start_year: np.ndarray
+    """The chosen start year (NaN when not chosen)."""
+    earliest: np.ndarray
+    npc: np.ndarray
+    """Whole-life net present cost at the judged column; base-year USD."""
+    lifetime_tco2e: np.ndarray
+    discounted_tco2e: np.ndarray
+    cost_per_t: np.ndarray
+    """Net present cost per lifetime tonne (NaN when it abates nothing)."""
+
+    def per_project(self, per_col: np.ndarray) -> np.ndarray:
+        """A per-column array at each usable project's judged column (NaN for the others)."""
+        return _at_judged(projects_of(self.data), self.judged, per_col)
+
+    def chosen_in_rank_order(self) -> np.ndarray:
+        """Positions (in the project table) of the chosen projects, in the ranking's order (by start year, then
+        cost per tonne: the order of :func:`pipeline_table` restricted to them)."""
+        chosen = np.flatnonzero(self.selected)
+        return chosen[rank_order(self.start_year[chosen], self.cost_per_t[chosen], np.zeros(len(chosen), dtype=int))]
+
+
+def _at_judged(pd_: ProjectData, judged: np.ndarray, per_col: np.ndarray) -> np.ndarray:
+    out = np.full(len(pd_.frame), np.nan)
+    out[pd_.kept] = per_col[judged]
+    return out
+
+
+def project_figures(data: ModelData, values: np.ndarray) -> ProjectFigures:
+    """The figures of every project of the pipeline under the plan whose project columns are ``values``."""
+    pd_ = projects_of(data)
+    n = len(pd_.frame)
+    chosen = chosen_columns(pd_, values)
+    # the column each usable project is judged at: its chosen start, else its earliest possible start
+    first_col = np.full(len(pd_.kept), np.iinfo(np.int64).max)
+    np.minimum.at(first_col, pd_.col_project, np.arange(pd_.n_columns))
+    judged = first_col.copy()
+    judged[pd_.col_project[chosen]] = chosen
+    selected = np.zeros(n, dtype=bool)
+    selected[pd_.kept[pd_.col_project[chosen]]] = True
+    start_year = np.full(n, np.nan)
+    start_year[pd_.kept[pd_.col_project[chosen]]] = pd_.col_year[chosen]
+    earliest = np.full(n, np.nan)
+    earliest[pd_.kept] = pd_.col_year[first_col]
+    npc = _at_judged(pd_, judged, pd_.npv_cost)
+    lifetime, discounted = np.full(n, np.nan), np.full(n, np.nan)
+    lifetime[pd_.kept] = pd_.tonnes(judged)
+    discounted[pd_.kept] = pd_.tonnes(judged, data.discount)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cost_per_t = np.where(lifetime > 0, npc / lifetime, np.nan)
+    return ProjectFigures(data, judged, selected, start_year, earliest, npc, lifetime, discounted, cost_per_t)
+
+
+STATUS_RANK = {"selected": 0, "not selected": 1, "screened out": 2}
+"""The ranking's blocks, in order."""
+
+
+def rank_order(start_year: np.ndarray, cost_per_t: np.ndarray, status_rank: np.ndarray) -> np.ndarray:
+    """The ranking's order: by status block, then start year, then cost per tonne (NaN last in each); ties keep
+    the order of the files."""
+    return np.lexsort((np.nan_to_num(cost_per_t, nan=np.inf), np.nan_to_num(start_year, nan=np.inf), status_rank))
+
+
 def pipeline_table(
     data: ModelData, values: np.ndarray, objective: str, shortfall: float, use: PlanUse | None = None
 ) -> pd.DataFrame:
@@ -64,34 +137,10 @@ def pipeline_table(
     frame = pd_.frame
     n = len(frame)
     lib = data.loaded.library
-    chosen = chosen_columns(pd_, values)
-    # the column each usable project is judged at: its chosen start, else its earliest possible start
-    judged = np.full(len(pd_.kept), -1)
-    first_col = np.full(len(pd_.kept), np.iinfo(np.int64).max)
-    np.minimum.at(first_col, pd_.col_project, np.arange(pd_.n_columns))
-    judged[:] = first_col
-    judged[pd_.col_project[chosen]] = chosen
-    selected = np.zeros(n, dtype=bool)
-    selected[pd_.kept[pd_.col_project[chosen]]] = True
-    start_year = np.full(n, np.nan)
-    start_year[pd_.kept[pd_.col_project[chosen]]] = pd_.col_year[chosen]
-    earliest = np.full(n, np.nan)
-    earliest[pd_.kept] = pd_.col_year[first_col]
-
-    def per_project(per_col: np.ndarray) -> np.ndarray:
-        out = np.full(n, np.nan)
-        out[pd_.kept] = per_col[judged]
-        return out
-
-    lifetime, discounted = pd_.tonnes(judged), pd_.tonnes(judged, data.discount)
-    npc = per_project(pd_.npv_cost)
-    lifetime_t = np.full(n, np.nan)
-    lifetime_t[pd_.kept] = lifetime
-    discounted_t = np.full(n, np.nan)
-    discounted_t[pd_.kept] = discounted
+    figures = project_figures(data, values)
+    selected, start_year, npc, cost_per_t = figures.selected, figures.start_year, figures.npc, figures.cost_per_t
     with np.errstate(divide="ignore", invalid="ignore"):
-        cost_per_t = np.where(lifetime_t > 0, npc / lifetime_t, np.nan)
-        break_even = np.where(discounted_t > 0, npc / discounted_t, np.nan)
+        break_even = np.where(figures.discounted_tco2e > 0, npc / figures.discounted_tco2e, np.nan)
     setup = pd_.setup
     interventions = frame["intervention"].tolist()
     out = pd.DataFrame(
@@ -110,7 +159,7 @@ def pipeline_table(
             "readiness": frame["readiness"],
             "selected": selected,
             "start_year": pd.array(start_year, dtype="Int64") if n else pd.array([], dtype="Int64"),
-            "earliest_start": pd.array(earliest, dtype="Int64") if n else pd.array([], dtype="Int64"),
+            "earliest_start": pd.array(figures.earliest, dtype="Int64") if n else pd.array([], dtype="Int64"),
             "capex_usd": setup.capex,
             "one_off_cost_usd": setup.fixed_cost,
             "npv_usd": -npc,
@@ -118,9 +167,8 @@ def pipeline_table(
         }
     )
     for t in data.target_years:
-        per_col = pd_.abatement(int(t))
-        out[f"abatement_{t}_tco2e"] = per_project(per_col)
-    out["abatement_lifetime_tco2e"] = lifetime_t
+        out[f"abatement_{t}_tco2e"] = figures.per_project(pd_.abatement(int(t)))
+    out["abatement_lifetime_tco2e"] = figures.lifetime_tco2e
     out["cost_per_tco2e_usd"] = cost_per_t
     out["break_even_carbon_price_usd_per_tco2e"] = break_even
     out["status"] = np.where(selected, "selected", np.where(setup.reason == KEPT, "not selected", "screened out"))
@@ -128,13 +176,7 @@ def pipeline_table(
     out["financing_sources"] = [";".join(f) for f in setup.financing]
     out["source"] = frame["source"]
     out["estimate"] = frame["estimate"]
-    order = np.lexsort(
-        (
-            np.nan_to_num(cost_per_t, nan=np.inf),
-            np.nan_to_num(start_year, nan=np.inf),
-            out["status"].map({"selected": 0, "not selected": 1, "screened out": 2}).to_numpy(),
-        )
-    )
+    order = rank_order(start_year, cost_per_t, out["status"].map(STATUS_RANK).to_numpy())
     out = out.iloc[order].reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out

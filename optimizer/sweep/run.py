@@ -35,6 +35,7 @@ from ..loading import load_case
 from ..outputs import MARKER, atomic_write_text, ensure_folder, out_problem, write_marker
 from ..persistent import process_solver, solve_in_place
 from ..progress import ProgressFn, silent
+from ..results import Pick, ScenarioResult, extract_scenario
 from .paths import apply_settings
 from .spec import Scenario, load_sweep_spec, scenarios
 
@@ -91,62 +92,50 @@ def solve_scenario(
         result = (
             solve(loaded, variant=variant)
             if rebuild
-            else solve_in_place(loaded, process_solver(case_path), variant=variant)
+            else solve_in_place(loaded, process_solver(case_path), variant=variant, extract=extract_scenario)
         )
     except (InputError, SolverFailure) as err:
         detail = "; ".join(str(p) for p in err.problems) if isinstance(err, InputError) else f"{err.status}: {err}"
         row.update(status="error", error=f"{type(err).__name__}: {detail}"[:1000])
         row["solve_seconds"] = time.perf_counter() - started
         return row, []
-    s = result.summary
     row.update(
-        status=s["status"],
+        status=result.status,
         error="",
-        objective_value=s["objective_value"],
+        objective_value=result.objective_value,
         net_present_cost_usd=result.net_present_cost_usd,
-        npv_usd=s["npv_usd"],
-        total_shortfall_tco2e=s["total_shortfall_tco2e"],
-        spend_usd=float(sum(s["spend_usd_by_year"].values())),
-        selected=len(result.portfolio),
+        npv_usd=result.npv_usd,
+        total_shortfall_tco2e=result.total_shortfall_tco2e,
+        spend_usd=result.spend_usd,
+        selected=len(result.programmes),
         final_year=result.final_year,
         final_year_emissions_tco2e=result.final_year_emissions_tco2e,
         solve_seconds=time.perf_counter() - started,
     )
-    picks = [
-        {
-            "scenario_id": scenario.id,
-            "intervention": p.intervention,
-            "family": p.family,
-            "start_year": int(p.start_year),
-            "units": float(p.units),
-            "capex_usd": float(p.capex_usd),
-            "abatement_target_year_tco2e": float(p.abatement_target_year_tco2e),
-        }
-        for p in result.portfolio.itertuples()
-    ]
-    if result.pipeline is not None:
-        chosen = result.pipeline[result.pipeline["selected"]]
-        final = f"abatement_{result.final_year}_tco2e"
-        picks += [
-            {
-                "scenario_id": scenario.id,
-                "project": p.project,
-                "intervention": p.intervention,
-                "family": p.family,
-                "start_year": int(p.start_year),
-                "units": float(p.size),
-                "capex_usd": float(p.capex_usd),
-                "abatement_target_year_tco2e": float(getattr(p, final, 0.0) or 0.0),
-            }
-            for p in chosen.itertuples()
-        ]
+    picks = [_pick_row(scenario.id, p) for p in result.programmes + result.projects]
     return row, picks
 
 
-def solve(loaded, variant):  # indirection so tests can count or fail solves
+def _pick_row(scenario_id: str, pick: Pick) -> dict:
+    """A row of ``portfolio/<key>.parquet`` (a programme) or ``projects/<key>.parquet`` (a project)."""
+    row = (
+        {"scenario_id": scenario_id} if pick.project is None else {"scenario_id": scenario_id, "project": pick.project}
+    )
+    row.update(
+        intervention=pick.intervention,
+        family=pick.family,
+        start_year=pick.start_year,
+        units=pick.units,
+        capex_usd=pick.capex_usd,
+        abatement_target_year_tco2e=pick.abatement_target_year_tco2e,
+    )
+    return row
+
+
+def solve(loaded, variant) -> ScenarioResult:  # indirection so tests can count or fail solves
     from ..pyomo_backend import solve as _solve
 
-    return _solve(loaded, variant=variant)
+    return _solve(loaded, variant=variant, extract=extract_scenario)
 
 
 def _write_atomic(frame: pd.DataFrame, path: Path) -> None:

@@ -15,6 +15,7 @@ from ..loading import LoadedCase
 from ..persistent import process_solver, solve_in_place
 from ..prepare import prepare
 from ..progress import ProgressFn, silent
+from ..results import extract_scenario
 from .paths import apply_settings, value_at
 
 OUTCOMES = ("net_present_cost_usd", "final_year_emissions_tco2e")
@@ -40,7 +41,12 @@ def ranged_parameters(loaded: LoadedCase, variant: str | None = None) -> list[st
 
 def _outcomes(loaded: LoadedCase, variant: str | None, settings: dict) -> dict:
     try:
-        result = solve_in_place(apply_settings(loaded, settings), process_solver(str(loaded.path)), variant=variant)
+        result = solve_in_place(
+            apply_settings(loaded, settings),
+            process_solver(str(loaded.path)),
+            variant=variant,
+            extract=extract_scenario,
+        )
     except (InputError, SolverFailure):
         return {k: float("nan") for k in OUTCOMES}
     return {
