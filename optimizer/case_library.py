@@ -20,20 +20,18 @@ from .loading import Library
 from .schema import Case, Intervention
 from .schema.case import InterventionOverride
 
-PREPARED_FIELDS = frozenset(
-    {
-        "capex_usd_per_unit",
-        "fixed_cost_usd",
-        "om_change_usd_per_unit_year",
-        "lifetime_years",
-        "lead_time_years",
-        "max_share_per_year",
-        "potential_units",
-        "phase",
-        "complexity",
-        "effects",
-    }
+PREPARED_NUMBERS = (
+    "capex_usd_per_unit",
+    "fixed_cost_usd",
+    "om_change_usd_per_unit_year",
+    "lifetime_years",
+    "lead_time_years",
+    "max_share_per_year",
+    "potential_units",
 )
+"""Numeric override fields that :func:`optimizer.prepare.make_candidate` applies (what a sweep may vary)."""
+
+PREPARED_FIELDS = frozenset({*PREPARED_NUMBERS, "phase", "complexity", "effects"})
 """Override fields that :func:`optimizer.prepare.make_candidate` and ``effective_effects`` apply."""
 
 LIBRARY_FIELDS = tuple(f for f in InterventionOverride.model_fields if f not in PREPARED_FIELDS)

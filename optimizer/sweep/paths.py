@@ -19,19 +19,13 @@ import copy
 import dataclasses
 import hashlib
 
+from ..case_library import PREPARED_NUMBERS
 from ..errors import InputError, Problem
 from ..loading import LoadedCase, case_from_dict
 
 SWEEP_MARK = "sensitivity sweep value"
-OVERRIDABLE = (
-    "capex_usd_per_unit",
-    "fixed_cost_usd",
-    "om_change_usd_per_unit_year",
-    "lifetime_years",
-    "lead_time_years",
-    "max_share_per_year",
-    "potential_units",
-)
+OVERRIDABLE = PREPARED_NUMBERS
+"""Intervention fields a sweep may vary (``interventions.<id>.<field>``)."""
 
 
 def _problem(where: str, path: str, expected: str) -> InputError:
