@@ -217,11 +217,11 @@ def render_comparison(comparison: pd.DataFrame, year: int) -> str:
 
     head = (
         f"{'case':<16} {'variant':<14} {'status':<10} {'BAU ' + str(year):>10} {'target':>10} {'optimised':>10} "
-        f"{'shortfall':>10} {'capex':>9} {'NPV':>9} {'s':>6}"
+        f"{'shortfall':>10} {'capex':>9} {'NPV':>9} {'time':>6}"
     )
     units = (
         f"{'':<16} {'':<14} {'':<10} {'ktCO2e':>10} {'ktCO2e':>10} {'ktCO2e':>10} {'ktCO2e':>10} "
-        f"{'US$m':>9} {'US$m':>9}"
+        f"{'US$m':>9} {'US$m':>9} {'s':>6}"
     )
     lines = [head, units]
     for r in comparison.itertuples():
