@@ -16,7 +16,6 @@ The model HiGHS holds is left as it was (integrality and bounds restored) whatev
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import highspy
@@ -95,7 +94,3 @@ def certified_attempt(found: Certified, wall_seconds: float) -> Attempt:
         solve_seconds=wall_seconds,
         raw_status="Optimal (within the gap, by the LP bound)",
     )
-
-
-def timer() -> float:
-    return time.perf_counter()

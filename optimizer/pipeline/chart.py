@@ -5,17 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..report.charts import OPT_COLOUR, SELECTED_COLOUR, UNSELECTED_COLOUR, Chart, _png
+from ..report.charts import OPT_COLOUR, SELECTED_COLOUR, UNSELECTED_COLOUR, Chart, _png, emissions_scale
 
 WITHIN_BUDGET = 1.0 + 1e-9
 """Entry budgets up to the case's own (level 1) count as within the case's budget."""
 
 
 def _tonnes_scale(max_tco2e: float) -> tuple[float, str]:
-    """Divide tCO2e by the scale to plot in the unit: MtCO2e from 1 Mt, ktCO2e from 1 kt, else tCO2e."""
-    if max_tco2e >= 1e6:
-        return 1e6, "MtCO2e"
-    return (1e3, "ktCO2e") if max_tco2e >= 1e3 else (1.0, "tCO2e")
+    """The report's scale (MtCO2e from 1 Mt, else ktCO2e), and tCO2e below 1 kt: a small pipeline's ladder."""
+    return emissions_scale(max_tco2e) if max_tco2e >= 1e3 else (1.0, "tCO2e")
 
 
 def ladder_chart(points: pd.DataFrame, selected: pd.Series, year: int, title: str) -> Chart:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .table import READINESS_DELAY_YEARS, ProjectTable, change_column
+from .table import READINESS_DELAY_YEARS, ProjectTable, change_column, year_span
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -83,7 +83,7 @@ def setup_projects(
     financing: list[FinancingSource],
 ) -> ProjectSetup:
     """Effective parameters, start years and first screening of the case's projects."""
-    from ..prepare import applicable_effects
+    from ..prepare import activity_change, applicable_effects
 
     table: ProjectTable = loaded.projects  # type: ignore[assignment]
     frame = table.frame
@@ -131,8 +131,6 @@ def setup_projects(
                     )
                 share[rows, s] += eff.fraction.value / cand.potential * size[rows]
             else:
-                from ..prepare import activity_change
-
                 if eff.change_per_unit_year is None and not (cand.potential > 0):
                     reason[rows] = "its activity effect is a share per unit of national potential, which the case lacks"
                     continue
@@ -234,19 +232,10 @@ def _no_start_reason(frame: pd.DataFrame, k: int, cand: Candidate, years: np.nda
         value = float(frame[column].to_numpy(dtype=float)[k])
         if value == value:
             own.append(f"{word} {int(value)}")
-    allowed = _year_span(cand.start_years)
+    allowed = year_span(cand.start_years)
     return (
         f"cannot start in the decision window: its own window ({', '.join(own)}) misses the years its "
         f"intervention's phase ({cand.phase}) and the maturity path allow ({allowed})"
-    )
-
-
-def _year_span(years: list[int]) -> str:
-    """[2026, 2027] -> ``2026-2027``; [2026] -> ``2026``."""
-    return (
-        f"{years[0]}-{years[-1]}"
-        if len(years) > 1 and years[-1] - years[0] == len(years) - 1
-        else ", ".join(str(y) for y in years)
     )
 
 

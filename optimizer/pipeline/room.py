@@ -12,6 +12,7 @@ import numpy as np
 
 from ..prepare import ModelData
 from .projects import ProjectData
+from .table import year_span
 
 SLACK = 1e-6
 """Room smaller than a project's need by more than this (relative) counts as no room."""
@@ -101,12 +102,4 @@ def limits_without_room(
             years_of.setdefault(label, [])
             if year is not None and year not in years_of[label]:
                 years_of[label].append(year)
-    return [f"{label} ({_years(years)})" if years else label for label, years in years_of.items()]
-
-
-def _years(years: list[int]) -> str:
-    """2027, 2028, 2029 -> ``2027-2029``; 2027, 2029 -> ``2027, 2029``."""
-    years = sorted(years)
-    if len(years) > 2 and years[-1] - years[0] == len(years) - 1:
-        return f"{years[0]}-{years[-1]}"
-    return ", ".join(str(y) for y in years)
+    return [f"{label} ({year_span(years)})" if years else label for label, years in years_of.items()]

@@ -29,6 +29,14 @@ OPTIONAL_NUMBERS = {
 """Optional numeric columns; a blank cell takes the library intervention's default (per unit x size)."""
 
 
+def year_span(years: list[int]) -> str:
+    """2027, 2028, 2029 -> ``2027-2029``; 2027, 2029 -> ``2027, 2029``."""
+    years = sorted(years)
+    if len(years) > 2 and years[-1] - years[0] == len(years) - 1:
+        return f"{years[0]}-{years[-1]}"
+    return ", ".join(str(y) for y in years)
+
+
 def change_column(source: str) -> str:
     """The column giving a project's change in ``source``'s yearly activity (the source's activity unit per
     year, whole project; negative: it saves), e.g. ``change_grid_electricity_per_year``."""
