@@ -15,7 +15,9 @@ READINESS_STAGES = ("idea", "pre_feasibility", "feasibility", "ready_to_tender")
 READINESS_DELAY_YEARS = {"idea": 3, "pre_feasibility": 2, "feasibility": 1, "ready_to_tender": 0}
 """Years after the first decision year before a project at each readiness stage can start (studies, design
 and procurement still to do); a project's earliest start is the latest of this, its own ``earliest_start``
-and its intervention's phase and maturity gates."""
+and its intervention's phase and maturity gates. Judgement (an estimate, not a sourced figure) of the time
+feasibility studies, design and procurement usually take for a facility project; a project team with its own
+dates gives ``earliest_start`` instead."""
 
 OPTIONAL_NUMBERS = {
     "capex_usd": "capital cost of the whole project; USD",
