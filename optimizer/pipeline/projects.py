@@ -159,7 +159,9 @@ def setup_projects(
     gated = starts.copy()
     _trim_to_prerequisites(starts, _prerequisite_pairs(frame))
     for k in np.flatnonzero((reason == KEPT) & ~starts.any(axis=1)).tolist():
-        reason[k] = _no_start_reason(frame, k, candidates[interventions[k]], decision_years, gated[k].any())
+        cand = candidates[interventions[k]]
+        phase = next(p.name for p in case.phases if p.id == cand.phase)
+        reason[k] = _no_start_reason(frame, k, cand, phase, decision_years, gated[k].any())
     eligible = _eligible_financing(frame, candidates, interventions, financing)
     if financing:
         none = np.array([not e for e in eligible], dtype=bool)
@@ -217,11 +219,12 @@ def _start_years(
     return gate.astype(bool) & (years >= earliest[:, None]) & (years <= latest[:, None])
 
 
-def _no_start_reason(frame: pd.DataFrame, k: int, cand: Candidate, years: np.ndarray, gated: bool) -> str:
-    """Why project k has no start year, naming the rule and its years."""
+def _no_start_reason(frame: pd.DataFrame, k: int, cand: Candidate, phase: str, years: np.ndarray, gated: bool) -> str:
+    """Why project k has no start year, naming the rule and its years (``phase``: the display name of its
+    intervention's phase)."""
     if not cand.start_years:
         return (
-            f"cannot start in the decision window: its intervention's phase ({cand.phase}) and the maturity path "
+            f"cannot start in the decision window: its intervention's phase ({phase}) and the maturity path "
             "allow no start year"
         )
     if gated:
@@ -235,7 +238,7 @@ def _no_start_reason(frame: pd.DataFrame, k: int, cand: Candidate, years: np.nda
     allowed = year_span(cand.start_years)
     return (
         f"cannot start in the decision window: its own window ({', '.join(own)}) misses the years its "
-        f"intervention's phase ({cand.phase}) and the maturity path allow ({allowed})"
+        f"intervention's phase ({phase}) and the maturity path allow ({allowed})"
     )
 
 

@@ -79,7 +79,8 @@ def limits_without_room(
         phase = setup.phase[k]
         phase_budget = next((ph.budget_usd for ph in case.phases if ph.id == phase), None)
         if phase_budget is not None and not _fits(phase_budget.value - use.phase_spend.get(phase, 0.0), spend):
-            blocked.append((f"the budget of the {phase} phase", None))
+            name = next(ph.name for ph in case.phases if ph.id == phase)
+            blocked.append((f"the budget of the {name} phase", None))
         potential = setup.potential[k]
         if np.isfinite(potential) and not _fits(potential - use.units.get(iid, 0.0), float(setup.size[k])):
             name = data.loaded.library.interventions[iid].name
