@@ -309,6 +309,8 @@ class ScenarioResult:
     """Capex plus programme and one-off costs over the decision years, projects included."""
     final_year: int
     final_year_emissions_tco2e: float
+    emissions_by_year_tco2e: dict[int, float]
+    """The plan's emissions (tCO2e) in every roadmap year: the optimised trajectory."""
     programmes: list[Pick]
     """The selected programmes, in the portfolio's order."""
     projects: list[Pick]
@@ -333,6 +335,7 @@ def extract_scenario(m, data: ModelData, outcome: SolveOutcome) -> ScenarioResul
         spend_usd=float(sum(_spend_by_year(data, build, start, project_values).values())),
         final_year=data.final_year,
         final_year_emissions_tco2e=float(optimised[data.final_year - int(data.roadmap_years[0])]),
+        emissions_by_year_tco2e={int(t): float(e) for t, e in zip(data.roadmap_years, optimised)},
         programmes=[p.pick() for p in programmes],
         projects=projects,
     )

@@ -85,6 +85,8 @@ def test_lean_figures_are_the_full_results(name, objective):
     assert lean.total_shortfall_tco2e == s["total_shortfall_tco2e"]
     assert lean.spend_usd == float(sum(s["spend_usd_by_year"].values()))
     assert lean.final_year_emissions_tco2e == full.final_year_emissions_tco2e
+    trajectory = full.pathway.set_index("year")["optimised_tco2e"]
+    assert lean.emissions_by_year_tco2e == {int(t): float(e) for t, e in trajectory.items()}
     assert lean.programmes == _programmes(full)
     assert lean.projects == _projects(full)
     assert lean.programmes  # the cases select something

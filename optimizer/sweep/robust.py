@@ -92,3 +92,22 @@ def project_frequency(summary: pd.DataFrame, projects: pd.DataFrame, pipeline: p
     share = frame["selected_share"]
     frame["class"] = ["core" if s >= CORE else "exterior" if s <= EXTERIOR else "borderline" for s in share]
     return frame.sort_values(["selected_share", "project"], ascending=[False, True]).reset_index(drop=True)
+
+
+BAND_QUANTILES = (0.10, 0.50, 0.90)
+"""The optimised trajectory's band across a sweep's scenarios: P10, median and P90."""
+
+
+def trajectory_band(summary: pd.DataFrame, trajectories: pd.DataFrame) -> pd.DataFrame:
+    """Per roadmap year, the P10, median and P90 of the optimised emissions (tCO2e) over the solved scenarios
+    that recorded a trajectory, and how many did (tidy: one row a year; empty when none did)."""
+    solved = set(summary.loc[summary["status"] != "error", "scenario_id"])
+    rows = trajectories[trajectories["scenario_id"].isin(solved)]
+    columns = ["year", "p10_tco2e", "p50_tco2e", "p90_tco2e", "scenarios"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    by_year = rows.groupby("year")["emissions_tco2e"]
+    band = by_year.quantile(list(BAND_QUANTILES)).unstack()
+    band.columns = columns[1:4]
+    band["scenarios"] = by_year.size()
+    return band.reset_index().astype({"year": int, "scenarios": int})

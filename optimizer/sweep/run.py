@@ -6,8 +6,9 @@ Layout of the output directory::
     sweep.json                 the spec, its scenario ids in order, and the input hash (checked on resume)
     summary/<key>.parquet      one row per finished scenario: status, error, objective, cost, shortfall, ...
     portfolio/<key>.parquet    the scenario's selected interventions (start year, units, capex, abatement)
+    trajectory/<key>.parquet   the scenario's optimised emissions in every roadmap year
 
-Each scenario's two files are written to temporary names and renamed, the summary last: a scenario counts
+Each scenario's files are written to temporary names and renamed, the summary last: a scenario counts
 as done exactly when its summary file exists. ``sweep.json`` is written the same way
 (:func:`optimizer.outputs.atomic_write_text`), so it is complete or absent, and the folder carries the
 ``.noregret-output`` marker of kind ``sweep``. A new sweep needs a new or empty folder.
@@ -79,8 +80,9 @@ def _base_case(case_path: str):
 
 def solve_scenario(
     case_path: str, variant: str | None, scenario: Scenario, rebuild: bool = False
-) -> tuple[dict, list[dict]]:
-    """Solve one scenario; failures become a row with status 'error' (the sweep goes on)."""
+) -> tuple[dict, list[dict], list[dict]]:
+    """Solve one scenario: its summary row, its picks (programmes and projects) and its trajectory rows;
+    failures become a row with status 'error' (the sweep goes on)."""
     started = time.perf_counter()
     row = {
         "scenario_id": scenario.id,
@@ -98,7 +100,7 @@ def solve_scenario(
         detail = "; ".join(str(p) for p in err.problems) if isinstance(err, InputError) else f"{err.status}: {err}"
         row.update(status="error", error=f"{type(err).__name__}: {detail}"[:1000])
         row["solve_seconds"] = time.perf_counter() - started
-        return row, []
+        return row, [], []
     row.update(
         status=result.status,
         error="",
@@ -113,7 +115,11 @@ def solve_scenario(
         solve_seconds=time.perf_counter() - started,
     )
     picks = [_pick_row(scenario.id, p) for p in result.programmes + result.projects]
-    return row, picks
+    trajectory = [
+        {"scenario_id": scenario.id, "year": year, "emissions_tco2e": tco2e}
+        for year, tco2e in result.emissions_by_year_tco2e.items()
+    ]
+    return row, picks, trajectory
 
 
 def _pick_row(scenario_id: str, pick: Pick) -> dict:
@@ -158,9 +164,13 @@ PORTFOLIO_COLUMNS = [
 PROJECT_COLUMNS = ["scenario_id", "project", *PORTFOLIO_COLUMNS[1:]]
 """``projects/<key>.parquet``: the pipeline projects a scenario's optimum chooses (cases with a pipeline)."""
 
+TRAJECTORY_COLUMNS = ["scenario_id", "year", "emissions_tco2e"]
+"""``trajectory/<key>.parquet``: a scenario's optimised emissions (tCO2e) in every roadmap year."""
 
-def _record(out: Path, row: dict, picks: list[dict]) -> None:
+
+def _record(out: Path, row: dict, picks: list[dict], trajectory: list[dict]) -> None:
     key = _key(row["scenario_id"])
+    _write_atomic(pd.DataFrame(trajectory, columns=TRAJECTORY_COLUMNS), out / "trajectory" / f"{key}.parquet")
     projects = [p for p in picks if "project" in p]
     if (out / "projects").is_dir():  # made by run_sweep for a case with a pipeline
         _write_atomic(pd.DataFrame(projects, columns=PROJECT_COLUMNS), out / "projects" / f"{key}.parquet")
@@ -216,7 +226,7 @@ def _prepare_out(out: Path, fingerprint: dict, resume: bool) -> set[str]:
         ensure_folder(out)
         write_marker(out, "sweep")
         atomic_write_text(meta, json.dumps(fingerprint, indent=1))
-    for sub in ("summary", "portfolio"):
+    for sub in ("summary", "portfolio", "trajectory"):  # trajectory: also when resuming an older sweep
         (out / sub).mkdir(exist_ok=True)
     return {p.stem for p in (out / "summary").glob("*.parquet")}
 
@@ -322,8 +332,8 @@ def run_sweep(
     total = len(done_keys) + len(todo)  # this run's end (a slice with max_scenarios)
     report("solving scenarios", len(done_keys), total)
 
-    def on_result(row: dict, picks: list[dict]) -> None:
-        _record(Path(out), row, picks)
+    def on_result(row: dict, picks: list[dict], trajectory: list[dict]) -> None:
+        _record(Path(out), row, picks, trajectory)
         counts["solved"] += 1
         counts["failed"] += row["status"] == "error"
         note = f"{counts['failed']} failed" if counts["failed"] else ""
@@ -356,6 +366,16 @@ def load_sweep_projects(out: Path, summary: pd.DataFrame) -> pd.DataFrame | None
     parts = [pd.read_parquet(f) for f in sorted(folder.glob("*.parquet"))]
     projects = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=PROJECT_COLUMNS)
     return projects[projects["scenario_id"].isin(set(summary["scenario_id"]))].reset_index(drop=True)
+
+
+def load_sweep_trajectories(out: Path, summary: pd.DataFrame) -> pd.DataFrame:
+    """The optimised emissions by year of every finished scenario of ``summary`` (``TRAJECTORY_COLUMNS``;
+    empty for a sweep written before trajectories were recorded)."""
+    folder = Path(out) / "trajectory"
+    parts = [pd.read_parquet(f) for f in sorted(folder.glob("*.parquet"))] if folder.is_dir() else []
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=TRAJECTORY_COLUMNS)
+    frame = frame.astype({"scenario_id": str, "year": int, "emissions_tco2e": float})  # failed: empty files
+    return frame[frame["scenario_id"].isin(set(summary["scenario_id"]))].reset_index(drop=True)
 
 
 def load_sweep(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
