@@ -21,7 +21,7 @@ from .tables import wedge_column
 DPI = 100
 # Paul Tol's "muted" qualitative scheme (colour-blind safe), for the financing sources.
 TOL_MUTED = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499"]
-TAB20 = [matplotlib.colors.to_hex(c) for c in matplotlib.colormaps["tab20"].colors]
+TAB20 = [matplotlib.colors.to_hex(matplotlib.colormaps["tab20"](k)) for k in range(20)]
 PALETTE = TAB20[0::2] + TAB20[1::2]
 """matplotlib's tab20, its ten strong colours first, then their light partners: 20 distinct colours."""
 LIBRARY_FAMILIES = (
@@ -81,9 +81,8 @@ def family_colours(families: list[str]) -> dict[str, str]:
         else:
             colour = next(spare, None)
             if colour is None:  # more than 20 families: reuse, in a lighter tint (names in the legend tell)
-                colour = matplotlib.colors.to_hex(
-                    0.5 + 0.5 * np.array(matplotlib.colors.to_rgb(PALETTE[len(out) % 20]))
-                )
+                r, g, b = matplotlib.colors.to_rgb(PALETTE[len(out) % 20])
+                colour = matplotlib.colors.to_hex((0.5 + 0.5 * r, 0.5 + 0.5 * g, 0.5 + 0.5 * b))
             out[f] = colour
     return out
 
