@@ -178,7 +178,8 @@ def _macc_limits(h: np.ndarray, w: np.ndarray) -> tuple[float, float]:
     hi = full_hi if full_hi <= 3 * max(wide_hi, floor) else wide_hi
     lo = full_lo if -full_lo <= 3 * max(-wide_lo, floor) else wide_lo
     span = (hi - lo) or 1.0
-    return lo - 0.15 * span, hi + 0.15 * span
+    # a cut side gets more room: the cut bars' values are written there, clear of the other bars' numbers
+    return lo - (0.15 if lo == full_lo else 0.3) * span, hi + (0.15 if hi == full_hi else 0.3) * span
 
 
 def macc_chart(macc: pd.DataFrame, cutoff_tco2e: float, final_year: int, title: str) -> Chart:
@@ -251,11 +252,13 @@ def macc_chart(macc: pd.DataFrame, cutoff_tco2e: float, final_year: int, title: 
         level = level + 1 if (centre - last_x) < 0.018 * right and level < 3 else 0
         last_x = centre
         up = h[k] >= 0
+        if (h[k] - 5 * pad < lo) if not up else (h[k] + 5 * pad > hi):  # no room beyond the tip: write it inside
+            up = not up
         near_cut = abs(centre - cutoff_tco2e / scale) < 0.012 * right  # step aside from the cut-off line
         side = 0 if not near_cut else (-1 if sel[k] else 1)
         ax.annotate(
             str(rank[k]),
-            (centre, h[k] + (pad if up else -pad)),
+            (centre, h[k] + (pad if h[k] >= 0 else -pad) * (1 if up == (h[k] >= 0) else -1)),
             xytext=(5 * side, (1 if up else -1) * 8 * level),
             textcoords="offset points",
             ha={0: "center", -1: "right", 1: "left"}[side],
