@@ -120,8 +120,7 @@ def merit_order(result, progress: ProgressFn | None = None) -> pd.DataFrame:
     x = out["abatement_tco2e"].cumsum() - out["abatement_tco2e"]
     out["x_start_tco2e"] = x.where(drawn)
     out["drawn"] = drawn
-    out["rank"] = pd.array(np.where(drawn, drawn.cumsum(), 0), dtype="Int64")
-    out.loc[~drawn, "rank"] = pd.NA
+    out["rank"] = np.where(drawn, drawn.cumsum(), np.nan)  # the bar's number; blank when not drawn
     return out[COLUMNS]
 
 
