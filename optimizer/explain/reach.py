@@ -48,12 +48,18 @@ def _drop_money_only(m) -> None:
             component.deactivate()
 
 
-def technical_max(data: ModelData, year: int) -> float:
+def technical_max_model(data: ModelData, year: int) -> pyo.ConcreteModel:
+    """The model whose optimum is the most abatement reachable in ``year``: every candidate's potential, no
+    money limits, no target; phases, maturity, ramps, groups, floors and delivery resources kept."""
     m = build_model(data, "min_cost")
     _drop_money_only(m)
     m.target_pathway.deactivate()
     replace_objective(m, abatement_terms(m, data, year), pyo.maximize)
-    return try_solve(m, data) or 0.0
+    return m
+
+
+def technical_max(data: ModelData, year: int) -> float:
+    return try_solve(technical_max_model(data, year), data) or 0.0
 
 
 def reachable_without_limits(data: ModelData, year: int) -> bool:

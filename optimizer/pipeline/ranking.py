@@ -90,6 +90,18 @@ def _at_judged(pd_: ProjectData, judged: np.ndarray, per_col: np.ndarray) -> np.
     return out
 
 
+def break_even_carbon_price(
+    net_present_cost_usd: float | np.ndarray, discounted_tco2e: float | np.ndarray
+) -> np.ndarray | float:
+    """The carbon price (USD/tCO2e) at which a measure's whole-life cost is zero: its net present cost over its
+    abatement discounted at the same rate (the World Bank MACTool's break-even price; negative: it pays for
+    itself). NaN where the discounted abatement is not positive. Works on numbers and on arrays."""
+    npc, tonnes = np.asarray(net_present_cost_usd, dtype=float), np.asarray(discounted_tco2e, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(tonnes > 0, npc / tonnes, np.nan)
+    return out if out.ndim else float(out)
+
+
 def project_figures(data: ModelData, values: np.ndarray) -> ProjectFigures:
     """The figures of every project of the pipeline under the plan whose project columns are ``values``."""
     pd_ = projects_of(data)
@@ -139,8 +151,7 @@ def pipeline_table(
     lib = data.loaded.library
     figures = project_figures(data, values)
     selected, start_year, npc, cost_per_t = figures.selected, figures.start_year, figures.npc, figures.cost_per_t
-    with np.errstate(divide="ignore", invalid="ignore"):
-        break_even = np.where(figures.discounted_tco2e > 0, npc / figures.discounted_tco2e, np.nan)
+    break_even = break_even_carbon_price(npc, figures.discounted_tco2e)
     setup = pd_.setup
     interventions = frame["intervention"].tolist()
     out = pd.DataFrame(

@@ -25,11 +25,15 @@ ROBUSTNESS_NOTE = (
 CAPTIONS = {
     "roadmap": "Emissions roadmap: BAU, target pathway and optimised plan; the coloured wedges are the abatement "
     "of each action family (they fill the gap between BAU and the optimised line); hatching marks a "
-    "shortfall against the target.",
-    "macc": "Marginal abatement cost curve of the candidates kept by screening. Bar width: abatement in the final "
-    "target year (selected units for selected actions, full potential built at the earliest start for the "
-    "others); height: whole-life net present cost per tonne of one unit at its earliest start. The dashed "
-    "line is the abatement of the selected portfolio.",
+    "shortfall against the target in an enforced target year (diamonds).",
+    "macc": "Marginal abatement cost curve in the final target year, in merit order (cheapest cost per tonne "
+    "first): left of the dashed cut-off, the selected portfolio (bar width: what the plan's units abate); right of "
+    "it, the further technical potential (the measures left out and the rest of the selected measures' potential; "
+    "width: what each adds to the abatement reachable with all the bars before it, at full potential without "
+    "money limits). No source is counted twice: the widths add up to the technically reachable abatement. "
+    "Height: whole-life net present cost per lifetime tonne of one unit at its earliest start; the table adds the "
+    "break-even carbon price (net present cost per discounted tonne). A bar cut at the edge of the cost axis "
+    "carries its value.",
     "finance": "Spend (capex plus programme costs) by year and financing source; black bars mark the envelopes.",
     "regional_roadmap": "CAREC total: BAU, target and optimised emissions summed over the countries.",
     "regional_roadmap_ex_prc": "CAREC without the PRC (the PRC's health sector dominates the regional total).",

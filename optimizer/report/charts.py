@@ -5,6 +5,7 @@ tables."""
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,9 +19,27 @@ import pandas as pd
 from .tables import wedge_column
 
 DPI = 100
-# Paul Tol's "muted" qualitative scheme (colour-blind safe); after nine colours, hatching tells wedges apart.
+# Paul Tol's "muted" qualitative scheme (colour-blind safe), for the financing sources.
 TOL_MUTED = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499"]
-HATCHES = ["", "//", "..", "xx"]
+TAB20 = [matplotlib.colors.to_hex(matplotlib.colormaps["tab20"](k)) for k in range(20)]
+PALETTE = TAB20[0::2] + TAB20[1::2]
+"""matplotlib's tab20, its ten strong colours first, then their light partners: 20 distinct colours."""
+LIBRARY_FAMILIES = (
+    "buildings",
+    "renewable_energy",
+    "inhalers_anaesthetics",
+    "waste",
+    "procurement_pharmacy",
+    "food",
+    "fleet",
+    "clinical_pathways",
+    "telemedicine",
+    "travel",
+    "operating_theatres",
+    "reusable_devices",
+)
+"""The action families of the bundled library, each with a fixed colour of :data:`PALETTE` (in this order), so
+that a family has the same colour in every chart and every country."""
 BAU_COLOUR, TARGET_COLOUR, OPT_COLOUR = "#000000", "#0072B2", "#D55E00"  # Okabe-Ito black, blue, vermillion
 SELECTED_COLOUR, UNSELECTED_COLOUR = "#117733", "#BBBBBB"
 
@@ -50,41 +69,56 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
+def family_colours(families: list[str]) -> dict[str, str]:
+    """One colour per family: the fixed colour of a bundled family; a family of another library takes the
+    palette's colours no bundled family uses, in the order given (distinct up to 20 families in all)."""
+    fixed = {f: PALETTE[k] for k, f in enumerate(LIBRARY_FAMILIES)}
+    spare = iter(PALETTE[len(LIBRARY_FAMILIES) :])
+    out: dict[str, str] = {}
+    for f in families:
+        if f in fixed:
+            out[f] = fixed[f]
+        else:
+            colour = next(spare, None)
+            if colour is None:  # more than 20 families: reuse, in a lighter tint (names in the legend tell)
+                r, g, b = matplotlib.colors.to_rgb(PALETTE[len(out) % 20])
+                colour = matplotlib.colors.to_hex((0.5 + 0.5 * r, 0.5 + 0.5 * g, 0.5 + 0.5 * b))
+            out[f] = colour
+    return out
+
+
 def _label(family: str) -> str:
     return family.replace("_", " ").capitalize()
 
 
-def _short(iid: str, n: int = 22) -> str:
-    text = iid.replace("_", " ")
-    return text if len(text) <= n else text[: n - 1] + "\u2026"
-
-
 def roadmap_chart(roadmap: pd.DataFrame, families: list[str], title: str) -> Chart:
-    """BAU, target and optimised lines; abatement wedges per family stacked from the optimised line up to
-    BAU; the gap where the optimised line lies above the target is hatched."""
+    """BAU, target and optimised lines; abatement wedges per family (one fixed colour each, see
+    :func:`family_colours`) stacked from the optimised line up to BAU; the gap where the optimised line lies
+    above the target is hatched in the enforced target years only (a year the case does not enforce has no
+    shortfall, whatever its target line says)."""
     years = roadmap["year"].to_numpy(dtype=int)
     scale, unit = emissions_scale(float(np.nanmax(roadmap[["bau_tco2e", "target_tco2e"]].to_numpy())))
     bau = roadmap["bau_tco2e"].to_numpy(float) / scale
     target = roadmap["target_tco2e"].to_numpy(float) / scale
     opt = roadmap["optimised_tco2e"].to_numpy(float) / scale
+    enforced = roadmap["enforced"].to_numpy(bool)
     wedges = {f: roadmap[wedge_column(f)].to_numpy(float) / scale for f in families}
+    colours = family_colours(families)
     fig, ax = plt.subplots(figsize=(9, 5.2))
     base = opt.copy()
-    for k, f in enumerate(families):
+    for f in families:
         top = base + wedges[f]
         ax.fill_between(
             years,
             base,
             top,
-            facecolor=TOL_MUTED[k % 9],
+            facecolor=colours[f],
             edgecolor="white",
             linewidth=0.4,
-            hatch=HATCHES[(k // 9) % len(HATCHES)],
             label=f"Abated: {_label(f)}",
-            alpha=0.9,
         )
         base = top
-    _pathway_lines(ax, years, bau, target, opt, unit, title)
+    _pathway_lines(ax, years, bau, target, opt, unit, title, enforced)
     ax.set_xticks(years)
     ax.tick_params(axis="x", rotation=45 if len(years) > 10 else 0)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
@@ -108,23 +142,73 @@ def roadmap_chart(roadmap: pd.DataFrame, families: list[str], title: str) -> Cha
         "target": target,
         "optimised": opt,
         "wedges": wedges,
-        "gap": np.maximum(opt - target, 0.0),
+        "colours": colours,
+        "enforced": enforced,
+        "gap": np.where(enforced, np.maximum(opt - target, 0.0), 0.0),
         "scale": scale,
         "unit": unit,
     }
     return Chart("roadmap", _png(fig), data)
 
 
+MACC_KEY_WRAP = 68
+"""Characters per line of a measure's name in the cost curve's key (two columns under the curve)."""
+MACC_KEY_LINE = 8 * 1.25 / 72
+"""Height of a line of the key; inches (8 pt type, 1.25 line spacing)."""
+
+
+def _key_columns(entries: list[list[str]]) -> list[list[list[str]]]:
+    """The key's entries (each a list of wrapped lines) in two columns of about the same number of lines."""
+    total, run = sum(len(e) for e in entries), 0
+    for k, e in enumerate(entries):
+        run += len(e)
+        if run >= total / 2:
+            return [entries[: k + 1], entries[k + 1 :]]
+    return [entries, []]
+
+
+def _macc_limits(h: np.ndarray, w: np.ndarray) -> tuple[float, float]:
+    """The cost axis, each side on its own: the tallest bar when it is at most three times the tallest bar
+    wider than 1 % of the curve (or a quarter of their range), else that wide bar's height, the taller narrow
+    bars then cut at the edge and marked (see :func:`macc_chart`)."""
+    wide = w >= 0.01 * w.sum()
+    wide_lo, wide_hi = min(float(h[wide].min()), 0.0), max(float(h[wide].max()), 0.0)
+    floor = 0.25 * ((wide_hi - wide_lo) or 1.0)
+    full_lo, full_hi = min(float(h.min()), 0.0), max(float(h.max()), 0.0)
+    hi = full_hi if full_hi <= 3 * max(wide_hi, floor) else wide_hi
+    lo = full_lo if -full_lo <= 3 * max(-wide_lo, floor) else wide_lo
+    span = (hi - lo) or 1.0
+    # a cut side gets more room: the cut bars' values are written there, clear of the other bars' numbers
+    return lo - (0.15 if lo == full_lo else 0.3) * span, hi + (0.15 if hi == full_hi else 0.3) * span
+
+
 def macc_chart(macc: pd.DataFrame, cutoff_tco2e: float, final_year: int, title: str) -> Chart:
-    """Marginal abatement cost curve: width = abatement in ``final_year`` (see ``tables.macc_table``), height
-    = cost per tonne; selected bars green, unselected grey and hatched; vertical line at the cut-off."""
+    """Marginal abatement cost curve (see ``tables.macc_table``): the selected portfolio in merit order up to
+    the cut-off (green), then the further technical potential in merit order (grey, hatched); width =
+    abatement in ``final_year`` (the widths add up: no source is counted twice), height = cost per tonne.
+    Bars carry the numbers of the key beside the curve; a bar taller than the cost axis is cut at the edge
+    with a break mark and its value written there."""
     d = macc[macc["drawn"]]
     scale, unit = emissions_scale(float(d["abatement_tco2e"].sum()) if len(d) else 0.0)
     x = d["x_start_tco2e"].to_numpy(float) / scale
     w = d["abatement_tco2e"].to_numpy(float) / scale
     h = d["cost_per_tco2e_usd"].to_numpy(float)
     sel = d["selected"].to_numpy(bool)
-    fig, ax = plt.subplots(figsize=(9, 5.2))
+    rank = d["rank"].to_numpy(int)
+    names = d["name"].astype(str).tolist()
+    parts = d["part"].astype(str).tolist()
+    key_lines = [
+        textwrap.wrap(f"{r}  {n}" + (" (rest of potential)" if p == "beyond the plan" else ""), MACC_KEY_WRAP)
+        for r, n, p in zip(rank, names, parts)
+    ]
+    columns = _key_columns(key_lines)
+    rows = max((sum(len(k) for k in col) for col in columns), default=0)
+    key_h = 0.35 + rows * MACC_KEY_LINE
+    plot_h, top_h, below_h = 5.0, 0.75, 0.95
+    height = top_h + plot_h + below_h + key_h + 0.15
+    fig = plt.figure(figsize=(10.0, height))
+    ax = fig.add_axes((0.09, (0.15 + key_h + below_h) / height, 0.88, plot_h / height))
+    key = fig.add_axes((0.02, 0.1 / height, 0.96, key_h / height))
     for xs, ws, hs, s in zip(x, w, h, sel):
         ax.bar(
             xs,
@@ -136,62 +220,121 @@ def macc_chart(macc: pd.DataFrame, cutoff_tco2e: float, final_year: int, title: 
             linewidth=0.5,
             hatch="" if s else "//",
         )
-    if len(h):  # y-range from the bars wider than 1% of the curve; narrower outliers are clipped (see table)
-        wide = w >= 0.01 * w.sum()
-        lo, hi = float(h[wide].min()), float(h[wide].max())
-        span = (hi - lo) or 1.0
-        lo, hi = min(lo - 0.08 * span, -0.3 * span), max(hi + 0.08 * span, 0.3 * span)
-        ax.set_ylim(lo, hi)
-        # name the widest bars, written from the zero line on the side away from the bar
-        for k in np.argsort(-w)[: min(10, len(w))]:
-            up = h[k] < 0
-            ax.text(
-                x[k] + w[k] / 2,
-                0.02 * span if up else -0.02 * span,
-                _short(d["intervention"].iloc[k]),
-                rotation=90,
-                ha="center",
-                va="bottom" if up else "top",
-                fontsize=7,
-                clip_on=True,
+    lo, hi = _macc_limits(h, w) if len(h) else (-1.0, 1.0)
+    ax.set_ylim(lo, hi)
+    right = max(float((x + w).max()) if len(d) else 1.0, cutoff_tco2e / scale) * 1.01
+    ax.set_xlim(0, right)
+    clipped = (h < lo) | (h > hi)
+    pad = 0.015 * (hi - lo)
+    last_x, level = -1.0, 0
+    last_cut_x, cut_level = -1.0, 0
+    for k in range(len(h)):
+        centre = x[k] + w[k] / 2
+        if clipped[k]:
+            cut_level = cut_level + 1 if (centre - last_cut_x) < 0.25 * right else 0
+            last_cut_x = centre
+            edge = lo if h[k] < lo else hi
+            for dy in (0.03, 0.05):  # the break mark: two white slashes across the bar near the edge
+                y = edge + (dy if edge == lo else -dy) * (hi - lo)
+                ax.plot([x[k], x[k] + w[k]], [y - 0.01 * (hi - lo), y + 0.01 * (hi - lo)], color="white", linewidth=2.0)
+            ax.annotate(
+                f"{rank[k]}: {h[k]:,.0f} US$/t (axis cut)",
+                (centre, edge),
+                xytext=(4, (1 if edge == lo else -1) * (10 + 14 * cut_level)),
+                textcoords="offset points",
+                ha="left",
+                va="bottom" if edge == lo else "top",
+                fontsize=7.5,
+                bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "#999999", "linewidth": 0.5},
             )
+            continue
+        # the number beyond the bar's end; numbers of neighbouring narrow bars stagger outwards
+        level = level + 1 if (centre - last_x) < 0.018 * right and level < 3 else 0
+        last_x = centre
+        up = h[k] >= 0
+        if (h[k] - 5 * pad < lo) if not up else (h[k] + 5 * pad > hi):  # no room beyond the tip: write it inside
+            up = not up
+        near_cut = abs(centre - cutoff_tco2e / scale) < 0.012 * right  # step aside from the cut-off line
+        side = 0 if not near_cut else (-1 if sel[k] else 1)
+        ax.annotate(
+            str(rank[k]),
+            (centre, h[k] + (pad if h[k] >= 0 else -pad) * (1 if up == (h[k] >= 0) else -1)),
+            xytext=(5 * side, (1 if up else -1) * 8 * level),
+            textcoords="offset points",
+            ha={0: "center", -1: "right", 1: "left"}[side],
+            va="bottom" if up else "top",
+            fontsize=7,
+        )
     cut = cutoff_tco2e / scale
     ax.axvline(cut, color=OPT_COLOUR, linewidth=1.8, linestyle="--")
-    ax.annotate(
-        f"selected portfolio: {cut:,.3g} {unit}",
-        (cut, 0.0),
-        xycoords=("data", "axes fraction"),
-        xytext=(4, 6),
-        textcoords="offset points",
+    top = ax.get_xaxis_transform()
+    ax.text(
+        cut,
+        1.01,
+        f"\u2190 selected portfolio: {cut:,.3g} {unit}  ",
+        transform=top,
+        ha="right",
+        va="bottom",
         color=OPT_COLOUR,
         fontsize=8.5,
     )
+    ax.text(
+        cut,
+        1.01,
+        "  further technical potential \u2192",
+        transform=top,
+        ha="left",
+        va="bottom",
+        color="#555555",
+        fontsize=8.5,
+    )
     ax.axhline(0, color="#333333", linewidth=0.8)
-    ax.set_xlabel(f"Abatement in {final_year} ({unit}/yr)")
-    ax.set_ylabel("Net cost per tonne abated (US$/tCO2e; < 0 saves money)")
-    ax.set_title(title, fontsize=12)
-    ax.set_xlim(0, max(float((x + w).max()) if len(d) else 1.0, cut) * 1.02)
+    ax.set_xlabel(f"Abatement in {final_year} ({unit}/yr); the widths add up to what the measures abate together")
+    ax.set_ylabel("Net cost per tonne abated (US$/tCO2e; below 0 saves money)")
+    ax.set_title(title, fontsize=12, pad=22)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
     from matplotlib.patches import Patch
 
     ax.legend(
         handles=[
-            Patch(facecolor=SELECTED_COLOUR, edgecolor="#333333", label="Selected"),
-            Patch(facecolor=UNSELECTED_COLOUR, edgecolor="#333333", hatch="//", label="Not selected"),
-            plt.Line2D([], [], color=OPT_COLOUR, linestyle="--", label="Cut-off (selected total)"),
+            Patch(facecolor=SELECTED_COLOUR, edgecolor="#333333", label="Selected (the plan's units)"),
+            Patch(
+                facecolor=UNSELECTED_COLOUR,
+                edgecolor="#333333",
+                hatch="//",
+                label="Not in the plan (full potential, no money limits)",
+            ),
+            plt.Line2D([], [], color=OPT_COLOUR, linestyle="--", label="Cut-off: abatement of the selected portfolio"),
         ],
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1.0),
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.5 / plot_h),
+        ncol=3,
         fontsize=8.5,
         frameon=False,
     )
+    key.axis("off")
+    key.text(0.0, 1.0, "Bars, in merit order", fontsize=9, fontweight="bold", va="top", transform=key.transAxes)
+    for c, col in enumerate(columns):
+        key.text(
+            0.5 * c,
+            1.0 - 0.25 / key_h,
+            "\n".join(line if j == 0 else "      " + line for lines in col for j, line in enumerate(lines)),
+            fontsize=8,
+            va="top",
+            linespacing=1.25,
+            transform=key.transAxes,
+        )
     data = {
         "x": x,
         "width": w,
         "height": h,
         "selected": sel,
+        "rank": rank,
         "intervention": d["intervention"].to_numpy(),
+        "key": ["\n".join(k) for k in key_lines],
+        "clipped": clipped,
+        "ylim": (lo, hi),
         "cutoff": cut,
         "scale": scale,
         "unit": unit,
@@ -251,25 +394,41 @@ def finance_chart(finance: pd.DataFrame, title: str) -> Chart:
     return Chart("finance", _png(fig), {"years": np.array(years), "spend": spend, "envelope": env, "scale": 1e6})
 
 
-def _pathway_lines(ax, years, bau, target, opt, unit: str, title: str) -> None:
-    """BAU, target and optimised lines, the shortfall hatched, axis labels and title (shared by both roadmaps)."""
-    gap = np.maximum(opt - target, 0.0)
-    if (gap > 0).any():
-        ax.fill_between(
-            years,
-            target,
-            opt,
-            where=opt > target,
-            interpolate=True,
-            facecolor="none",
-            edgecolor="#000000",
-            hatch="\\\\\\",
-            linewidth=0.0,
-            label="Shortfall against target",
-        )
+def _pathway_lines(ax, years, bau, target, opt, unit: str, title: str, enforced=None) -> None:
+    """BAU, target and optimised lines, the shortfall hatched, axis labels and title (shared by both roadmaps).
+    With ``enforced`` (per year), the shortfall is a hatched bar in each enforced year whose optimised emissions
+    lie above the target, and the enforced targets are marked; without it, the gap is hatched wherever the
+    optimised line lies above the target line."""
+    hatch = {"facecolor": "none", "edgecolor": "#000000", "hatch": "\\\\\\", "linewidth": 0.0}
+    if enforced is None:
+        if (opt > target).any():
+            ax.fill_between(
+                years, target, opt, where=opt > target, interpolate=True, label="Shortfall against target", **hatch
+            )
+    else:
+        short = (opt > target) & enforced
+        if short.any():
+            ax.bar(
+                years[short],
+                (opt - target)[short],
+                bottom=target[short],
+                width=0.55,
+                label="Shortfall in an enforced target year",
+                **hatch,
+            )
     ax.plot(years, bau, color=BAU_COLOUR, linewidth=2.2, label="Business as usual (BAU)")
     ax.plot(years, target, color=TARGET_COLOUR, linewidth=2.2, linestyle="--", label="Target pathway")
     ax.plot(years, opt, color=OPT_COLOUR, linewidth=2.4, marker="o", markersize=3.5, label="Optimised plan")
+    if enforced is not None and enforced.any():
+        ax.plot(
+            years[enforced],
+            target[enforced],
+            linestyle="none",
+            marker="D",
+            markersize=5,
+            color=TARGET_COLOUR,
+            label="Enforced target year",
+        )
     ax.set_xlabel("Year")
     ax.set_ylabel(f"Health-sector emissions ({unit}/yr)")
     ax.set_title(title, fontsize=12)

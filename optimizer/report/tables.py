@@ -6,18 +6,17 @@ into display headers with the unit in brackets."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
-from ..prepare import ScreeningStatus
+from .macc import merit_order
 
 PRC_ISO3 = "CHN"
 
 _WHOLE = {
     "cost_per_tco2e_usd": "cost per tonne [USD/tCO2e]",
+    "break_even_carbon_price_usd_per_tco2e": "break-even carbon price [USD/tCO2e]",
     "utilisation": "utilisation [fraction]",
     "seconds": "seconds [s]",
     "selected": "selected",
@@ -100,8 +99,8 @@ def build_tables(result, diagnosis: bool = True, provenance: bool = True, progre
         "candidates": len(result.screening),
         "case_file": str(data.loaded.path),
     }
-    macc = macc_table(result, meta["final_year"])
-    meta["macc_cutoff_tco2e"] = float(macc.loc[macc["selected"] & macc["drawn"], "abatement_tco2e"].sum())
+    macc = macc_table(result, meta["final_year"], progress)
+    meta["macc_cutoff_tco2e"] = float(macc.loc[macc["selected"], "abatement_tco2e"].sum())
     return ReportTables(
         meta=meta,
         roadmap=roadmap_table(result, families),
@@ -223,62 +222,20 @@ def action_table(result) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def macc_table(result, final_year: int) -> pd.DataFrame:
-    """One row per candidate kept by screening, sorted by cost per tonne.
-
-    Width (``abatement_tco2e``, abatement in ``final_year``): for a selected candidate, what the selected
-    units abate in that year (``portfolio.abatement_target_year_tco2e``); for an unselected one, the full
-    potential built in its earliest build year (per-unit abatement in ``final_year`` x potential units).
-    Height: ``screening.cost_per_tco2e_usd`` (whole-life net present cost per tonne of one unit built at the
-    earliest start). Candidates without a positive width or a finite cost are listed but not drawn."""
-    data = result.data
-    scr = result.screening[result.screening["status"] == ScreeningStatus.KEPT]
-    sel = result.portfolio.set_index("intervention")["abatement_target_year_tco2e"].to_dict()
-    k = data.year_index(final_year)
-    rows = []
-    for r in scr.itertuples(index=False):
-        c = data.candidates.get(r.intervention)
-        if r.intervention in sel:
-            width, basis = float(sel[r.intervention]), "selected units"
-        elif c is not None and c.build_years:
-            width = float(c.abatement[c.build_years[0]][:, k].sum()) * c.potential
-            basis = "full potential"
-        else:
-            width, basis = float("nan"), "no build year"
-        cost = float(r.cost_per_tco2e_usd)
-        drawn = bool(width > 0 and math.isfinite(cost))
-        rows.append(
-            {
-                "intervention": r.intervention,
-                "name": r.name,
-                "family": r.family,
-                "selected": bool(r.selected),
-                "cost_per_tco2e_usd": cost,
-                "abatement_tco2e": width,
-                "width_basis": basis,
-                "drawn": drawn,
-            }
-        )
-    out = pd.DataFrame(
-        rows,
-        columns=[
-            "intervention",
-            "name",
-            "family",
-            "selected",
-            "cost_per_tco2e_usd",
-            "abatement_tco2e",
-            "width_basis",
-            "drawn",
-        ],
-    )
-    out = out.sort_values(
-        ["drawn", "cost_per_tco2e_usd", "intervention"], ascending=[False, True, True], kind="stable"
-    ).reset_index(drop=True)
-    widths = out["abatement_tco2e"].where(out["drawn"], 0.0)
-    out["x_start_tco2e"] = widths.cumsum() - widths
-    out.loc[~out["drawn"], "x_start_tco2e"] = np.nan
-    return out
+def macc_table(result, final_year: int, progress=None) -> pd.DataFrame:
+    """The marginal abatement cost curve in the final year, one row per step (:func:`.macc.merit_order`):
+    first the selected portfolio in merit order (cheapest cost per tonne first; width: what the plan's units
+    abate in ``final_year``), then the further technical potential in merit order (the measures not
+    selected, and the rest of the selected measures' potential; width: what each adds to the abatement
+    reachable with the plan and the steps before it, at full potential without money limits). The widths add
+    up to the technically reachable abatement of ``noregret explain``; a measure acting on sources that
+    earlier steps already cover adds only what is left. Height: ``screening.cost_per_tco2e_usd`` (whole-life
+    net present cost per lifetime tonne of one unit at its earliest start); beside it the break-even carbon
+    price (net present cost per discounted tonne). ``rank`` numbers the drawn bars; steps without a positive
+    width or a finite cost are listed but not drawn."""
+    if final_year != result.data.final_year:
+        raise ValueError(f"the cost curve is drawn for the final year {result.data.final_year}, not {final_year}")
+    return merit_order(result, progress)
 
 
 def finance_table(result) -> pd.DataFrame:
