@@ -279,7 +279,9 @@ def _pathway_lines(ax, years, bau, target, opt, unit: str, title: str) -> None:
 COUNTRY_COLOURS = [*TOL_MUTED, "#BBCC33", "#EE8866", "#DDDDDD"]
 
 
-def _country_colours(names: list[str]) -> dict[str, str]:
+def _country_colours(reg) -> dict[str, str]:
+    """One colour per country in manifest order, the same in every regional chart."""
+    names = list(dict.fromkeys(reg.country_years["country_name"])) if len(reg.country_years) else []
     return {n: COUNTRY_COLOURS[k % len(COUNTRY_COLOURS)] for k, n in enumerate(names)}
 
 
@@ -322,7 +324,7 @@ def regional_chart(reg, title: str, ex_prc: bool = False) -> Chart:
     order = list(emissions.iloc[-1].sort_values(ascending=False).index) if len(emissions) else []
     bau_total = rm[f"bau{suffix}"].to_numpy(float)
     scale, unit = emissions_scale(float(np.nanmax(np.r_[bau_total, [0.0]])))
-    colours = _country_colours(order)
+    colours = _country_colours(reg)
     fig, ax = plt.subplots(figsize=(9.5, 5.4))
     base = np.zeros(len(years))
     hatch = "\\\\\\"
@@ -378,7 +380,7 @@ def regional_shortfall_chart(reg, title: str, ex_prc: bool = False) -> Chart:
     order.sort(key=lambda c: -float(shortfall[c].sum()))
     total = shortfall.sum(axis=1).to_numpy(float) if len(shortfall.columns) else np.zeros(len(enforced))
     scale, unit = emissions_scale(float(np.nanmax(np.r_[total, [0.0]])))
-    colours = _country_colours(order)
+    colours = _country_colours(reg)
     xs = np.array(enforced, dtype=int)
     fig, ax = plt.subplots(figsize=(9.5, 4.8))
     base = np.zeros(len(xs))
@@ -386,14 +388,20 @@ def regional_shortfall_chart(reg, title: str, ex_prc: bool = False) -> Chart:
         v = shortfall[name].to_numpy(float) / scale
         ax.bar(xs, v, bottom=base, width=0.7, color=colours[name], edgecolor="white", linewidth=0.4, label=name)
         base = base + v
+    top = float(base.max()) if len(base) else 0.0
+    decimals = 2 if top < 10 else 1 if top < 100 else 0
     for x, t in zip(xs, base):
         if t > 0:
-            ax.annotate(f"{t:,.3g}", (x, t), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8)
+            ax.annotate(
+                f"{t:,.{decimals}f}", (x, t), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8
+            )
     if not order:
         ax.text(0.5, 0.5, "No country falls short of its target", transform=ax.transAxes, ha="center")
     ax.set_ylabel(f"Emissions above the countries' targets ({unit}/yr)")
     ax.set_title(title, fontsize=12)
     _regional_axes(ax, xs)
+    if top > 0:
+        ax.set_ylim(0, top * 1.08)  # room for the totals written above the bars
     handles, labels = ax.get_legend_handles_labels()
     ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
     name = "regional_shortfall_ex_prc" if ex_prc else "regional_shortfall"

@@ -86,14 +86,14 @@ def common_years(long: pd.DataFrame) -> list[int]:
         return []
     n = long["case"].nunique()
     counts = long.groupby("year")["case"].nunique()
-    return sorted(int(y) for y, k in counts.items() if k == n)
+    return sorted(int(y) for y in counts.index[counts.to_numpy() == n])
 
 
 def _totals(part: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     """BAU, capped target, optimised and shortfall summed over the countries of ``part``, by year."""
-    part = part[part["year"].isin(years)].assign(
-        target_capped_tco2e=lambda d: np.minimum(d["target_tco2e"], d["bau_tco2e"]).where(d["target_tco2e"].notna())
-    )
+    part = part[part["year"].isin(years)]
+    # NaN where a country has no target (np.fmin would return the BAU there)
+    part = part.assign(target_capped_tco2e=part[["target_tco2e", "bau_tco2e"]].min(axis=1, skipna=False))
     n = part["case"].nunique()
     g = part.groupby("year")
     out = pd.DataFrame(index=pd.Index(years, name="year"))
