@@ -259,3 +259,16 @@ def test_charts_stack_the_countries_and_their_shortfalls(rollup):
         rm = reg.roadmap.set_index("year")
         assert np.allclose(s["total"] * s["scale"], rm.loc[s["years"], f"shortfall{col}"])
     assert "People's Republic of China" not in charts["regional_roadmap_ex_prc"].data["countries"]
+
+
+def test_the_regional_report_states_the_summed_shortfall(rollup, tmp_path):
+    _, reg = rollup
+    files = write_regional(reg, tmp_path, ["md"])
+    text = files["regional.md"].read_text()
+    rm = reg.roadmap.set_index("year")
+    want = f"add up to {rm.loc[2030, 'shortfall_tco2e'] / 1e3:,.2f} ktCO2e"  # under 1 Mt: in kt
+    assert want in text and "without the PRC" in text
+    assert "sum of the countries' shortfalls" in text
+    for name in ("Milestones", "Capex by country and year", "Financing by financier and year"):
+        assert f"## {name}" in text
+    assert {"regional_roadmap.png", "regional_shortfall_ex_prc.png"} <= {p.name for p in tmp_path.iterdir()}

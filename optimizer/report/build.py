@@ -349,6 +349,14 @@ def write_regional(reg: RegionalTables, out: Path, formats: list[str], scenario:
         + (f"; milestone years {', '.join(map(str, milestone_years))}." if milestone_years else ".")
     )
     notes = list(reg.meta.get("notes", []))
+    year = reg.meta["comparison_year"]
+    at = reg.roadmap.set_index("year").loc[year] if year in set(years) else None
+    if at is not None and at["shortfall_tco2e"] == at["shortfall_tco2e"]:  # not NaN: some country enforces it
+        scale, unit = (1e6, "MtCO2e") if at["shortfall_tco2e"] >= 1e6 else (1e3, "ktCO2e")
+        line = f"In {year} the countries' shortfalls add up to {at['shortfall_tco2e'] / scale:,.2f} {unit}"
+        if reg.meta.get("has_prc") and len(reg.meta["countries"]) > 1:
+            line += f" ({at['shortfall_ex_prc_tco2e'] / scale:,.2f} {unit} without the PRC)"
+        intro += " " + line + "."
     fails = "; ".join(f"{k}: {v}" for k, v in reg.meta["failures"].items())
     links = [(name, f"{name}/report.html", f"{name}/report.md") for name in reg.reports]
     tables = [
