@@ -206,7 +206,11 @@ def capex_by_year(result) -> dict[int, float]:
 
 def capex_table(results: dict, has_prc: bool) -> pd.DataFrame:
     """Capex by country and decision year (US$ million), with CAREC totals."""
-    by_country = {res.data.case.country.name: capex_by_year(res) for res in results.values()}
+    by_country: dict[str, dict[int, float]] = {}
+    for res in results.values():  # two cases of one country (a manifest may list variants) add up, as elsewhere
+        into = by_country.setdefault(res.data.case.country.name, {})
+        for y, v in capex_by_year(res).items():
+            into[y] = into.get(y, 0.0) + v
     iso = {res.data.case.country.name: res.summary["country"] for res in results.values()}
     years = sorted({y for v in by_country.values() for y in v})
     rows = _year_columns(by_country, years, "country_name")
