@@ -35,8 +35,6 @@ CAPTIONS = {
     "break-even carbon price (net present cost per discounted tonne). A bar cut at the edge of the cost axis "
     "carries its value.",
     "finance": "Spend (capex plus programme costs) by year and financing source; black bars mark the envelopes.",
-    "regional_roadmap": "CAREC total: BAU, target and optimised emissions summed over the countries.",
-    "regional_roadmap_ex_prc": "CAREC without the PRC (the PRC's health sector dominates the regional total).",
 }
 
 
@@ -339,17 +337,46 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
 
 
 def write_regional(reg: RegionalTables, out: Path, formats: list[str], scenario: str = "default") -> dict[str, Path]:
+    from .regional import CAPTIONS as REGIONAL_CAPTIONS
+
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     charts = regional_charts(reg) if {"html", "md"} & set(formats) else []
     title = "CAREC health-sector decarbonisation: regional roll-up"
+    years = reg.roadmap["year"]
+    milestone_years = sorted({int(y) for y in reg.milestones["year"]}) if len(reg.milestones) else []
     intro = (
-        f"{len(reg.countries)} cases; comparison year {reg.meta['comparison_year']}. The regional roadmap sums "
-        f"BAU, target and optimised emissions over the countries solved (only years every country reports)."
+        f"{len(reg.meta['countries'])} countries; comparison year {reg.meta['comparison_year']}. The regional "
+        "tables sum the countries' own figures"
+        + (f" over {int(years.min())}-{int(years.max())} (the years every country reports)" if len(years) else "")
+        + (f"; milestone years {', '.join(map(str, milestone_years))}." if milestone_years else ".")
     )
+    notes = list(reg.meta.get("notes", []))
+    year = reg.meta["comparison_year"]
+    at = reg.roadmap.set_index("year").loc[year] if year in set(years) else None
+    if at is not None and at["shortfall_tco2e"] == at["shortfall_tco2e"]:  # not NaN: some country enforces it
+        scale, unit = (1e6, "MtCO2e") if at["shortfall_tco2e"] >= 1e6 else (1e3, "ktCO2e")
+        line = f"In {year} the countries' shortfalls add up to {at['shortfall_tco2e'] / scale:,.2f} {unit}"
+        if reg.meta.get("has_prc") and len(reg.meta["countries"]) > 1:
+            line += f" ({at['shortfall_ex_prc_tco2e'] / scale:,.2f} {unit} without the PRC)"
+        intro += " " + line + "."
     fails = "; ".join(f"{k}: {v}" for k, v in reg.meta["failures"].items())
     links = [(name, f"{name}/report.html", f"{name}/report.md") for name in reg.reports]
+    tables = [
+        (
+            "Milestones: every milestone year of every country",
+            "Each country's figures in each of its milestone years, with CAREC totals (targets are not totalled; "
+            "the shortfall total is the sum of the countries' shortfalls).",
+            reg.milestones,
+        ),
+        ("Capex by country and year", "Capital expenditure of the selected actions, US$ million.", reg.capex),
+        (
+            "Financing by financier and year",
+            "What each financier pays (capex plus programme costs), summed over the countries, US$ million.",
+            reg.financing,
+        ),
+    ]
     if "html" in formats:
         link_html = (
             "<ul>" + "".join(f'<li><a href="{h}">{n}</a></li>' for n, h, _ in links) + "</ul>"
@@ -357,9 +384,18 @@ def write_regional(reg: RegionalTables, out: Path, formats: list[str], scenario:
             else ""
         )
         sections = [
-            ("Summary", H.paragraph(intro) + (H.paragraph("Solver failures: " + fails) if fails else "")),
+            (
+                "Summary",
+                H.paragraph(intro)
+                + "".join(H.paragraph(n) for n in notes)
+                + (H.paragraph("Solver failures: " + fails) if fails else ""),
+            ),
             ("Countries", H.table(reg.countries) + link_html),
-            ("CAREC roadmap", "".join(H.img(c, CAPTIONS[c.name]) for c in charts) + H.table(reg.roadmap)),
+            (
+                "CAREC roadmap",
+                "".join(H.img(c, REGIONAL_CAPTIONS[c.name]) for c in charts) + H.table(reg.roadmap),
+            ),
+            *((name, H.paragraph(text) + H.table(df)) for name, text, df in tables),
         ]
         p = out / "regional.html"
         p.write_text(H.page(title, sections), encoding="utf-8")
@@ -370,14 +406,17 @@ def write_regional(reg: RegionalTables, out: Path, formats: list[str], scenario:
         parts = [
             f"# {title}\n",
             intro + "\n",
+            *(n + "\n" for n in notes),
             (f"Solver failures: {fails}\n" if fails else ""),
             "\n## Countries\n",
             M.table(reg.countries),
             "".join(f"- [{n}]({md})\n" for n, _, md in links),
             "\n## CAREC roadmap\n",
-            *(M.image(f"{c.name}.png", CAPTIONS[c.name]) for c in charts),
+            *(M.image(f"{c.name}.png", REGIONAL_CAPTIONS[c.name]) for c in charts),
             M.table(reg.roadmap),
         ]
+        for name, text, df in tables:
+            parts += [f"\n## {name}\n", text + "\n", M.table(df)]
         p = out / "regional.md"
         p.write_text("\n".join(parts), encoding="utf-8")
         written["regional.md"] = p
@@ -385,7 +424,11 @@ def write_regional(reg: RegionalTables, out: Path, formats: list[str], scenario:
         written["regional.xlsx"] = write_workbook(
             out / "regional.xlsx",
             reg.named(),
-            {"comparison_year": reg.meta["comparison_year"], "countries": ", ".join(reg.meta["countries"])},
+            {
+                "comparison_year": reg.meta["comparison_year"],
+                "countries": ", ".join(reg.meta["countries"]),
+                **{f"note {k + 1}": n for k, n in enumerate(notes)},
+            },
         )
     if "iamc" in formats:
         rows = [row for t in reg.reports.values() for row in country_rows(t)]

@@ -434,28 +434,145 @@ def _pathway_lines(ax, years, bau, target, opt, unit: str, title: str, enforced=
     ax.set_title(title, fontsize=12)
 
 
-def regional_chart(roadmap: pd.DataFrame, title: str, ex_prc: bool = False) -> Chart:
-    """CAREC total (or without the PRC) BAU, target and optimised, with the abatement shaded."""
-    suffix = "_ex_prc_tco2e" if ex_prc else "_tco2e"
-    years = roadmap["year"].to_numpy(int)
-    cols = {k: roadmap[f"{k}{suffix}"].to_numpy(float) for k in ("bau", "target", "optimised")}
-    scale, unit = emissions_scale(float(np.nanmax(np.r_[cols["bau"], cols["target"], [0.0]])))
-    bau, target, opt = (cols[k] / scale for k in ("bau", "target", "optimised"))
-    fig, ax = plt.subplots(figsize=(9, 5.2))
-    ax.fill_between(years, opt, bau, facecolor=TOL_MUTED[6], alpha=0.6, label="Abatement (optimised vs BAU)")
-    _pathway_lines(ax, years, bau, target, opt, unit, title)
+# twelve colours for the countries: Paul Tol's muted scheme, then three of his "light" scheme
+COUNTRY_COLOURS = [*TOL_MUTED, "#BBCC33", "#EE8866", "#DDDDDD"]
+
+
+def _country_colours(reg) -> dict[str, str]:
+    """One colour per country in manifest order, the same in every regional chart."""
+    names = list(dict.fromkeys(reg.country_years["country_name"])) if len(reg.country_years) else []
+    return {n: COUNTRY_COLOURS[k % len(COUNTRY_COLOURS)] for k, n in enumerate(names)}
+
+
+def _regional_axes(ax, years: np.ndarray) -> None:
     if len(years):
         ax.set_xticks(years)
-        ax.set_xlim(years[0], years[-1])
+        ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
     ax.tick_params(axis="x", rotation=45 if len(years) > 10 else 0)
     ax.set_ylim(bottom=0)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
+    ax.set_xlabel("Year")
+
+
+def _regional_part(reg, ex_prc: bool) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """The roll-up's country-by-year rows (without the PRC when ``ex_prc``), the regional roadmap and its years."""
+    from .regional import PRC_ISO3
+
+    long = reg.country_years
+    if ex_prc:
+        long = long[long["country"] != PRC_ISO3]
+    rm = reg.roadmap
+    return long, rm, rm["year"].to_numpy(int)
+
+
+def regional_chart(reg, title: str, ex_prc: bool = False) -> Chart:
+    """Optimised emissions as bars stacked by country, the top of each country's segment hatched where it lies
+    above the country's own target in a year it enforces (its shortfall; the hatched parts add up to the regional
+    shortfall, never netted), and the countries' summed BAU. No regional target line: a sum of targets would net
+    one country's margin against another's shortfall."""
+    from matplotlib.patches import Patch
+
+    from .regional import emissions_by_country, shortfall_by_country
+
+    long, rm, years = _regional_part(reg, ex_prc)
+    suffix = "_ex_prc_tco2e" if ex_prc else "_tco2e"
+    emissions = emissions_by_country(long, list(years))
+    shortfall = shortfall_by_country(long, list(years))
+    order = list(emissions.iloc[-1].sort_values(ascending=False).index) if len(emissions) else []
+    bau_total = rm[f"bau{suffix}"].to_numpy(float)
+    scale, unit = emissions_scale(float(np.nanmax(np.r_[bau_total, [0.0]])))
+    colours = _country_colours(reg)
+    fig, ax = plt.subplots(figsize=(9.5, 5.4))
+    base = np.zeros(len(years))
+    hatch = "\\\\\\"
+    for name in order:
+        opt = emissions[name].to_numpy(float) / scale
+        short = shortfall[name].to_numpy(float) / scale
+        ax.bar(years, opt - short, bottom=base, width=0.75, color=colours[name], edgecolor="white", linewidth=0.3)
+        if (short > 0).any():
+            ax.bar(
+                years,
+                short,
+                bottom=base + opt - short,
+                width=0.75,
+                color=colours[name],
+                edgecolor="#000000",
+                hatch=hatch,
+                linewidth=0.0,
+            )
+        base = base + opt
+    ax.plot(years, bau_total / scale, color=BAU_COLOUR, linewidth=2.2, marker="_", markersize=14)
+    ax.set_ylabel(f"Health-sector emissions ({unit}/yr)")
+    ax.set_title(title, fontsize=12)
+    _regional_axes(ax, years)
+    handles = [
+        *(Patch(facecolor=colours[n], edgecolor="white", label=n) for n in reversed(order)),
+        Patch(facecolor="white", edgecolor="#000000", hatch=hatch, label="Hatched: above the country's own target"),
+        plt.Line2D([], [], color=BAU_COLOUR, linewidth=2.2, label="Business as usual (BAU), total"),
+    ]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
     name = "regional_roadmap_ex_prc" if ex_prc else "regional_roadmap"
-    return Chart(
-        name, _png(fig), {"years": years, "bau": bau, "target": target, "optimised": opt, "scale": scale, "unit": unit}
-    )
+    data = {
+        "years": years,
+        "countries": order,
+        "emissions": {c: emissions[c].to_numpy(float) / scale for c in order},
+        "shortfall": {c: shortfall[c].to_numpy(float) / scale for c in order},
+        "bau": bau_total / scale,
+        "optimised": base,
+        "scale": scale,
+        "unit": unit,
+    }
+    return Chart(name, _png(fig), data)
+
+
+def regional_shortfall_chart(reg, title: str, ex_prc: bool = False) -> Chart:
+    """Shortfall by year as bars stacked by country (each country's emissions above its own target in a year it
+    enforces); a bar's height is the regional shortfall of that year."""
+    from .regional import shortfall_by_country
+
+    long, _, years = _regional_part(reg, ex_prc)
+    enforced = sorted(int(y) for y in long.loc[long["enforced"], "year"].unique() if int(y) in set(years))
+    shortfall = shortfall_by_country(long, enforced)
+    order = [c for c in shortfall.columns if shortfall[c].sum() > 0]
+    order.sort(key=lambda c: -float(shortfall[c].sum()))
+    total = shortfall.sum(axis=1).to_numpy(float) if len(shortfall.columns) else np.zeros(len(enforced))
+    scale, unit = emissions_scale(float(np.nanmax(np.r_[total, [0.0]])))
+    colours = _country_colours(reg)
+    xs = np.array(enforced, dtype=int)
+    fig, ax = plt.subplots(figsize=(9.5, 4.8))
+    base = np.zeros(len(xs))
+    for name in order:
+        v = shortfall[name].to_numpy(float) / scale
+        ax.bar(xs, v, bottom=base, width=0.7, color=colours[name], edgecolor="white", linewidth=0.4, label=name)
+        base = base + v
+    top = float(base.max()) if len(base) else 0.0
+    decimals = 2 if top < 10 else 1 if top < 100 else 0
+    for x, t in zip(xs, base):
+        if t > 0:
+            ax.annotate(
+                f"{t:,.{decimals}f}", (x, t), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8
+            )
+    if not order:
+        ax.text(0.5, 0.5, "No country falls short of its target", transform=ax.transAxes, ha="center")
+    ax.set_ylabel(f"Emissions above the countries' targets ({unit}/yr)")
+    ax.set_title(title, fontsize=12)
+    _regional_axes(ax, xs)
+    if top > 0:
+        ax.set_ylim(0, top * 1.08)  # room for the totals written above the bars
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
+    name = "regional_shortfall_ex_prc" if ex_prc else "regional_shortfall"
+    data = {
+        "years": xs,
+        "countries": order,
+        "shortfall": {c: shortfall[c].to_numpy(float) / scale for c in order},
+        "total": base,
+        "scale": scale,
+        "unit": unit,
+    }
+    return Chart(name, _png(fig), data)
 
 
 def country_charts(tables) -> list[Chart]:
@@ -474,9 +591,17 @@ def country_charts(tables) -> list[Chart]:
 
 
 def regional_charts(reg) -> list[Chart]:
-    charts = [regional_chart(reg.roadmap, "CAREC total: health-sector emissions roadmap")]
+    """Emissions and shortfall stacked by country, for the CAREC total and, when the PRC is among several
+    countries, without it (its health sector dominates the regional total)."""
+    charts = [
+        regional_chart(reg, "CAREC total: health-sector emissions by country"),
+        regional_shortfall_chart(reg, "CAREC total: shortfall against each country's own target"),
+    ]
     if reg.meta.get("has_prc") and len(reg.meta["countries"]) > 1:
-        charts.append(
-            regional_chart(reg.roadmap, "CAREC without the PRC: health-sector emissions roadmap", ex_prc=True)
-        )
+        charts += [
+            regional_chart(reg, "CAREC without the PRC: health-sector emissions by country", ex_prc=True),
+            regional_shortfall_chart(
+                reg, "CAREC without the PRC: shortfall against each country's own target", ex_prc=True
+            ),
+        ]
     return charts

@@ -58,15 +58,30 @@ class ReportTables:
 
 @dataclass
 class RegionalTables:
+    """The CAREC roll-up (:mod:`optimizer.report.regional`): the countries compared with total rows, the regional
+    roadmap by year, every milestone year of every country, capex by country and financing by financier, and the
+    long country-by-year table the charts stack."""
+
     meta: dict
     countries: pd.DataFrame
     roadmap: pd.DataFrame
     reports: dict[str, ReportTables] = field(default_factory=dict)
+    milestones: pd.DataFrame = field(default_factory=pd.DataFrame)
+    capex: pd.DataFrame = field(default_factory=pd.DataFrame)
+    financing: pd.DataFrame = field(default_factory=pd.DataFrame)
+    country_years: pd.DataFrame = field(default_factory=pd.DataFrame)
 
-    SHEETS = ("countries", "roadmap")
+    SHEETS = ("countries", "roadmap", "milestones", "capex", "financing")
 
     def named(self) -> dict[str, pd.DataFrame]:
-        return {"countries": self.countries, "regional_roadmap": self.roadmap}
+        return {
+            "countries": self.countries,
+            "regional_roadmap": self.roadmap,
+            "milestones": self.milestones,
+            "capex": self.capex,
+            "financing": self.financing,
+            "country_years": self.country_years,
+        }
 
 
 def wedge_column(family: str) -> str:
@@ -304,58 +319,29 @@ def _rel(p) -> str:
 
 
 def regional_tables(batch, reports: dict[str, ReportTables] | None = None) -> RegionalTables:
-    """Per-country comparison (the batch table) and the CAREC total roadmap: BAU, target and optimised summed
-    over the countries solved, by year, with and without the PRC. Only years every country reports are kept."""
+    """The CAREC roll-up of a batch (:mod:`optimizer.report.regional`): the per-country comparison with total
+    rows, the regional roadmap by year (with and without the PRC; the shortfall is the sum of the countries'
+    shortfalls), every milestone year of every country, capex by country and financing by financier."""
+    from . import regional as R
+
     results = batch.results
-    frames = []
-    for res in results.values():
-        pw = res.pathway[["year", "bau_tco2e", "target_tco2e", "optimised_tco2e"]].copy()
-        pw["country"] = res.summary["country"]
-        frames.append(pw)
+    long = R.country_years(results)
     countries_iso = sorted({res.summary["country"] for res in results.values()})
-    cols = [
-        "year",
-        "bau_tco2e",
-        "target_tco2e",
-        "optimised_tco2e",
-        "bau_ex_prc_tco2e",
-        "target_ex_prc_tco2e",
-        "optimised_ex_prc_tco2e",
-        "countries",
-    ]
-    if frames:
-        long = pd.concat(frames, ignore_index=True)
-        counts = long.groupby("year")["country"].nunique()
-        years = sorted(int(y) for y, n in counts.items() if n == len(frames))
-        long = long[long["year"].isin(years)]
-
-        # a year's target total exists only where every country has a target (no partial sums)
-        def total(part):
-            n = part["country"].nunique()
-            return part.groupby("year")[["bau_tco2e", "target_tco2e", "optimised_tco2e"]].sum(min_count=n)
-
-        tot = total(long)
-        ex = total(long[long["country"] != PRC_ISO3]).reindex(tot.index)
-        roadmap = pd.DataFrame(
-            {
-                "year": tot.index.astype(int),
-                "bau_tco2e": tot["bau_tco2e"].to_numpy(),
-                "target_tco2e": tot["target_tco2e"].to_numpy(),
-                "optimised_tco2e": tot["optimised_tco2e"].to_numpy(),
-                "bau_ex_prc_tco2e": ex["bau_tco2e"].to_numpy(),
-                "target_ex_prc_tco2e": ex["target_tco2e"].to_numpy(),
-                "optimised_ex_prc_tco2e": ex["optimised_tco2e"].to_numpy(),
-                "countries": len(frames),
-            }
-        )
-    else:
-        roadmap = pd.DataFrame(columns=cols)
+    has_prc = PRC_ISO3 in countries_iso
     meta = {
         "comparison_year": int(batch.year),
         "countries": countries_iso,
         "failures": dict(batch.failures),
-        "has_prc": PRC_ISO3 in countries_iso,
+        "has_prc": has_prc,
+        "notes": list(R.NOTES),
     }
     return RegionalTables(
-        meta=meta, countries=batch.comparison.copy().reset_index(drop=True), roadmap=roadmap, reports=reports or {}
+        meta=meta,
+        countries=R.countries_table(batch.comparison, has_prc),
+        roadmap=R.regional_roadmap(long),
+        reports=reports or {},
+        milestones=R.milestone_table(long, has_prc),
+        capex=R.capex_table(results, has_prc),
+        financing=R.financing_table(results),
+        country_years=long,
     )
