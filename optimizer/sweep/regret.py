@@ -171,6 +171,12 @@ def _solve_shared(m, first: ModelData) -> None:
     run_highs(m, first, solver)
 
 
+REGRET_UNIT_USD = 1e6
+"""The regret rows and the expected-cost objective are written in millions of US$: with shortfall penalties a
+scenario's objective reaches 1e10-1e11, and rows holding such constants next to coefficients of a few dollars
+made HiGHS's presolve declare the shared model infeasible (a do-nothing plan is always feasible)."""
+
+
 def minimax_regret(
     scenarios: dict[str, ModelData], optima: dict[str, float], progress: ProgressFn | None = None
 ) -> RobustPortfolio:
@@ -181,11 +187,12 @@ def minimax_regret(
     m.worst_regret = pyo.Var(domain=pyo.Reals)
     m.regret_rows = pyo.ConstraintList()
     for sid, expr in objectives.items():
-        m.regret_rows.add(expr - optima[sid] <= m.worst_regret)
+        m.regret_rows.add((expr - optima[sid]) / REGRET_UNIT_USD <= m.worst_regret)
     m.objective = pyo.Objective(expr=m.worst_regret, sense=pyo.minimize)
     report(f"minimax regret: solving the MILP ({len(scenarios)} scenarios)", 0)
     _solve_shared(m, next(iter(scenarios.values())))
-    return _portfolio_of(m, "minimax_regret", pyo.value(m.worst_regret), scenarios, optima, report)
+    worst = pyo.value(m.worst_regret) * REGRET_UNIT_USD
+    return _portfolio_of(m, "minimax_regret", worst, scenarios, optima, report)
 
 
 def expected_cost(
@@ -194,10 +201,11 @@ def expected_cost(
     """The shared portfolio with the least mean objective over the scenarios (equal weights)."""
     report = progress or silent
     m, objectives = _shared_model(scenarios, report, "expected cost: building the MILP")
-    m.objective = pyo.Objective(expr=sum(objectives.values()) / len(objectives), sense=pyo.minimize)
+    mean = sum(objectives.values()) / (len(objectives) * REGRET_UNIT_USD)
+    m.objective = pyo.Objective(expr=mean, sense=pyo.minimize)
     report(f"expected cost: solving the MILP ({len(scenarios)} scenarios)", 0)
     _solve_shared(m, next(iter(scenarios.values())))
-    return _portfolio_of(m, "expected_cost", pyo.value(m.objective), scenarios, optima, report)
+    return _portfolio_of(m, "expected_cost", pyo.value(m.objective) * REGRET_UNIT_USD, scenarios, optima, report)
 
 
 def _portfolio_of(m, kind: str, value: float, scenarios, optima, progress: ProgressFn = silent) -> RobustPortfolio:
