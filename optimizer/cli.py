@@ -608,7 +608,8 @@ def _batch(args) -> int:
         batch = run_batch(
             args.manifest, variant=args.variant, out_dir=args.out, force=args.force, workers=workers, progress=progress
         )
-    print(render_comparison(batch.comparison, batch.year))
+    names = {case: r.data.case.country.name for case, r in batch.results.items()}
+    print(render_comparison(batch.comparison, batch.year, names))
     for name, message in batch.failures.items():
         print(f"{name}: solver failure ({message})", file=sys.stderr)
     print(f"Outputs written to {args.out}/ (one folder per case; comparison.csv)")
