@@ -461,10 +461,13 @@ def _regret(args, summary, base, variant) -> None:
         best = optima(scenarios, progress)
         portfolios = (minimax_regret(scenarios, best, progress), expected_cost(scenarios, best, progress))
     rows = []
+    first = next(iter(scenarios.values()))
+    names = {iid: c.name for iid, c in first.candidates.items()}
     for portfolio in portfolios:
+        chosen = sorted(names.get(i, i) for i in portfolio.interventions)
         print(
-            f"{portfolio.kind}: {', '.join(sorted(portfolio.interventions)) or '(nothing)'}; "
-            f"largest regret US${max(portfolio.regret_by_scenario.values()):,.0f}"
+            f"{portfolio.kind}: {', '.join(chosen) or '(nothing)'}; "
+            f"largest regret {money(max(portfolio.regret_by_scenario.values()))}"
         )
         rows += [
             {"portfolio": portfolio.kind, "scenario_id": sid, "regret": r}
