@@ -270,3 +270,12 @@ def test_candidate_count_is_the_same_in_console_and_report(result, tables, workb
     kept = int(a.group(2))
     assert kept == len(result.data.candidates) == tables.meta["candidates"]
     assert kept + int(a.group(3)) == len(result.screening)
+
+
+def test_excel_about_sheet_reads_as_words(workbook):
+    ws = openpyxl.load_workbook(workbook["xlsx"])["about"]
+    items = {r[0].value: r[1] for r in ws.iter_rows(min_row=2)}
+    assert all("_" not in item for item in items), list(items)
+    assert "NPV [US$ m]" in items and items["NPV [US$ m]"].number_format == "#,##0.00"
+    assert items["objective"].value == "least net present cost"
+    assert items["final year"].value == 2030 and items["final year"].number_format == "0"

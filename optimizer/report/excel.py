@@ -13,8 +13,10 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from ..console import OBJECTIVE_NAMES
+from ..schema.library import ACTION_FAMILIES
 from .fmt import counted_rows, readable
-from .tables import NUMBER_FORMAT, YEAR_COLUMNS, display_unit, header
+from .tables import NUMBER_FORMAT, YEAR_COLUMNS, display_unit, header, scale
 
 YEAR_FORMAT = "0"
 WHOLE_FORMAT = "#,##0"
@@ -88,6 +90,31 @@ def _shown(c) -> str:
     return f"{v:,.{decimals}f}"
 
 
+def _write_about(book, about: dict) -> None:
+    """The report's scalars, one per row: the item in words with its unit, numbers in that unit with a number
+    format, lists as comma-separated text, action families by name."""
+    ws = book.create_sheet("about")
+    ws.append(["item", "value"])
+    for key, value in about.items():
+        if isinstance(value, dict):
+            continue
+        if key == "families":
+            value = [ACTION_FAMILIES.get(f, f) for f in value]
+        if key == "objective":
+            value = OBJECTIVE_NAMES.get(value, value)
+        if isinstance(value, (list, tuple)):
+            ws.append([header(key), "; ".join(str(v) for v in value)])
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = value / scale(key) if scale(key) != 1.0 else value
+        ws.append([header(key), _excel_value(value)])
+        c = ws.cell(row=ws.max_row, column=2)
+        fmt = _format(key, c.value)
+        if fmt:
+            c.number_format = YEAR_FORMAT if key.endswith("year") else fmt
+    _finish(ws)
+
+
 def write_workbook(path: Path, sheets: dict[str, pd.DataFrame], about: dict | None = None) -> Path:
     from openpyxl import Workbook
 
@@ -96,11 +123,7 @@ def write_workbook(path: Path, sheets: dict[str, pd.DataFrame], about: dict | No
     book = Workbook()
     book.remove(book.active)
     if about:
-        ws = book.create_sheet("about")
-        ws.append(["item", "value"])
-        for item, value in about.items():
-            ws.append([item, _excel_value(value) if isinstance(value, (int, float)) else str(value)])
-        _finish(ws)
+        _write_about(book, about)
     for name, df in sheets.items():
         _write_sheet(book, name, df)
     book.save(path)

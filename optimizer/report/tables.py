@@ -30,6 +30,10 @@ _WHOLE = {
     "iso3": "ISO3",
     "path": "field in the file",
     "sentence": "finding",
+    "target_years": "target years",
+    "decision_years": "decision years",
+    "roadmap_years": "roadmap years",
+    "macc_cutoff_tco2e": "abatement of the selected MACC bars [ktCO2e]",
 }
 _SUFFIXES = [("_tco2e", "ktCO2e"), ("_usd", "US$ m"), ("_years", "years"), ("_share", "fraction")]
 _WORDS = {"bau": "BAU", "npv": "NPV", "prc": "PRC", "ex": "excluding", "om": "O&M", "kpis": "KPIs"}
@@ -172,7 +176,6 @@ def build_tables(result, diagnosis: bool = True, provenance: bool = True, progre
     }
     macc = macc_table(result, meta["final_year"])
     meta["macc_cutoff_tco2e"] = float(macc.loc[macc["selected"] & macc["drawn"], "abatement_tco2e"].sum())
-    meta["names"] = display_names(result)
     tables = ReportTables(
         meta=meta,
         roadmap=roadmap_table(result, families),
@@ -183,9 +186,9 @@ def build_tables(result, diagnosis: bool = True, provenance: bool = True, progre
         diagnosis=diagnosis_table(result, progress) if diagnosis else pd.DataFrame({"sentence": []}),
         provenance=provenance_table(result) if provenance else _empty_provenance(),
     )
-    counted = counted_units(data.loaded)
-    for df in tables.named().values():
-        df.attrs["names"] = meta["names"]
+    names, counted = display_names(result), counted_units(data.loaded)
+    for df in tables.named().values():  # read by the writers (report/fmt.py): names and whole units shown
+        df.attrs["names"] = names
         df.attrs["counted"] = counted
     return tables
 
