@@ -16,8 +16,8 @@ from optimizer import load_case, solve
 from optimizer.cli import main
 from optimizer.report import build_tables, regional_tables, write_country, write_regional
 from optimizer.report.charts import country_charts, regional_charts
-from optimizer.report.iamc import EMISSIONS, INVESTMENT, MT, MUSD
 from optimizer.report.fmt import readable
+from optimizer.report.iamc import EMISSIONS, INVESTMENT, MT, MUSD
 from optimizer.report.tables import header, scale, wedge_column
 
 ROOT = Path(__file__).resolve().parent.parent
