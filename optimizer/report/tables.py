@@ -1,8 +1,11 @@
 """Every report table as a DataFrame built from a :class:`~optimizer.results.Result` (and, for the regional
 roll-up, a :class:`~optimizer.batch.BatchResult`). Charts and output files use only these numbers.
 
-Column names carry their unit as a suffix (``_tco2e``, ``_usd``, ``_years``...); :func:`header` turns them
-into display headers with the unit in brackets."""
+Column names carry their unit as a suffix (``_tco2e``, ``_usd``, ``_years``...) and the tables keep the
+identifiers and full-precision base units (tCO2e, USD) for scripts; :func:`header` turns a column name into a
+display header in words with the display unit in brackets (``BAU [ktCO2e]``, ``capex [US$ m]``) and
+:func:`scale` gives what its numbers are divided by for display (report/fmt.py applies both, and the display
+names of ``df.attrs``)."""
 
 from __future__ import annotations
 
@@ -55,7 +58,8 @@ YEAR_COLUMNS = ("year", "start_year", "earliest_start", "period", "target_year",
 """Columns that hold calendar years: shown as whole numbers without thousands separators."""
 
 ID_COLUMNS = ("intervention", "family", "phase", "financing_source", "financing_sources", "prerequisites")
-"""Columns whose values are identifiers: shown by their display names (``ReportTables.meta['names']``)."""
+"""Columns whose values are identifiers: shown by their display names (``df.attrs['names']``, set by
+:func:`build_tables`)."""
 
 TEXT_COLUMNS = ("reason", "note")
 """Sentences that may name identifiers (a screening reason names the emission source it lacks): each
