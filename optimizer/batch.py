@@ -208,26 +208,39 @@ def _comparison_row(lc: LoadedCase, variant: str, result, year: int, seconds: fl
     }
 
 
-def render_comparison(comparison: pd.DataFrame, year: int) -> str:
+def render_comparison(comparison: pd.DataFrame, year: int, names: dict[str, str] | None = None) -> str:
+    """The comparison as a printed table: one row per case, named by ``names`` (case -> country name; the case
+    file's name when absent), emissions in ktCO2e, money in US$ m, the solve time in seconds; every column as
+    wide as its widest value, so that the columns line up."""
+    from .formatting import money_millions, number
+
+    names = names or {}
+
     def kt(x):
         return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x / 1e3:,.1f}"
 
-    def musd(x):
-        return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x / 1e6:,.2f}"
+    heads = ["country", "variant", "status", f"BAU {year}", "target", "optimised", "shortfall", "capex", "NPV"]
+    heads.append("solve time")
+    units = ["", "", "", "ktCO2e", "ktCO2e", "ktCO2e", "ktCO2e", "US$ m", "US$ m", "seconds"]
+    left = 3  # the first three columns are text, left-aligned
+    rows = [
+        [
+            names.get(r.case, r.case),
+            str(r.variant),
+            str(r.status),
+            kt(r.bau_tco2e),
+            kt(r.target_tco2e),
+            kt(r.optimised_tco2e),
+            kt(r.shortfall_tco2e),
+            money_millions(r.capex_usd),
+            money_millions(r.npv_usd),
+            number(r.seconds),
+        ]
+        for r in comparison.itertuples()
+    ]
+    widths = [max(len(row[k]) for row in [heads, units, *rows]) for k in range(len(heads))]
 
-    head = (
-        f"{'case':<16} {'variant':<14} {'status':<10} {'BAU ' + str(year):>10} {'target':>10} {'optimised':>10} "
-        f"{'shortfall':>10} {'capex':>9} {'NPV':>9} {'time':>6}"
-    )
-    units = (
-        f"{'':<16} {'':<14} {'':<10} {'ktCO2e':>10} {'ktCO2e':>10} {'ktCO2e':>10} {'ktCO2e':>10} "
-        f"{'US$m':>9} {'US$m':>9} {'s':>6}"
-    )
-    lines = [head, units]
-    for r in comparison.itertuples():
-        lines.append(
-            f"{r.case:<16} {r.variant:<14} {r.status:<10} {kt(r.bau_tco2e):>10} {kt(r.target_tco2e):>10} "
-            f"{kt(r.optimised_tco2e):>10} {kt(r.shortfall_tco2e):>10} {musd(r.capex_usd):>9} "
-            f"{musd(r.npv_usd):>9} {r.seconds:>6.2f}"
-        )
-    return "\n".join(lines)
+    def line(cells: list[str]) -> str:
+        return " ".join(c.ljust(w) if k < left else c.rjust(w) for k, (c, w) in enumerate(zip(cells, widths)))
+
+    return "\n".join(line(cells).rstrip() for cells in [heads, units, *rows])

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from .errors import InputError, Problem, SolverFailure
+from .formatting import money
 from .outputs import OutputWriteError
 
 EXIT_OK, EXIT_INPUT, EXIT_SOLVER = 0, 2, 3
@@ -460,10 +461,13 @@ def _regret(args, summary, base, variant) -> None:
         best = optima(scenarios, progress)
         portfolios = (minimax_regret(scenarios, best, progress), expected_cost(scenarios, best, progress))
     rows = []
+    first = next(iter(scenarios.values()))
+    names = {iid: c.name for iid, c in first.candidates.items()}
     for portfolio in portfolios:
+        chosen = sorted(names.get(i, i) for i in portfolio.interventions)
         print(
-            f"{portfolio.kind}: {', '.join(sorted(portfolio.interventions)) or '(nothing)'}; "
-            f"largest regret US${max(portfolio.regret_by_scenario.values()):,.0f}"
+            f"{portfolio.kind}: {', '.join(chosen) or '(nothing)'}; "
+            f"largest regret {money(max(portfolio.regret_by_scenario.values()))}"
         )
         rows += [
             {"portfolio": portfolio.kind, "scenario_id": sid, "regret": r}
@@ -499,20 +503,40 @@ def _tornado(args) -> int:
         t = tornado(loaded, variant=args.variant, parameters=args.parameters, workers=args.workers, progress=progress)
     shown = t.table.head(args.top)
     print(
-        f"Central plan: net present cost US${t.base['net_present_cost_usd'] / 1e6:,.2f}m, final-year emissions "
+        f"Central plan: net present cost {money(t.base['net_present_cost_usd'])}, final-year emissions "
         f"{t.base['final_year_emissions_tco2e'] / 1e3:,.1f} ktCO2e. Largest swings ({len(t.table)} parameters):"
     )
-    print(
-        shown[["parameter", "low", "high", "net_present_cost_usd_swing", "final_year_emissions_tco2e_swing"]].to_string(
-            index=False
-        )
-    )
+    print(_tornado_table(shown))
     if args.out:
         with output_folder(args.out, kind="tornado", force=args.force) as staging:
             t.table.to_csv(staging / "tornado.csv", index=False, float_format="%.10g")
             tornado_chart(t, staging / "tornado.png", args.top)
         print(f"Written to {args.out}/tornado.csv and tornado.png")
     return EXIT_OK
+
+
+def _tornado_table(shown) -> str:
+    """The largest swings as a printed table: numbers with thousands separators (never 1e+06), money in US$ m,
+    emissions in ktCO2e, every column labelled."""
+    from .formatting import money_millions, number
+
+    heads = ["parameter", "low", "high", "cost swing", "emissions swing"]
+    units = ["", "", "", "US$ m", "ktCO2e"]
+    rows = [
+        [
+            str(r.parameter),
+            number(r.low),
+            number(r.high),
+            money_millions(r.net_present_cost_usd_swing),
+            f"{r.final_year_emissions_tco2e_swing / 1e3:,.1f}",
+        ]
+        for r in shown.itertuples()
+    ]
+    widths = [max(len(row[k]) for row in [heads, units, *rows]) for k in range(len(heads))]
+    return "\n".join(
+        " ".join(c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(cells, widths))).rstrip()
+        for cells in [heads, units, *rows]
+    )
 
 
 def _explain(args) -> int:
@@ -608,7 +632,8 @@ def _batch(args) -> int:
         batch = run_batch(
             args.manifest, variant=args.variant, out_dir=args.out, force=args.force, workers=workers, progress=progress
         )
-    print(render_comparison(batch.comparison, batch.year))
+    names = {case: r.data.case.country.name for case, r in batch.results.items()}
+    print(render_comparison(batch.comparison, batch.year, names))
     for name, message in batch.failures.items():
         print(f"{name}: solver failure ({message})", file=sys.stderr)
     print(f"Outputs written to {args.out}/ (one folder per case; comparison.csv)")

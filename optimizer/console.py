@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 
-from .formatting import money, tonnes
+from .formatting import money, money_millions, number, tonnes, whole
 from .results import Result
+from .units import ROUNDING_NOTE, counted_units
 
 
 def tolerance_text(usd: float | None, tco2e: float | None, objective: str) -> str:
@@ -21,21 +22,40 @@ def tolerance_text(usd: float | None, tco2e: float | None, objective: str) -> st
     return "Within " + " and ".join(parts) + " of the best possible plan."
 
 
+OBJECTIVE_NAMES = {
+    "min_cost": "least net present cost",
+    "max_abatement": "most abatement",
+    "weighted": "weighted criteria",
+}
+"""The printed names of the case's objectives."""
+
+
+def _kt(x: float) -> str:
+    return "n/a" if x != x else f"{x / 1e3:,.1f}"
+
+
+def units_text(units: float, counted: bool) -> str:
+    """Units of a plan line: whole numbers for counts of things, else three significant figures."""
+    return whole(units) if counted else number(units)
+
+
 def render_summary(result: Result) -> str:
     s, pw = result.summary, result.pathway
     gap = f" (MIP gap {s['mip_gap']:.2%})" if math.isfinite(s["mip_gap"]) else " (MIP gap unknown)"
-    lines = [f"{s['case']} ({s['country']}), variant '{s['variant']}', objective {s['objective']}: {s['status']}{gap}"]
+    objective = OBJECTIVE_NAMES.get(s["objective"], s["objective"])
+    lines = [f"{s['case']} ({s['country']}), variant '{s['variant']}', objective {objective}: {s['status']}{gap}"]
     within = tolerance_text(s["tolerance"]["usd"], s["tolerance"]["tco2e"], s["objective"])
     if within:
         lines.append(within)
     years = s["target_years"] or [int(pw["year"].iloc[-1])]
     lines.append("")
-    lines.append(f"{'year':>6} {'BAU':>14} {'target':>14} {'optimised':>14} {'shortfall':>14}")
+    lines.append(f"{'year':>6} {'BAU':>12} {'target':>12} {'optimised':>12} {'shortfall':>12}")
+    lines.append(f"{'':>6} {'ktCO2e':>12} {'ktCO2e':>12} {'ktCO2e':>12} {'ktCO2e':>12}")
     for y in years:
         row = pw[pw["year"] == y].iloc[0]
         lines.append(
-            f"{y:>6} {tonnes(row.bau_tco2e):>14} {tonnes(row.target_tco2e):>14} "
-            f"{tonnes(row.optimised_tco2e):>14} {tonnes(row.shortfall_tco2e):>14}"
+            f"{y:>6} {_kt(row.bau_tco2e):>12} {_kt(row.target_tco2e):>12} "
+            f"{_kt(row.optimised_tco2e):>12} {_kt(row.shortfall_tco2e):>12}"
         )
     projects = s.get("projects")
     if projects:
@@ -52,21 +72,26 @@ def render_summary(result: Result) -> str:
         "(positive = net saving)"
     )
     lines.append(
-        f"Selected {len(s['selected_interventions'])} of {s['candidates_kept']} national programmes "
-        f"({s['candidates_excluded']} excluded by screening; see screening.csv)"
-        + ("; the pipeline projects are in pipeline.csv" if projects else "")
+        candidates_sentence(len(s["selected_interventions"]), s["candidates_kept"], s["candidates_excluded"])
+        + ("; see screening.csv, and pipeline.csv for the pipeline projects" if projects else "; see screening.csv")
     )
     if len(result.portfolio):
+        counted = counted_units(result.data.loaded)
         lines.append("")
         lines.append(
-            f"{'national programme':<34} {'start':>5} {'units':>10} {'capex':>12} {'NPV':>12} "
-            f"{'abated ' + str(years[-1]):>16}"
+            f"{'national programme':<46} {'start':>5} {'units':>8}  {'unit':<25} {'capex':>9} {'NPV':>9} "
+            f"{'abated ' + str(years[-1]):>12}"
         )
+        lines.append(f"{'':<46} {'':>5} {'':>8}  {'':<25} {'US$ m':>9} {'US$ m':>9} {'ktCO2e':>12}")
         for r in result.portfolio.itertuples():
+            units = units_text(r.units, r.intervention in counted)
             lines.append(
-                f"{r.intervention[:34]:<34} {r.start_year!s:>5} {r.units:>10,.1f} {money(r.capex_usd):>12} "
-                f"{money(r.npv_usd):>12} {tonnes(r.abatement_target_year_tco2e):>16}"
+                f"{_cut(r.name, 46):<46} {r.start_year!s:>5} {units:>8}  {_cut(r.unit, 25):<25} "
+                f"{money_millions(r.capex_usd):>9} {money_millions(r.npv_usd):>9} "
+                f"{_kt(r.abatement_target_year_tco2e):>12}"
             )
+        if counted & set(result.portfolio["intervention"]):
+            lines.append(ROUNDING_NOTE)
     t = result.timings
     if t:
         lines.append("")
@@ -75,6 +100,15 @@ def render_summary(result: Result) -> str:
             f"(HiGHS {t.get('highs_seconds', 0):.3f} s)"
         )
     return "\n".join(lines)
+
+
+def candidates_sentence(selected: int, kept: int, excluded: int) -> str:
+    """How many national programmes the plan selects, out of the candidates kept by screening (the candidates
+    the optimiser chooses among; the one definition the console and the report share)."""
+    return (
+        f"Selected {selected:,} of {kept:,} candidate national programmes "
+        f"({excluded:,} more excluded by screening before optimising)"
+    )
 
 
 SORT_NAMES = {

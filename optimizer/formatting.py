@@ -1,18 +1,36 @@
-"""Plain-text formatting of money and emissions for sentences and printed summaries."""
+"""Plain-text formatting of money, emissions and plain quantities for sentences and printed summaries.
+
+One convention everywhere: the sign before the currency (``-US$5.83 m``), a space before the scale word
+(``US$98.3 m``, ``US$1.23 bn``), thousands separators, at least three significant figures, and never
+scientific notation."""
 
 from __future__ import annotations
 
+import math
 
-def money(x: float) -> str:
-    """US$ with k/m/bn suffixes (``n/a`` for NaN)."""
+
+def money(x: float, sign: bool = False) -> str:
+    """US$ in m or bn from a million (three significant figures or more), whole dollars below a million
+    (``n/a`` for NaN); ``sign`` puts a ``+`` before positive amounts (an increase)."""
     if x != x:
         return "n/a"
-    sign = "-" if x < 0 else ""
+    if math.isinf(x):
+        return "unlimited" if x > 0 else "-unlimited"
+    lead = "-" if x < 0 else ("+" if sign and x > 0 else "")
     x = abs(x)
-    for unit, div in (("bn", 1e9), ("m", 1e6), ("k", 1e3)):
-        if x >= div:
-            return f"{sign}US${x / div:,.2f}{unit}"
-    return f"{sign}US${x:,.0f}"
+    if x >= 1e9:
+        return f"{lead}US${x / 1e9:,.2f} bn"
+    if x >= 1e6:
+        m = x / 1e6
+        return f"{lead}US${m:,.2f} m" if m < 10 else f"{lead}US${m:,.1f} m"
+    return f"{lead}US${x:,.0f}"
+
+
+def money_millions(x: float) -> str:
+    """A money amount for a table column headed ``US$ m``: millions with two decimals (``n/a`` for NaN)."""
+    if x is None or x != x:
+        return "n/a"
+    return f"{x / 1e6:,.2f}"
 
 
 def tonnes(x: float) -> str:
@@ -20,3 +38,22 @@ def tonnes(x: float) -> str:
     if x != x:
         return "n/a"
     return f"{x / 1e3:,.1f} ktCO2e" if abs(x) >= 1e3 else f"{x:,.1f} tCO2e"
+
+
+def number(x: float, significant: int = 3) -> str:
+    """A plain quantity with thousands separators and at least ``significant`` significant figures (whole
+    numbers from 100 up), never in scientific notation: ``13,485``, ``60``, ``0.25``."""
+    if x != x:
+        return "n/a"
+    if math.isinf(x):
+        return "unlimited" if x > 0 else "-unlimited"
+    if x == 0 or abs(x) >= 10 ** (significant - 1):
+        return f"{x:,.0f}"
+    decimals = significant - 1 - math.floor(math.log10(abs(x)))
+    text = f"{x:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def whole(x: float) -> str:
+    """A count of things, rounded to a whole number for display: ``174``, ``1,181``."""
+    return "n/a" if x != x else f"{round(x):,d}"

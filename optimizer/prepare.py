@@ -345,9 +345,9 @@ def _applicability(loaded: LoadedCase, cand: Candidate, financing: list[Financin
         if eff.type == "activity" and src.activity is None:
             return f"needs activity data: the case gives no activity for source '{eff.source}'"
         if eff.type == "activity" and src.price_usd_per_unit is None:
-            return f"needs a price: the case gives no price_usd_per_unit for source '{eff.source}'"
+            return f"needs a price: the case gives no price per unit for source '{eff.source}'"
     if cand.potential != cand.potential:
-        return f"no potential: the case facility_stock has no '{item.potential.basis}'"
+        return f"no potential: the case's facility stock does not count '{item.potential.basis}'"
     if cand.potential <= 0 or cand.ramp <= 0:
         return "no potential: zero units deployable in this country"
     if not cand.start_years:

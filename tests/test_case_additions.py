@@ -266,7 +266,7 @@ def test_overriding_descriptive_fields_and_scores_reaches_the_results():
     table = provenance_table(solve(loaded))
     library_row = table[(table["path"] == "interventions[a].co_benefit_score")]
     override_row = table[(table["path"] == "overrides.interventions.a.co_benefit_score")]
-    assert library_row["value"].tolist() == ["1"] and override_row["value"].tolist() == ["3"]
+    assert library_row["value"].tolist() == [1.0] and override_row["value"].tolist() == [3.0]  # numbers
     assert override_row["file"].tolist() == ["<case>"]
 
 

@@ -129,7 +129,7 @@ def test_batch_solves_manifest_and_prints_comparison(tmp_path, capsys):
     manifest.write_text(yaml.safe_dump({"comparison_year": 2030, "cases": [str(CASE)]}))
     assert main(["batch", str(manifest), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "BAU 2030" in printed and "mini_case" in printed
+    assert "BAU 2030" in printed and "Testland" in printed  # the case's country, by name
     comparison = pd.read_csv(out / "comparison.csv")
     summary = json.loads((out / "mini_case" / "summary.json").read_text())
     row = comparison.iloc[0]

@@ -79,7 +79,7 @@ def test_new_interventions_are_kept_where_their_sources_exist():
 def test_coal_measures_need_a_count_of_coal_heated_facilities():
     reasons = _screening(_demo(coal_heated=None))
     for iid in ("district_heat_connection", "coal_boiler_fuel_switch"):
-        assert reasons[iid] == "no potential: the case facility_stock has no 'coal_heated_facilities'"
+        assert reasons[iid] == "no potential: the case's facility stock does not count 'coal_heated_facilities'"
 
 
 def test_district_heat_connection_needs_district_heat_in_the_inventory():

@@ -16,8 +16,9 @@ from optimizer import load_case, solve
 from optimizer.cli import main
 from optimizer.report import build_tables, regional_tables, write_country, write_regional
 from optimizer.report.charts import country_charts, regional_charts
+from optimizer.report.fmt import readable
 from optimizer.report.iamc import EMISSIONS, INVESTMENT, MT, MUSD
-from optimizer.report.tables import header, wedge_column
+from optimizer.report.tables import header, scale, wedge_column
 
 ROOT = Path(__file__).resolve().parent.parent
 GEORGIA = ROOT / "cases" / "georgia.yaml"
@@ -176,13 +177,13 @@ def test_excel_reads_back(tables, written):
         ws = book[name]
         assert ws.freeze_panes == "A2"
         back = pd.read_excel(files["xlsx"], sheet_name=name)
-        assert list(back.columns) == [header(c) for c in df.columns]
+        assert list(back.columns) == list(readable(df).columns)
         for c in df.columns:
             if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]):
-                want = df[c].replace([np.inf, -np.inf], np.nan).astype(float)
+                want = df[c].replace([np.inf, -np.inf], np.nan).astype(float) / scale(c)  # in display units
                 assert close(back[header(c)].astype(float), want), (name, c)
-    assert "bau [tCO2e]" in list(pd.read_excel(files["xlsx"], sheet_name="roadmap").columns)
-    assert "capex [USD]" in list(pd.read_excel(files["xlsx"], sheet_name="actions").columns)
+    assert "BAU [ktCO2e]" in list(pd.read_excel(files["xlsx"], sheet_name="roadmap").columns)
+    assert "capex [US$ m]" in list(pd.read_excel(files["xlsx"], sheet_name="actions").columns)
 
 
 def test_iamc_reads_back(result, tables, written):

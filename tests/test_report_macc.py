@@ -107,7 +107,7 @@ def test_break_even_price_equals_hand_value():
     assert row["cost_per_tco2e_usd"] == pytest.approx(npc / 6000.0, rel=1e-9)
     # one definition, shared with the pipeline's ranking
     assert macc_module.break_even_carbon_price is ranking.break_even_carbon_price
-    assert header("break_even_carbon_price_usd_per_tco2e") == "break-even carbon price [USD/tCO2e]"
+    assert header("break_even_carbon_price_usd_per_tco2e") == "break-even carbon price [US$/tCO2e]"
 
 
 # ------------------------------------------------------------------------------- bundled country cases

@@ -150,7 +150,7 @@ def test_sweep_and_robust_commands(spec_file, tmp_path, capsys):
     assert main(["sweep", str(spec_file), "--out", str(out), "--workers", "1"]) == 0
     assert main(["robust", str(out), "--regret"]) == 0
     printed = capsys.readouterr().out
-    assert "12 of 12 scenarios done" in printed and "led_retrofit" in printed and "minimax_regret:" in printed
+    assert "12 of 12 scenarios done" in printed and "LED retrofit" in printed and "minimax_regret:" in printed
     assert (out / "robustness.csv").is_file()
     regret = pd.read_csv(out / "regret.csv")
     assert set(regret["portfolio"]) == {"minimax_regret", "expected_cost"} and (regret["regret"] >= -1e-6).all()

@@ -8,6 +8,7 @@ import pyomo.environ as pyo
 
 from .. import case_edits as edits
 from ..errors import SolverFailure
+from ..formatting import money, number
 from ..loading import LoadedCase
 from ..model import build_model
 from ..model.families import BY_NAME, MONEY_RAISABLE, RAISABLE
@@ -105,7 +106,7 @@ def limit_fixes(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit]
             amount = _round_up_significant(amount * (1 + 10 ** (1 - SIGNIFICANT)))
             after = remaining_gap(_apply(loaded, limit, amount), data.variant_name, gap)
         unit = "USD" if money else _resource_unit(loaded, limit.index[0])
-        shown = _money(amount) if money else f"+{amount:,.3g} {unit}"
+        shown = _money(amount) if money else f"+{number(amount)} {unit}"
         out.append(Fix(limit.family, f"{shown} for {limit.text}", amount, unit, after, after <= CLOSED))
     return out
 
@@ -156,12 +157,12 @@ def scaling_fixes(loaded: LoadedCase, data: ModelData, gap: Gap) -> list[Fix]:
         if after > CLOSED:
             share = _round_up_significant(share * (1 + 10 ** (1 - SIGNIFICANT)))
             after = remaining_gap(_scale_case(loaded, families, 1 + share), data.variant_name, gap)
-        out.append(Fix("scale_limits", f"+{100 * share:,.3g}% on {label}", share, "share", after, after <= CLOSED))
+        out.append(Fix("scale_limits", f"+{number(100 * share)}% on {label}", share, "share", after, after <= CLOSED))
     return out
 
 
 def _money(x: float) -> str:
-    return f"+US${x / 1e6:,.3g}m" if x >= 1e6 else f"+US${x:,.3g}"
+    return money(x, sign=True)
 
 
 def _resource_unit(loaded: LoadedCase, rid: str) -> str:
@@ -202,7 +203,7 @@ def payback_fix(loaded: LoadedCase, data: ModelData, binding: list[BindingLimit]
     return [
         Fix(
             "portfolio_payback",
-            f"a payback limit of {limit:g} years instead of {current:g}",
+            f"a payback limit of {number(limit)} years instead of {number(current)}",
             limit,
             "years",
             after,
@@ -228,7 +229,7 @@ def timing_fixes(loaded: LoadedCase, data: ModelData, gap: Gap) -> list[Fix]:
             out.append(
                 Fix(
                     "phase_start",
-                    f"allowing {ph.name.lower()} ({ph.id}) to start in {year}",
+                    f"allowing {ph.name.lower()} to start in {year}",
                     year,
                     "year",
                     after,

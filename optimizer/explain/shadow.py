@@ -7,10 +7,12 @@ from dataclasses import dataclass
 import pyomo.environ as pyo
 
 from ..driver import run_stages
+from ..formatting import tonnes as tonnes_text
 from ..model import build_model
 from ..model.objective import ObjectiveKind
 from ..prepare import ModelData
 from ..pyomo_backend import PyomoBackend
+from .names import display_names
 
 
 @dataclass
@@ -62,12 +64,14 @@ def shadow_prices(data: ModelData, starts: dict) -> list[ShadowPrice]:
             text = f"{t}: the target does not bind: the plan abates more than required in {t} because it pays."
         out.append(ShadowPrice("target_pathway", (t,), dual, "USD per tCO2e", text))
     missed = sum(m.shortfall[t].value or 0.0 for t in m.target_years)
+    names = display_names(data)
     for family in ("annual_budget", "financing_envelope"):
         component = getattr(m, family)
         for index, row in component.items():
             dual = -float(duals.get(row, 0.0))
             key = index if isinstance(index, tuple) else (index,)
-            where = f"the {key[0]} budget" if family == "annual_budget" else f"the {key[0]} envelope in {key[1]}"
+            who = names.get(key[0], key[0]) if isinstance(key[0], str) else key[0]
+            where = f"the {who} budget" if family == "annual_budget" else f"the {who} envelope in {key[1]}"
             if dual <= 1e-9:
                 text = f"{where}: one more dollar here changes nothing (other limits or the targets hold the plan)."
             elif missed > 1e-6:
@@ -75,7 +79,7 @@ def shadow_prices(data: ModelData, starts: dict) -> list[ShadowPrice]:
                 text = (
                     f"{where}: while the target is missed, each extra US$1,000 here avoids about {tonnes:,.2f} "
                     f"tCO2e of shortfall (a marginal rate: it holds for small changes, up to the "
-                    f"{missed:,.0f} tCO2e missed in all)."
+                    f"{tonnes_text(missed)} missed in all)."
                 )
             else:
                 text = f"{where}: one more dollar here lowers the plan's net present cost by US${dual:,.3f}."

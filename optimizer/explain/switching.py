@@ -65,17 +65,18 @@ def _selected(data: ModelData, iid: str) -> bool | None:
 
 
 def switching_value(data: ModelData, iid: str, selected: bool) -> SwitchingValue:
+    name = data.candidates[iid].name
     if data.candidates[iid].capex <= 0:
-        return SwitchingValue(iid, selected, None, f"{iid}: no capex to vary")
+        return SwitchingValue(iid, selected, None, f"{name}: no capex to vary")
     if selected:
         lo, hi = 1.0, MAX_FACTOR
         if _selected(_with_capex_factor(data, iid, hi), iid):
-            return SwitchingValue(iid, True, None, f"{iid}: stays in the plan even at {MAX_FACTOR:g}x its capex")
+            return SwitchingValue(iid, True, None, f"{name}: stays in the plan even at {MAX_FACTOR:g}x its capex")
     else:
         lo, hi = 0.0, 1.0
         if not _selected(_with_capex_factor(data, iid, lo), iid):
             return SwitchingValue(
-                iid, False, None, f"{iid}: stays out even at zero capex (its running costs or the limits keep it out)"
+                iid, False, None, f"{name}: stays out even at zero capex (its running costs or the limits keep it out)"
             )
     # invariant: the choice at lo equals the current one, at hi it has flipped (or the reverse for unselected)
     while hi - lo > PRECISION * max(hi, 1e-3):
@@ -87,9 +88,9 @@ def switching_value(data: ModelData, iid: str, selected: bool) -> SwitchingValue
             lo, hi = (mid, hi) if flipped else (lo, mid)
     if selected:
         return SwitchingValue(
-            iid, True, hi, f"{iid}: leaves the plan if its capex rises by about {100 * (hi - 1):,.0f}%"
+            iid, True, hi, f"{name}: leaves the plan if its capex rises by about {100 * (hi - 1):,.0f}%"
         )
-    return SwitchingValue(iid, False, lo, f"{iid}: enters the plan if its capex falls by about {100 * (1 - lo):,.0f}%")
+    return SwitchingValue(iid, False, lo, f"{name}: enters the plan if its capex falls by about {100 * (1 - lo):,.0f}%")
 
 
 def switching_values(

@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..batch import is_manifest
-from ..console import tolerance_text
+from ..console import OBJECTIVE_NAMES, candidates_sentence, tolerance_text
 from ..errors import InputError, Problem
+from ..formatting import money
 from ..outputs import check_target, output_folder
 from ..progress import ProgressFn, prefixed, silent
 from . import html as H
@@ -231,10 +232,11 @@ def _summary_lines(t: ReportTables) -> list[str]:
     ].sum()
     fy = t.roadmap.set_index("year").loc[m["final_year"]] if m["final_year"] in set(t.roadmap["year"]) else None
     lines = [
-        f"Case: {m['case']} ({m['country']}); variant {m['variant']}; objective {m['objective']}; "
-        f"solver status {m['status']}. {tolerance_text(m['tolerance_usd'], m['tolerance_tco2e'], m['objective'])}",
-        f"Selected {m['selected']} of {m['candidates']} candidate interventions; spend over the decision window "
-        f"US${spend / 1e6:,.2f}m (capex plus programme costs); portfolio NPV US${m['npv_usd'] / 1e6:,.2f}m "
+        f"Case: {m['case']} ({m['country']}); variant {m['variant']}; objective "
+        f"{OBJECTIVE_NAMES.get(m['objective'], m['objective'])}; solver status {m['status']}. "
+        f"{tolerance_text(m['tolerance_usd'], m['tolerance_tco2e'], m['objective'])}",
+        f"{candidates_sentence(m['selected'], m['candidates'], m['candidates_excluded'])}; spend over the decision "
+        f"window {money(spend)} (capex plus programme costs); portfolio NPV {money(m['npv_usd'])} "
         f"(positive = net saving).",
         f"Shortfall against the enforced targets: {m['total_shortfall_tco2e'] / 1e3:,.1f} ktCO2e in total.",
     ]

@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 
 from .fmt import display
+from .fmt import numeric as numeric_columns
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:2rem auto;max-width:1200px;
@@ -37,7 +38,7 @@ def table(df: pd.DataFrame) -> str:
     if not len(df):
         return '<p class="note">(none)</p>'
     shown = display(df)
-    numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
+    numeric = numeric_columns(df)
     head = "".join(f"<th>{_html.escape(str(c))}</th>" for c in shown.columns)
     rows = []
     for r in shown.itertuples(index=False):

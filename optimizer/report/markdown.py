@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .fmt import display
+from .fmt import display, numeric
 
 
 def table(df: pd.DataFrame) -> str:
@@ -14,12 +14,7 @@ def table(df: pd.DataFrame) -> str:
     esc = lambda s: str(s).replace("|", "\\|").replace("\n", " ")  # noqa: E731
     lines = [
         "| " + " | ".join(esc(c) for c in shown.columns) + " |",
-        "|"
-        + "|".join(
-            "---:" if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) else "---"
-            for c in df.columns
-        )
-        + "|",
+        "|" + "|".join("---:" if num else "---" for num in numeric(df)) + "|",
     ]
     lines += ["| " + " | ".join(esc(v) for v in r) + " |" for r in shown.itertuples(index=False)]
     return "\n".join(lines) + "\n"

@@ -1,8 +1,11 @@
 """Every report table as a DataFrame built from a :class:`~optimizer.results.Result` (and, for the regional
 roll-up, a :class:`~optimizer.batch.BatchResult`). Charts and output files use only these numbers.
 
-Column names carry their unit as a suffix (``_tco2e``, ``_usd``, ``_years``...); :func:`header` turns them
-into display headers with the unit in brackets."""
+Column names carry their unit as a suffix (``_tco2e``, ``_usd``, ``_years``...) and the tables keep the
+identifiers and full-precision base units (tCO2e, USD) for scripts; :func:`header` turns a column name into a
+display header in words with the display unit in brackets (``BAU [ktCO2e]``, ``capex [US$ m]``) and
+:func:`scale` gives what its numbers are divided by for display (report/fmt.py applies both, and the display
+names of ``df.attrs``)."""
 
 from __future__ import annotations
 
@@ -10,30 +13,104 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..schema.library import ACTION_FAMILIES
+from ..units import counted_units
 from .macc import merit_order
 
 PRC_ISO3 = "CHN"
 
 _WHOLE = {
-    "cost_per_tco2e_usd": "cost per tonne [USD/tCO2e]",
-    "break_even_carbon_price_usd_per_tco2e": "break-even carbon price [USD/tCO2e]",
+    "cost_per_tco2e_usd": "cost per tonne [US$/tCO2e]",
+    "break_even_carbon_price_usd_per_tco2e": "break-even carbon price [US$/tCO2e]",
     "utilisation": "utilisation [fraction]",
-    "seconds": "seconds [s]",
+    "seconds": "solve time [s]",
     "selected": "selected",
     "year": "year",
+    "name": "intervention",
+    "phase_name": "phase",
+    "kpis": "KPIs",
+    "iso3": "ISO3",
+    "path": "field in the file",
+    "sentence": "finding",
+    "target_years": "target years",
+    "decision_years": "decision years",
+    "roadmap_years": "roadmap years",
+    "macc_cutoff_tco2e": "abatement of the selected MACC bars [ktCO2e]",
 }
-_SUFFIXES = [("_tco2e", "tCO2e"), ("_usd", "USD"), ("_years", "years"), ("_share", "fraction")]
+_SUFFIXES = [("_tco2e", "ktCO2e"), ("_usd", "US$ m"), ("_years", "years"), ("_share", "fraction")]
+_WORDS = {"bau": "BAU", "npv": "NPV", "prc": "PRC", "ex": "excluding", "om": "O&M", "kpis": "KPIs"}
+
+SCALE = {"ktCO2e": 1e3, "US$ m": 1e6}
+"""What a column's numbers are divided by for display: tCO2e columns show ktCO2e, USD columns US$ m."""
+
+NUMBER_FORMAT = {
+    "ktCO2e": "#,##0.0",
+    "US$ m": "#,##0.00",
+    "US$/tCO2e": "#,##0",
+    "years": "#,##0.0",
+    "fraction": "0.00",
+    "s": "0.00",
+}
+"""The Excel number format of each display unit (thousands separators, a unit's usual decimals)."""
+
+YEAR_COLUMNS = ("year", "start_year", "earliest_start", "period", "target_year", "comparison_year")
+"""Columns that hold calendar years: shown as whole numbers without thousands separators."""
+
+ID_COLUMNS = ("intervention", "family", "phase", "financing_source", "financing_sources", "prerequisites")
+"""Columns whose values are identifiers: shown by their display names (``df.attrs['names']``, set by
+:func:`build_tables`)."""
+
+TEXT_COLUMNS = ("reason", "note")
+"""Sentences that may name identifiers (a screening reason names the emission source it lacks): each
+identifier in them is shown by its display name."""
+
+
+_STEMS = {
+    "abatement_target_year": "abatement in the final year",
+    "abatement_lifetime": "lifetime abatement",
+    "first_year_saving": "first-year saving",
+    "fixed_cost": "programme cost",
+    "x_start": "MACC bar start",
+}
+
+
+def _words(stem: str) -> str:
+    if stem in _STEMS:
+        return _STEMS[stem]
+    for family, name in ACTION_FAMILIES.items():
+        if stem == f"abatement_{family}":
+            return f"abatement: {name}"
+    return " ".join(_WORDS.get(w, w) for w in stem.split("_"))
+
+
+def display_unit(col: str) -> str:
+    """The unit a column is shown in (``ktCO2e``, ``US$ m``, ``US$/tCO2e``...; empty when it has none)."""
+    if col in ("cost_per_tco2e_usd", "break_even_carbon_price_usd_per_tco2e"):
+        return "US$/tCO2e"
+    if col in ("utilisation",):
+        return "fraction"
+    if col == "seconds":
+        return "s"
+    for suffix, unit in _SUFFIXES:
+        if col.endswith(suffix) and len(col) > len(suffix):
+            return unit
+    return ""
+
+
+def scale(col: str) -> float:
+    """What the column's numbers are divided by for display (1 when they are shown as stored)."""
+    return SCALE.get(display_unit(col), 1.0)
 
 
 def header(col: str) -> str:
-    """Display header with the unit in brackets: ``bau_tco2e`` -> ``bau [tCO2e]``; names without a unit
-    suffix (identifiers, text, counts) are kept."""
+    """Display header in words with the display unit in brackets: ``bau_tco2e`` -> ``BAU [ktCO2e]``,
+    ``capex_2026_usd`` -> ``capex 2026 [US$ m]``, ``start_year`` -> ``start year``."""
     if col in _WHOLE:
         return _WHOLE[col]
     for suffix, unit in _SUFFIXES:
         if col.endswith(suffix) and len(col) > len(suffix):
-            return f"{col[: -len(suffix)]} [{unit}]"
-    return col
+            return f"{_words(col[: -len(suffix)])} [{unit}]"
+    return _words(col)
 
 
 @dataclass
@@ -111,12 +188,13 @@ def build_tables(result, diagnosis: bool = True, provenance: bool = True, progre
         "families": families,
         "final_year": data.final_year,
         "selected": len(result.portfolio),
-        "candidates": len(result.screening),
+        "candidates": s["candidates_kept"],
+        "candidates_excluded": s["candidates_excluded"],
         "case_file": str(data.loaded.path),
     }
     macc = macc_table(result, meta["final_year"], progress)
     meta["macc_cutoff_tco2e"] = float(macc.loc[macc["selected"], "abatement_tco2e"].sum())
-    return ReportTables(
+    tables = ReportTables(
         meta=meta,
         roadmap=roadmap_table(result, families),
         actions=action_table(result),
@@ -126,6 +204,32 @@ def build_tables(result, diagnosis: bool = True, provenance: bool = True, progre
         diagnosis=diagnosis_table(result, progress) if diagnosis else pd.DataFrame({"sentence": []}),
         provenance=provenance_table(result) if provenance else _empty_provenance(),
     )
+    names, counted = display_names(result), counted_units(data.loaded)
+    for df in tables.named().values():  # read by the writers (report/fmt.py): names and whole units shown
+        df.attrs["names"] = names
+        df.attrs["counted"] = counted
+    return tables
+
+
+def display_names(result) -> dict[str, dict[str, str]]:
+    """Display names of the identifiers in the report tables, by the column that holds them: interventions,
+    action families, phases and financing sources; in the screening's reasons and notes, the emission sources
+    and interventions they name."""
+    data = result.data
+    interventions = dict(zip(result.screening["intervention"], result.screening["name"]))
+    financing = {f.id: f.name for f in data.financing} | {"all": "all sources"}
+    sources = {src.id: src.name for src in data.loaded.library.vocabulary.sources}
+    return {
+        "reason": sources | interventions,
+        "note": sources | interventions,
+        "intervention": interventions,
+        "prerequisites": interventions,
+        "family": dict(ACTION_FAMILIES),
+        "phase": {ph.id: ph.name for ph in data.case.phases},
+        "period": {ph.id: ph.name for ph in data.case.phases},  # the finance table's phase periods
+        "financing_source": financing,
+        "financing_sources": financing,
+    }
 
 
 def _families(result) -> list[str]:
@@ -303,7 +407,18 @@ def provenance_table(result) -> pd.DataFrame:
     for iid in result.screening["intervention"]:
         if iid in files.interventions:
             walk(files.interventions[iid], _rel(files.file_of[iid]), f"interventions[{iid}]", _Context(), rows, lib)
-    return pd.DataFrame([r.__dict__ for r in rows], columns=PROVENANCE_COLUMNS)
+    out = pd.DataFrame([r.__dict__ for r in rows], columns=PROVENANCE_COLUMNS)
+    out["value"] = out["value"].map(_number_or_text).astype(object)
+    return out
+
+
+def _number_or_text(value: str):
+    """A provenance value as a number when it is one number (``1.81e+06``, ``560,000``), else the text (year
+    series, shares by scope)."""
+    try:
+        return float(str(value).replace(",", ""))
+    except ValueError:
+        return value
 
 
 def _rel(p) -> str:
