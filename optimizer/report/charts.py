@@ -536,7 +536,7 @@ def regional_shortfall_chart(reg, title: str, ex_prc: bool = False) -> Chart:
     enforced = sorted(int(y) for y in long.loc[long["enforced"], "year"].unique() if int(y) in set(years))
     shortfall = shortfall_by_country(long, enforced)
     order = [c for c in shortfall.columns if shortfall[c].sum() > 0]
-    order.sort(key=lambda c: -float(shortfall[c].sum()))
+    order.sort(key=lambda c: -float(shortfall[c].to_numpy(float).sum()))
     total = shortfall.sum(axis=1).to_numpy(float) if len(shortfall.columns) else np.zeros(len(enforced))
     scale, unit = emissions_scale(float(np.nanmax(np.r_[total, [0.0]])))
     colours = _country_colours(reg)
