@@ -89,7 +89,7 @@ def render_replan(r) -> str:
     if s.get("anchored_sources"):
         out.append(f"  baseline re-anchored on measured emissions: {s['anchored_sources']}")
     changes = r.changes
-    moved = changes[changes["change"] != "unchanged"]
+    moved = changes[changes["explanation"] != ""]
     if len(moved):
         out += [
             "",

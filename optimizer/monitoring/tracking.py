@@ -101,7 +101,8 @@ def planned_units(plan: Result) -> dict[tuple[str, int], float]:
 
 
 def planned_starts(plan: Result) -> dict[str, int]:
-    s = plan.schedule[plan.schedule["starts"]]
+    s = plan.schedule
+    s = s[s["starts"].astype(bool)]
     return {i: int(y) for i, y in zip(s["intervention"], s["year"])}
 
 
