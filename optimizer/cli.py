@@ -1,5 +1,5 @@
-"""Command line: ``noregret validate``, ``solve``, ``batch``, ``explain``, ``alternatives``, ``report``, ``cases`` and
-``init``.
+"""Command line: ``noregret validate``, ``solve``, ``batch``, ``explain``, ``alternatives``, ``report``, ``cases``,
+``init``, ``track`` and ``replan``.
 
 Exit codes: 0 solved (or valid), 2 bad input, 3 solver failure or time limit without a feasible plan.
 """
