@@ -193,3 +193,18 @@ COMPARED: list[int] = []
 def test_the_random_pasts_were_mostly_compared():
     """Run after the cases above (pytest keeps file order): most seeds had a past and a comparable optimum."""
     assert len(COMPARED) >= len(SEEDS) // 2, COMPARED
+
+
+def test_replan_and_track_commands(tmp_path, capsys):
+    from optimizer.cli import main
+
+    out = tmp_path / "replan"
+    assert main(["replan", "georgia", "--actuals", str(EXAMPLE), "--from", "2028", "--out", str(out), "--quiet"]) == 0
+    text = capsys.readouterr().out
+    assert "Re-plan from 2028 to 2030" in text and "Health-care waste reduction at source: builds none" in text
+    assert {"schedule.csv", "replan_changes.csv", "replan_summary.json"} <= {p.name for p in out.iterdir()}
+    assert main(["replan", "georgia", "--actuals", str(EXAMPLE), "--from", "2027"]) == 2
+    assert "--from: got 2027; expected 2028" in capsys.readouterr().err
+    both = tmp_path / "both"
+    assert main(["track", "georgia", "--actuals", str(EXAMPLE), "--replan", "--out", str(both), "--quiet"]) == 0
+    assert (both / "track_years.csv").is_file() and (both / "replan" / "replan_changes.csv").is_file()
