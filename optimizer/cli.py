@@ -231,6 +231,7 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="case YAML files or intervention library directories (or bundled names: a case, 'manifest', 'library')",
     )
+    v.add_argument("--actuals", type=Path, help="also check this actuals file against the case given (one case)")
 
     _add_monitoring_parsers(sub)
     sub.add_parser("cases", help="list the bundled cases (name, country, variants) to use in place of a case file")
@@ -245,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = _parser().parse_args(argv)
     commands = {
-        "validate": lambda a: _validate(a.paths),
+        "validate": lambda a: _validate(a.paths, a.actuals),
         "batch": _batch,
         "sweep": _sweep,
         "robust": _robust,
@@ -313,9 +314,13 @@ def _workbook(args) -> int:
     return EXIT_OK
 
 
-def _validate(paths: list[Path]) -> int:
-    """Check each path as what it is (:func:`optimizer.inputs.kind_of`); every problem is reported."""
+def _validate(paths: list[Path], actuals: Path | None = None) -> int:
+    """Check each path as what it is (:func:`optimizer.inputs.kind_of`); every problem is reported. With
+    ``actuals``, that file is checked against the one case given."""
     from .inputs import InputKind, folder_files, kind_of
+
+    if actuals is not None:
+        return _validate_actuals(paths, actuals)
 
     problems = []
     todo = list(paths)
@@ -345,6 +350,20 @@ def _validate(paths: list[Path]) -> int:
             print(f"FAIL {path}", file=sys.stderr)
     if problems:
         raise InputError(problems)
+    return EXIT_OK
+
+
+def _validate_actuals(paths: list[Path], actuals: Path) -> int:
+    from .inputs import InputKind, kind_of
+    from .loading import load_case
+    from .monitoring.actuals import load_actuals
+
+    if len(paths) != 1 or kind_of(paths[0]) is not InputKind.CASE:
+        shown = ", ".join(map(str, paths))
+        raise InputError([Problem("<command line>", "--actuals", shown, "one case file to check the actuals against")])
+    checked = load_actuals(actuals, load_case(paths[0]))
+    print(f"ok   {paths[0]}: case '{checked.loaded.case.name}'")
+    print(f"ok   {actuals}: actuals {checked.first_year}-{checked.through_year} ({len(checked.units)} builds)")
     return EXIT_OK
 
 

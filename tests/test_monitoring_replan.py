@@ -208,3 +208,44 @@ def test_replan_and_track_commands(tmp_path, capsys):
     both = tmp_path / "both"
     assert main(["track", "georgia", "--actuals", str(EXAMPLE), "--replan", "--out", str(both), "--quiet"]) == 0
     assert (both / "track_years.csv").is_file() and (both / "replan" / "replan_changes.csv").is_file()
+
+
+def test_rolling_a_re_plan_carried_out_for_a_year_re_plans_to_itself(tmp_path):
+    """Tracked and re-planned each year: when the 2027 of the re-plan made after 2026 is carried out, the next
+    re-plan keeps the rest of it (same net present cost)."""
+    import yaml
+
+    data = yaml.safe_load(EXAMPLE.read_text())
+    data.update(case=str(EXAMPLE.parents[1] / "georgia.yaml"), emissions=[], kpis=[], through_year=2026)
+    data["builds"] = [b for b in data["builds"] if b["year"] == 2026]
+    data["spend"] = [s for s in data["spend"] if s["year"] == 2026]
+    first = tmp_path / "2026.yaml"
+    first.write_text(yaml.safe_dump(data))
+    after_2026 = replan(load_actuals(first))
+    s = after_2026.result.schedule
+    data["builds"] += [
+        {"intervention": r.intervention, "year": 2027, "units": {"value": float(r.units_built), **NOTE}}
+        for r in s.itertuples()
+        if r.year == 2027 and r.units_built
+    ]
+    f = after_2026.result.finance
+    f = f[(f["period_type"] == "year") & (f["financing_source"] != "all") & (f["period"] == 2027)]
+    data["spend"] += [
+        {"financing_source": src, "year": 2027, "amount_usd": {"value": float(v), **NOTE}}
+        for src, v in zip(f["financing_source"], f["spend_usd"])
+        if v
+    ]
+    data["through_year"] = 2027
+    second = tmp_path / "2027.yaml"
+    second.write_text(yaml.safe_dump(data))
+    after_2027 = replan(load_actuals(second))
+    assert after_2027.result.net_present_cost_usd == pytest.approx(after_2026.result.net_present_cost_usd, rel=1e-6)
+
+
+def test_validate_a_case_with_its_actuals(capsys):
+    from optimizer.cli import main
+
+    assert main(["validate", "georgia", "--actuals", str(EXAMPLE)]) == 0
+    assert "actuals 2026-2027 (13 builds)" in capsys.readouterr().out
+    assert main(["validate", "georgia", "prc", "--actuals", str(EXAMPLE)]) == 2
+    assert "one case file to check the actuals against" in capsys.readouterr().err

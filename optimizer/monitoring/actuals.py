@@ -95,8 +95,24 @@ def load_actuals(path: Path | str, case: LoadedCase | None = None, variant: str 
     :class:`InputError` listing every problem. Warnings are handed to the process's warning policy."""
     path = Path(path)
     actuals = read_actuals(path)
-    loaded = case if case is not None else load_case(case_path_of(path, actuals))
-    return check_actuals(actuals, loaded, path, variant)
+    named = case_path_of(path, actuals)
+    loaded = case if case is not None else load_case(named)
+    checked = check_actuals(actuals, loaded, path, variant)
+    if case is not None and _differs(named, case.path):
+        caution = Caution(str(path), "case", actuals.case, f"checked against another case, {case.path}")
+        checked.warnings.append(caution)
+        policy.handle((caution,))
+    return checked
+
+
+def _differs(named: Path, given: Path) -> bool:
+    """Whether the case the actuals name is another file than the case given (bundled names resolved)."""
+    from ..bundled import resolve
+
+    try:
+        return resolve(named).resolve() != Path(given).resolve()
+    except InputError:
+        return True
 
 
 def check_actuals(actuals: Actuals, loaded: LoadedCase, path: Path, variant: str | None = None) -> ActualsData:
