@@ -191,6 +191,15 @@ def test_track_command_writes_tidy_tables(tmp_path, capsys):
     assert "Rooftop solar PV on hospitals" in text and "rooftop_solar_pv" not in text
     for name in ("programmes", "actions", "years", "finance", "kpis"):
         assert (out / f"track_{name}.csv").is_file()
+    import pandas as pd
+
+    iamc = pd.read_csv(out / "track_iamc.csv").set_index(["scenario", "variable"])
+    years = pd.read_csv(out / "track_years.csv").set_index("year")
+    actual = iamc.loc[("Actual", "Emissions|Kyoto Gases|Health")]
+    assert actual["region"] == "GEO" and actual["unit"] == "Mt CO2-equiv/yr"
+    assert actual["2027"] == pytest.approx(years.loc[2027, "emissions_tco2e"] / 1e6)
+    planned = iamc.loc[("unconditional", "Investment|Health|Decarbonisation")]
+    assert planned["2026"] == pytest.approx(years.loc[2026, "planned_spend_usd"] / 1e6)
     assert main(["track", str(case), "--actuals", str(EXAMPLE), "--tolerance", "2"]) == 2
 
 

@@ -80,12 +80,18 @@ class Tracking:
     TABLES = ("programmes", "actions", "years", "finance", "kpis")
 
     def save(self, folder: Path) -> list[Path]:
+        """The tables as ``track_<name>.csv`` and the IAMC file ``track_iamc.csv`` (scenario ``Actual`` beside
+        the plan's) in ``folder``."""
+        from .iamc import write_tracking_iamc
+
         folder.mkdir(parents=True, exist_ok=True)
         written = []
         for name in self.TABLES:
             path = folder / f"track_{name}.csv"
             getattr(self, name).to_csv(path, index=False)
             written.append(path)
+        summary = self.plan.summary
+        written.append(write_tracking_iamc(folder / "track_iamc.csv", self, summary["country"], summary["variant"]))
         return written
 
 
