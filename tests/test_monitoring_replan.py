@@ -40,7 +40,9 @@ def _saving(iid: str, **kw) -> dict:
 
 def test_a_programme_built_in_the_past_is_paid_once_and_never_rebuilt():
     item = _saving("a", all_or_nothing=True, fixed_cost_usd=30.0)
-    loaded = build([item], case_dict(discount_rate=DISCOUNT))
+    # a target far beyond what a can abate: the re-plan would build a again if it could
+    deep = {"main": {"targets": [{"type": "below_bau", "year": 2030, "percent": {"value": 90, **NOTE}}]}}
+    loaded = build([item], case_dict(discount_rate=DISCOUNT, variants=deep))
     original = solve(loaded)
     assert units_by_year(original, "a") == {2026: 1.0}
     a = _actuals(loaded, {("a", 2026): 1.0}, 2026)
