@@ -251,3 +251,12 @@ def test_validate_a_case_with_its_actuals(capsys):
     assert "actuals 2026-2027 (13 builds)" in capsys.readouterr().out
     assert main(["validate", "georgia", "prc", "--actuals", str(EXAMPLE)]) == 2
     assert "one case file to check the actuals against" in capsys.readouterr().err
+
+
+def test_a_launch_smaller_than_the_models_least_first_year_is_history():
+    # continuous, potential 100: the model launches with at least 1 unit; the country launched with 0.5
+    item = _saving("a", potential={"basis": "country", "units_per_basis": {"value": 100, **NOTE}})
+    item["max_share_per_year"] = {"value": 0.5, **NOTE}
+    loaded = build([item], case_dict(discount_rate=DISCOUNT))
+    again = replan(_actuals(loaded, {("a", 2026): 0.5}, 2026))
+    assert units_by_year(again.result, "a") == {2026: 0.5, 2027: 50.0, 2028: 49.5}  # the ramp, then the potential

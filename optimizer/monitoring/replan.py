@@ -6,7 +6,8 @@ they say (docs/formulation.md section 8, docs/monitoring.md).
   past cannot start again (``start_once``), so what was built is paid for once and never rebuilt; later
   building continues under its ramp and potential (``deployment_link``).
 - :func:`release_past_limits`: the rows of reported years that limit what could be done *in* those years
-  (yearly budget, financing envelopes, named resources, the pathway) are dropped: those years are history,
+  (a launch's least first-year deployment, yearly budget, financing envelopes, named resources, the pathway)
+  are dropped: those years are history,
   and what was done may have broken the plan's limits. Rows over the whole window (phase budgets, the
   portfolio payback, shares of competing groups, source floors) keep the past units, costed at the case's
   prices.
@@ -44,8 +45,9 @@ from .tracking import abatement_by_source_year, planned_starts, planned_units
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-PAST_YEAR_LIMITS = ("annual_budget", "financing_envelope", "resource_limit", "target_pathway")
-"""Families whose rows of a reported year are dropped in a re-plan (their last key is the year)."""
+PAST_YEAR_LIMITS = ("start_deploys", "annual_budget", "financing_envelope", "resource_limit", "target_pathway")
+"""Families whose rows of a reported year are dropped in a re-plan (their last key is the year): a launch's
+least first-year deployment, the yearly budget, financing envelopes, resources and the pathway."""
 
 
 def fix_past_decisions(m: pyo.ConcreteModel, data: ModelData, a: ActualsData) -> None:
