@@ -161,7 +161,7 @@ def test_example_tracking_names_what_is_behind(georgia_plan):
     t = track(a, plan)
     solar = t.programmes.set_index("intervention").loc["rooftop_solar_pv"]
     assert solar["status"] == "behind"
-    assert solar["explanation"] == "built 1,200 kWp of 2,640 kWp planned by 2027 (55% below plan)"
+    assert solar["explanation"] == "built 1,200 of 2,640 kWp planned by 2027 (55% below plan)"
     desflurane = t.programmes.set_index("intervention").loc["desflurane_to_sevoflurane"]
     assert desflurane["status"] == "on track"
     kpis = t.kpis.set_index("intervention")

@@ -213,7 +213,8 @@ def _programme_words(
         when = f"started in {actual_start}, {actual_start - planned_start} year(s) later than planned; "
     elif actual_start < planned_start:
         when = f"started in {actual_start}, {planned_start - actual_start} year(s) earlier than planned; "
-    built = f"built {_units(actual, c.unit)} of {_units(planned, c.unit)} planned by {through}{_share(actual, planned)}"
+    count = _units(actual, c.unit).removesuffix(f" {c.unit}")
+    built = f"built {count} of {_units(planned, c.unit)} planned by {through}{_share(actual, planned)}"
     return (
         when + built
         if status is not Status.ON_TRACK
