@@ -65,10 +65,18 @@ def cases_dir() -> Path:
     return _package_dir(CASES_PACKAGE)
 
 
+ACTUALS_STEM = "_actuals"
+"""Bundled files whose name ends so are actuals examples (docs/monitoring.md), not cases."""
+
+
 def case_files() -> dict[str, Path]:
-    """Bundled case files by name (file stem), the manifest included; sorted by name."""
+    """Bundled case files by name (file stem), the manifest included, actuals examples not; sorted by name."""
     root = cases_dir()
-    files = [p for p in (*root.glob("*"), *root.glob("examples/*")) if p.suffix in _YAML_SUFFIXES and p.is_file()]
+    files = [
+        p
+        for p in (*root.glob("*"), *root.glob("examples/*"))
+        if p.suffix in _YAML_SUFFIXES and p.is_file() and not p.stem.endswith(ACTUALS_STEM)
+    ]
     return dict(sorted((p.stem, p) for p in files))
 
 

@@ -1,5 +1,5 @@
-"""Command line: ``noregret validate``, ``solve``, ``batch``, ``explain``, ``alternatives``, ``report``, ``cases`` and
-``init``.
+"""Command line: ``noregret validate``, ``solve``, ``batch``, ``explain``, ``alternatives``, ``report``, ``cases``,
+``init``, ``track`` and ``replan``.
 
 Exit codes: 0 solved (or valid), 2 bad input, 3 solver failure or time limit without a feasible plan.
 """
@@ -27,6 +27,8 @@ BUNDLED_ARGS = {
     "batch": "manifest",
     "validate": "paths",
     "workbook": "case",
+    "track": "case",
+    "replan": "case",
 }
 """The argument of each command that may name a bundled case instead of a file (see :mod:`optimizer.bundled`)."""
 
@@ -230,7 +232,9 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="case YAML files or intervention library directories (or bundled names: a case, 'manifest', 'library')",
     )
+    v.add_argument("--actuals", type=Path, help="also check this actuals file against the case given (one case)")
 
+    _add_monitoring_parsers(sub)
     sub.add_parser("cases", help="list the bundled cases (name, country, variants) to use in place of a case file")
     _add_init_parser(sub)
     for command in sub.choices.values():  # --strict also after the command name (noregret solve --strict ...)
@@ -243,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = _parser().parse_args(argv)
     commands = {
-        "validate": lambda a: _validate(a.paths),
+        "validate": lambda a: _validate(a.paths, a.actuals),
         "batch": _batch,
         "sweep": _sweep,
         "robust": _robust,
@@ -256,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
         "workbook": _workbook,
         "cases": _cases,
         "init": _init,
+        "track": _track,
+        "replan": _replan,
     }
     try:
         _resolve_bundled(args)
@@ -309,9 +315,13 @@ def _workbook(args) -> int:
     return EXIT_OK
 
 
-def _validate(paths: list[Path]) -> int:
-    """Check each path as what it is (:func:`optimizer.inputs.kind_of`); every problem is reported."""
+def _validate(paths: list[Path], actuals: Path | None = None) -> int:
+    """Check each path as what it is (:func:`optimizer.inputs.kind_of`); every problem is reported. With
+    ``actuals``, that file is checked against the one case given."""
     from .inputs import InputKind, folder_files, kind_of
+
+    if actuals is not None:
+        return _validate_actuals(paths, actuals)
 
     problems = []
     todo = list(paths)
@@ -344,6 +354,20 @@ def _validate(paths: list[Path]) -> int:
     return EXIT_OK
 
 
+def _validate_actuals(paths: list[Path], actuals: Path) -> int:
+    from .inputs import InputKind, kind_of
+    from .loading import load_case
+    from .monitoring.actuals import load_actuals
+
+    if len(paths) != 1 or kind_of(paths[0]) is not InputKind.CASE:
+        shown = ", ".join(map(str, paths))
+        raise InputError([Problem("<command line>", "--actuals", shown, "one case file to check the actuals against")])
+    checked = load_actuals(actuals, load_case(paths[0]))
+    print(f"ok   {paths[0]}: case '{checked.loaded.case.name}'")
+    print(f"ok   {actuals}: actuals {checked.first_year}-{checked.through_year} ({len(checked.units)} builds)")
+    return EXIT_OK
+
+
 def _checked(path: Path, kind) -> str:
     """Load and check ``path`` as ``kind``; what it is, in a few words."""
     from .inputs import InputKind, pipeline_alone
@@ -366,6 +390,14 @@ def _checked(path: Path, kind) -> str:
         return f"sweep specification of {count} scenarios over {case_path.name}"
     if kind is InputKind.PIPELINE:
         raise pipeline_alone(path)
+    if kind is InputKind.ACTUALS:
+        from .monitoring.actuals import load_actuals
+
+        actuals = load_actuals(path)
+        return (
+            f"actuals {actuals.first_year}-{actuals.through_year} for case '{actuals.loaded.case.name}' "
+            f"({len(actuals.units)} builds, {len(actuals.spend)} payments, {len(actuals.measured)} measured emissions)"
+        )
     loaded = load_case(path)
     projects = f" and {len(loaded.projects):,} pipeline projects" if loaded.projects is not None else ""
     return f"case '{loaded.case.name}' with library {loaded.library.root}{projects}"
@@ -796,4 +828,90 @@ def _init(args) -> int:
     total = data["baseline_reference"]["total_tco2e"]
     print(f"Wrote {path}: {figures.country}, a {total / 1e3:,.1f} ktCO2e proxy baseline in {figures.base_year}.")
     print(f"Every derived number is an estimate to replace; next: noregret validate {path}; noregret solve {path}")
+    return EXIT_OK
+
+
+def _add_monitoring_parsers(sub) -> None:
+    """``noregret track`` and ``noregret replan`` (docs/monitoring.md)."""
+    t = sub.add_parser("track", help="plan against actual: units, spend, abatement, emissions and indicators")
+    r = sub.add_parser("replan", help="re-solve the years the actuals do not cover, with the past fixed")
+    for p in (t, r):
+        p.add_argument("case", type=Path, help=CASE_HELP)
+        p.add_argument("--actuals", type=Path, required=True, help="the actuals YAML file (docs/monitoring.md)")
+        p.add_argument("--variant", help="target variant (default: the actuals' variant, else the case's default)")
+        p.add_argument(
+            "--original",
+            type=Path,
+            help="the case as it was when the plan was made (default: CASE): the plan tracked and compared with",
+        )
+        p.add_argument("--out", type=Path, help="write the tables (CSV) here")
+        p.add_argument("--force", action="store_true", help=FORCE_HELP)
+        p.add_argument("--quiet", action="store_true", help=QUIET_HELP)
+    t.add_argument(
+        "--tolerance",
+        type=float,
+        default=0.10,
+        help="share of the plan within which a figure is on track (default 0.10)",
+    )
+    t.add_argument("--replan", action="store_true", help="also re-plan the years the actuals do not cover")
+    r.add_argument("--from", dest="from_year", type=int, help="the first year to re-plan: the year after the actuals")
+    r.add_argument(
+        "--objective", choices=["min_cost", "max_abatement", "weighted"], help="objective (default: the case's)"
+    )
+
+
+def _monitoring_inputs(args):
+    """The actuals checked against CASE, and the original case when --original names one."""
+    from .loading import load_case
+    from .monitoring.actuals import load_actuals
+    from .outputs import check_target
+
+    if not 0.0 <= getattr(args, "tolerance", 0.0) < 1.0:
+        raise InputError([Problem("<command line>", "--tolerance", args.tolerance, "a share from 0 to below 1")])
+    if args.out:
+        check_target(args.out, force=args.force, kind="monitoring")
+    actuals = load_actuals(args.actuals, load_case(args.case), args.variant)
+    original = load_case(args.original) if args.original else None
+    return actuals, original
+
+
+def _track(args) -> int:
+    from .monitoring.render import render_replan, render_tracking
+    from .monitoring.replan import replan
+    from .monitoring.tracking import track
+    from .outputs import output_folder
+    from .pyomo_backend import solve
+
+    actuals, original_case = _monitoring_inputs(args)
+    with _progress(args) as progress:
+        progress("solving the plan", 0, 1)
+        plan = solve(original_case or actuals.loaded, actuals.data.variant_name)
+        tracking = track(actuals, plan, args.tolerance, progress)
+        again = replan(actuals, original=plan, progress=progress) if args.replan else None
+    print(render_tracking(tracking))
+    if again is not None:
+        print()
+        print(render_replan(again))
+    if args.out:
+        with output_folder(args.out, "monitoring", force=args.force) as folder:
+            tracking.save(folder)
+            if again is not None:
+                again.save_tables(folder / "replan")
+        print(f"Outputs written to {args.out}/ (track_*.csv{'; replan/' if again is not None else ''})")
+    return EXIT_OK
+
+
+def _replan(args) -> int:
+    from .monitoring.render import render_replan
+    from .monitoring.replan import replan
+    from .outputs import output_folder
+
+    actuals, original_case = _monitoring_inputs(args)
+    with _progress(args) as progress:
+        again = replan(actuals, args.from_year, args.objective, original_case=original_case, progress=progress)
+    print(render_replan(again))
+    if args.out:
+        with output_folder(args.out, "monitoring", force=args.force) as folder:
+            again.save_tables(folder)
+        print(f"Outputs written to {args.out}/ (the re-plan's tables; replan_changes.csv)")
     return EXIT_OK

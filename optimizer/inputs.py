@@ -1,5 +1,5 @@
 """What an input path is, so that ``noregret validate`` checks each as what it is: a library, a case, a
-manifest, a sweep specification, or a folder of such files."""
+manifest, a sweep specification, an actuals file, or a folder of such files."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from .errors import InputError, Problem
 YAML_SUFFIXES = (".yaml", ".yml")
 SWEEP_KEYS = frozenset({"grid", "monte_carlo", "overrides", "combinations"})
 """Keys only a sweep specification has (beside ``case``)."""
+ACTUALS_KEY = "through_year"
+"""The key only an actuals file has (beside ``case``): :class:`optimizer.schema.actuals.Actuals`."""
 
 
 class InputKind(enum.StrEnum):
@@ -21,6 +23,8 @@ class InputKind(enum.StrEnum):
     MANIFEST = "manifest"
     SWEEP = "sweep specification"
     CASE = "case"
+    ACTUALS = "actuals file"
+    """What a country actually did (docs/monitoring.md): checked against the case it names."""
     PIPELINE = "pipeline file"
     """A CSV or Parquet pipeline file: checked only with the case that lists it."""
 
@@ -49,6 +53,8 @@ def kind_of(path: Path) -> InputKind:
         return InputKind.MANIFEST
     if "case" in data and SWEEP_KEYS & set(data) and "country" not in data:
         return InputKind.SWEEP
+    if "case" in data and ACTUALS_KEY in data and "country" not in data:
+        return InputKind.ACTUALS
     return InputKind.CASE
 
 

@@ -8,7 +8,7 @@ first-year net saving, and abatement by source and year. The MILP only ever sees
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -407,8 +407,15 @@ def _coefficients(
         cand.simple_payback_years = outlay / saving if saving > 0 else float("inf")
 
 
-def prepare(loaded: LoadedCase, variant_name: str | None = None) -> ModelData:
-    """Screen candidates and compute all model coefficients for one variant of a case."""
+def prepare(
+    loaded: LoadedCase,
+    variant_name: str | None = None,
+    rebase: Callable[[BauProjection], BauProjection] | None = None,
+) -> ModelData:
+    """Screen candidates and compute all model coefficients for one variant of a case.
+
+    ``rebase`` (a re-plan: :func:`optimizer.monitoring.replan.anchored_baseline`) changes the BAU projection
+    every coefficient is computed from; the target pathway stays the one of the case's own projection."""
     case = loaded.case
     variant_name = variant_name or case.default_variant
     if variant_name not in case.variants:
@@ -443,7 +450,9 @@ def prepare(loaded: LoadedCase, variant_name: str | None = None) -> ModelData:
     years = np.arange(case.base_year, last_active + 1)
     roadmap = np.arange(case.base_year, case.horizon_end_year + 1)
     discount = (1.0 + case.discount_rate.value) ** -(years - case.base_year).astype(float)
-    bau = project_bau(case, years, loaded.library)
+    bau = planned_bau = project_bau(case, years, loaded.library)
+    if rebase is not None:
+        bau = rebase(bau)
     for iid in kept_ids:
         _coefficients(loaded, candidates[iid], years, bau, discount)
 
@@ -470,7 +479,9 @@ def prepare(loaded: LoadedCase, variant_name: str | None = None) -> ModelData:
     )
 
     bau_roadmap = BauProjection(
-        roadmap, bau.source_ids, *(a[:, : len(roadmap)] for a in (bau.emissions, bau.activity, bau.factor, bau.price))
+        roadmap,
+        bau.source_ids,
+        *(a[:, : len(roadmap)] for a in (planned_bau.emissions, planned_bau.activity, planned_bau.factor, bau.price)),
     )
     pathway = target_pathway(case, variant, bau_roadmap)
     screening = [

@@ -225,8 +225,12 @@ def case_rows(path: Path, lib: Library) -> list[NumberRow]:
 
 
 def bundled_case_files() -> list[Path]:
-    """Every case file under ``cases/`` (country cases and examples), not the manifest."""
-    return sorted(p for p in (ROOT / "cases").rglob("*.yaml") if p.name != "manifest.yaml")
+    """Every case file under ``cases/`` (country cases and examples), not the manifest nor an actuals file."""
+    from .inputs import InputKind, kind_of
+
+    return sorted(
+        p for p in (ROOT / "cases").rglob("*.yaml") if p.name != "manifest.yaml" and kind_of(p) is InputKind.CASE
+    )
 
 
 def render_data_sources() -> str:

@@ -24,7 +24,7 @@ def test_kinds_are_told_apart():
 def test_a_folder_of_cases_and_a_sweep_spec_validate(capsys):
     assert main(["validate", str(ROOT / "cases"), str(ROOT / "docs" / "examples" / "sweep-georgia.yaml")]) == 0
     out = capsys.readouterr().out
-    assert "folder of 14 files" in out and "manifest of 11 cases" in out
+    assert "folder of 15 files" in out and "manifest of 11 cases" in out
     assert "sweep specification of 120 scenarios over georgia.yaml" in out
     assert "300 pipeline projects" in out
 
