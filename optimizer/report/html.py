@@ -46,7 +46,8 @@ table{display:table;width:100%;max-width:100%;overflow:visible;font-size:6.5pt;m
 thead{display:table-header-group}tr{break-inside:avoid}
 th{position:static}th,td{padding:1.2pt 2.5pt;overflow-wrap:break-word}th{overflow-wrap:anywhere}
 td.num{white-space:nowrap}
-table.wide{font-size:5.5pt}table.wide td.num{white-space:normal}table.summary{font-size:8.5pt;width:auto}
+table.wide{font-size:5.5pt}table.widest{font-size:4.8pt}
+table.wide th,table.wide td{padding:1pt 1.5pt}table.summary{font-size:8.5pt;width:auto}
 figure{margin:4pt 0;break-inside:avoid}figure img{max-width:100%;max-height:112mm;width:auto}
 figcaption{font-size:8pt}
 .screen-only{display:none}
@@ -63,9 +64,10 @@ def img(chart, caption: str) -> str:
     )
 
 
-# tables with more columns (a country's roadmap has up to about 20) print in a smaller font, and their numbers
-# may wrap after a thousands separator if they still do not fit
+# tables with more columns print in a smaller font, and with more than WIDEST_COLUMNS (a country's roadmap has
+# 8 plus one per action family) in a smaller one still
 WIDE_COLUMNS = 14
+WIDEST_COLUMNS = 18
 
 
 def _breakable(text: str) -> str:
@@ -84,11 +86,13 @@ def table(df: pd.DataFrame, css_class: str = "", numeric: list[bool] | None = No
     rows = []
     for r in shown.itertuples(index=False):
         tds = "".join(
-            f'<td class="num">{_html.escape(v).replace(",", ",<wbr>")}</td>' if num else f"<td>{_breakable(v)}</td>"
+            f'<td class="num">{_html.escape(v)}</td>' if num else f"<td>{_breakable(v)}</td>"
             for v, num in zip(r, numeric)
         )
         rows.append(f"<tr>{tds}</tr>")
-    classes = " ".join(c for c in (css_class, "wide" if len(df.columns) > WIDE_COLUMNS else "") if c)
+    n = len(df.columns)
+    size = "wide widest" if n > WIDEST_COLUMNS else "wide" if n > WIDE_COLUMNS else ""
+    classes = " ".join(c for c in (css_class, size) if c)
     cls = f' class="{classes}"' if classes else ""
     return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 

@@ -57,7 +57,7 @@ class ExecutiveSummary:
         ]
         missed = self.gap[self.gap[f"Gap above target [{u}]"] > 0]
         if len(missed):
-            years = ", ".join(str(int(y)) for y in missed["Year"])
+            years = _and([str(int(y)) for y in missed["Year"]])
             out.append(
                 f"The plan falls short of the target in {years}; the largest gap is "
                 f"{missed[f'Gap above target [{u}]'].max():,.1f} {u}."
