@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import html as _html
-import re
 from datetime import date
 
 import pandas as pd
@@ -44,7 +43,8 @@ section{break-before:page}section.flow{break-before:auto}
 p{margin:3pt 0;orphans:2;widows:2}
 table{display:table;width:100%;max-width:100%;overflow:visible;font-size:6.5pt;margin:3pt 0 8pt}
 thead{display:table-header-group}tr{break-inside:avoid}
-th{position:static}th,td{padding:1.2pt 2.5pt;overflow-wrap:break-word}th{overflow-wrap:anywhere}
+th{position:static}th,td{padding:1.2pt 2.5pt;overflow-wrap:break-word}th,td.long{overflow-wrap:anywhere}
+td.long{min-width:10em}
 td.num{white-space:nowrap}
 table.wide{font-size:5.5pt}table.widest{font-size:4.8pt}
 table.wide th,table.wide td{padding:1pt 1.5pt}table.summary{font-size:8.5pt;width:auto}
@@ -70,10 +70,12 @@ WIDE_COLUMNS = 14
 WIDEST_COLUMNS = 18
 
 
-def _breakable(text: str) -> str:
-    """Escaped cell text with line-break opportunities after underscores, dots and slashes (identifiers and
-    file paths wrap inside narrow printed columns instead of widening the table past the page)."""
-    return re.sub(r"([_./])(?=\w)", r"\1<wbr>", _html.escape(text))
+LONG_WORD = 16  # text cells with a longer word (identifiers, file paths) may break it anywhere on paper
+
+
+def _text_cell(text: str) -> str:
+    long = any(len(word) > LONG_WORD for word in text.split())
+    return f'<td class="long">{_html.escape(text)}</td>' if long else f"<td>{_html.escape(text)}</td>"
 
 
 def table(df: pd.DataFrame, css_class: str = "", numeric: list[bool] | None = None) -> str:
@@ -82,13 +84,10 @@ def table(df: pd.DataFrame, css_class: str = "", numeric: list[bool] | None = No
     shown = display(df)
     if numeric is None:
         numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
-    head = "".join(f"<th>{_breakable(str(c))}</th>" for c in shown.columns)
+    head = "".join(f"<th>{_html.escape(str(c))}</th>" for c in shown.columns)
     rows = []
     for r in shown.itertuples(index=False):
-        tds = "".join(
-            f'<td class="num">{_html.escape(v)}</td>' if num else f"<td>{_breakable(v)}</td>"
-            for v, num in zip(r, numeric)
-        )
+        tds = "".join(f'<td class="num">{_html.escape(v)}</td>' if num else _text_cell(v) for v, num in zip(r, numeric))
         rows.append(f"<tr>{tds}</tr>")
     n = len(df.columns)
     size = "wide widest" if n > WIDEST_COLUMNS else "wide" if n > WIDE_COLUMNS else ""

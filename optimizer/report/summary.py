@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import html as H
-from . import markdown as M
 from .tables import ReportTables
 
 TOP_ACTIONS = 5
@@ -151,7 +150,7 @@ def binding_limits(sentences: list[str], names: dict[str, str]) -> list[str]:
             years[key].append(year)
     out = [_readable(k + (f" in {_and(ys)}" if ys else ""), names) for k, ys in years.items()]
     if more:
-        out.append(f"{more} more limits listed in the diagnosis tables of noregret explain")
+        out.append(f"and {more} more limits, listed by noregret explain")
     return out
 
 
@@ -234,10 +233,22 @@ def to_html(s: ExecutiveSummary) -> str:
     return "".join(out)
 
 
+def _markdown_table(df: pd.DataFrame) -> str:
+    """A summary table in Markdown, numbers right-aligned."""
+    text = shown(df)
+    right = [c not in ("Year", "Action") for c in df.columns]
+    lines = [
+        "| " + " | ".join(str(c) for c in text.columns) + " |",
+        "|" + "|".join("---:" if r else "---" for r in right) + "|",
+    ]
+    lines += ["| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |" for row in text.itertuples(index=False)]
+    return "\n".join(lines) + "\n"
+
+
 def to_markdown(s: ExecutiveSummary) -> str:
     out = []
     for heading, lines, table in _parts(s):
         out.append(f"\n### {heading}\n\n" + "\n\n".join(lines) + "\n")
         if table is not None:
-            out.append("\n" + M.table(shown(table)))
+            out.append("\n" + _markdown_table(table))
     return "".join(out)
