@@ -118,7 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--quiet", action="store_true", help=QUIET_HELP)
 
     r = sub.add_parser(
-        "report", help="solve a case (or a manifest) and write a report: HTML, Markdown, Excel, IAMC CSV"
+        "report", help="solve a case (or a manifest) and write a report: HTML, Markdown, Excel, IAMC CSV, PDF"
     )
     r.add_argument(
         "input",
@@ -128,7 +128,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--variant", help="target variant (default: each case's default_variant)")
     r.add_argument(
-        "--format", default="html,md,xlsx,iamc", help="comma-separated subset of html,md,xlsx,iamc (default: all four)"
+        "--format",
+        default="html,md,xlsx,iamc",
+        help="comma-separated subset of html,md,xlsx,iamc,pdf (default: html,md,xlsx,iamc; pdf prints the HTML "
+        "report on A4 landscape pages and needs the Pango library, see the README)",
     )
     r.add_argument("--out", type=Path, help="output directory (default: outputs/report-<input file name>)")
     r.add_argument("--force", action="store_true", help=FORCE_HELP)

@@ -259,7 +259,7 @@ def test_cli_report_manifest(manifest, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "args", [["report", "/no/such/case.yaml"], ["report", str(MINI), "--format", "pdf"], ["report"]]
+    "args", [["report", "/no/such/case.yaml"], ["report", str(MINI), "--format", "docx"], ["report"]]
 )
 def test_cli_report_bad_input_exits_2(args, tmp_path, capsys):
     code = None

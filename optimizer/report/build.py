@@ -16,9 +16,31 @@ from . import markdown as M
 from .charts import country_charts, regional_charts
 from .excel import write_workbook
 from .iamc import country_rows, regional_rows, write_iamc
+from .summary import executive_summary
+from .summary import to_html as summary_html
+from .summary import to_markdown as summary_markdown
 from .tables import RegionalTables, ReportTables, build_tables, regional_tables
 
-FORMATS = ("html", "md", "xlsx", "iamc")
+FORMATS = ("html", "md", "xlsx", "iamc", "pdf")
+DEFAULT_FORMATS = ("html", "md", "xlsx", "iamc")  # the PDF is asked for by name: laying it out takes a while
+# the action plan on paper: one narrower table per part, so that no column is cut off at the page edge
+ACTION_PRINT_PARTS = [
+    ("Plan", ["intervention", "name", "family", "start_year", "units", "unit", "capex_usd", "capex_{year}_usd"]),
+    (
+        "Economics and abatement",
+        [
+            "name",
+            "fixed_cost_usd",
+            "first_year_saving_usd",
+            "simple_payback_years",
+            "npv_usd",
+            "abatement_target_year_tco2e",
+            "abatement_lifetime_tco2e",
+            "cost_per_tco2e_usd",
+        ],
+    ),
+    ("Prerequisites, financing and KPIs", ["name", "prerequisites", "financing_sources", "kpis"]),
+]
 ROBUSTNESS_NOTE = (
     "How often each intervention is in the optimal portfolio across the sweep's scenarios: core "
     "when selected in at least 95 % of them, exterior when in at most 5 %, borderline otherwise."
@@ -41,7 +63,7 @@ CAPTIONS = {
 
 def parse_formats(text: str | None) -> list[str]:
     if not text:
-        return list(FORMATS)
+        return list(DEFAULT_FORMATS)
     chosen = [f.strip().lower() for f in text.split(",") if f.strip()]
     bad = [f for f in chosen if f not in FORMATS]
     if bad or not chosen:
@@ -49,6 +71,21 @@ def parse_formats(text: str | None) -> list[str]:
             [Problem("<command line>", "--format", text, f"a comma-separated subset of {','.join(FORMATS)}")]
         )
     return list(dict.fromkeys(chosen))
+
+
+def check_pdf_available(formats: list[str]) -> None:
+    """A PDF asked for on a machine without WeasyPrint's system libraries is refused before anything is
+    solved, with what to install."""
+    if "pdf" not in formats:
+        return
+    from .pdf import PdfUnavailable, weasyprint
+
+    try:
+        weasyprint()
+    except PdfUnavailable as err:
+        raise InputError(
+            [Problem("<command line>", "--format", "pdf", f"a format this machine can write: {err}")]
+        ) from None
 
 
 def _case_of_result_dir(directory: Path, variant: str | None) -> tuple[Path, str | None, str]:
@@ -156,7 +193,8 @@ def build_report(
                 )
             ]
         )
-    formats = formats or list(FORMATS)
+    formats = formats or list(DEFAULT_FORMATS)
+    check_pdf_available(formats)
     out = Path(out) if out else Path("outputs") / f"report-{path.stem}"
     check_target(out, force=force, kind="report")
     if sweep_dir is not None:
@@ -260,16 +298,23 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    charts = {c.name: c for c in country_charts(t)} if {"html", "md"} & set(formats) else {}
+    charts = {c.name: c for c in country_charts(t)} if {"html", "md", "pdf"} & set(formats) else {}
     m = t.meta
     title = f"{m['country_name']}: health-sector decarbonisation plan ({m['variant']})"
-    if "html" in formats:
+    brief = executive_summary(t) if {"html", "md", "pdf"} & set(formats) else None
+    if {"html", "pdf"} & set(formats):
+        years = [f"capex_{y}_usd" for y in m["decision_years"]]
+        print_parts = [
+            (caption, [c for col in cols for c in (years if col == "capex_{year}_usd" else [col])])
+            for caption, cols in ACTION_PRINT_PARTS
+        ]
         sections = [
+            ("Executive summary", summary_html(brief)),
             ("Summary", "".join(H.paragraph(s) for s in _summary_lines(t))),
             ("Roadmap", H.img(charts["roadmap"], CAPTIONS["roadmap"]) + H.table(t.roadmap)),
             (
                 "Action plan",
-                "".join(f"<h3>{g}</h3>" + H.table(part) for g, part in _action_groups(t))
+                "".join(f"<h3>{g}</h3>" + H.split_table(part, print_parts) for g, part in _action_groups(t))
                 or H.paragraph("No action selected."),
             ),
             ("Marginal abatement cost curve", H.img(charts["macc"], CAPTIONS["macc"]) + H.table(t.macc)),
@@ -290,14 +335,23 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
                 + H.table(t.provenance),
             ),
         ]
-        p = out / "report.html"
-        p.write_text(H.page(title, sections), encoding="utf-8")
-        written["html"] = p
+        page = H.page(title, sections, footer=f"{m['case']} ({m['variant']})", flow=("Executive summary", "Summary"))
+        if "html" in formats:
+            p = out / "report.html"
+            p.write_text(page, encoding="utf-8")
+            written["html"] = p
+        if "pdf" in formats:
+            from .pdf import write_pdf
+
+            written["pdf"] = write_pdf(page, out / "report.pdf")
     if "md" in formats:
         for c in charts.values():
             written[f"{c.name}.png"] = c.save(out / f"{c.name}.png")
         parts = [
             f"# {title}\n",
+            "\n## Executive summary\n",
+            summary_markdown(brief),
+            "\n## Summary\n",
             *(s + "\n" for s in _summary_lines(t)),
             "\n## Roadmap\n",
             M.image("roadmap.png", CAPTIONS["roadmap"]),
