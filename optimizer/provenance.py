@@ -227,7 +227,8 @@ def library_rows(lib: Library) -> list[NumberRow]:
 def case_rows(path: Path, lib: Library) -> list[NumberRow]:
     loaded = load_case(path, library=lib)
     rows: list[NumberRow] = []
-    walk(loaded.case, str(path.resolve().relative_to(ROOT)), "", _Context(), rows, lib)
+    full = path.resolve()
+    walk(loaded.case, str(full.relative_to(ROOT)) if full.is_relative_to(ROOT) else str(path), "", _Context(), rows, lib)
     return rows
 
 
