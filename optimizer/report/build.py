@@ -10,6 +10,7 @@ from ..console import tolerance_text
 from ..errors import InputError, Problem
 from ..outputs import check_target, output_folder
 from ..progress import ProgressFn, prefixed, silent
+from ..quality import quality_html, quality_markdown
 from . import html as H
 from . import markdown as M
 from .charts import country_charts, regional_charts
@@ -277,6 +278,7 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
                 if t.robustness is not None
                 else []
             ),
+            *quality_html(t),
             (
                 "Appendix: assumptions and provenance",
                 H.paragraph(
@@ -317,6 +319,7 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
                 if t.robustness is not None
                 else []
             ),
+            *quality_markdown(t),
             "\n## Appendix: assumptions and provenance\n",
             M.table(t.provenance),
         ]

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..prepare import ScreeningStatus
+from ..quality import quality_table
 
 PRC_ISO3 = "CHN"
 
@@ -50,8 +51,9 @@ class ReportTables:
     diagnosis: pd.DataFrame
     provenance: pd.DataFrame
     robustness: pd.DataFrame | None = None  # selection frequency over a sweep, when one is given
+    quality: pd.DataFrame | None = None  # shares resting on each quality grade (optimizer.quality)
 
-    SHEETS = ("roadmap", "actions", "macc", "finance", "screening", "diagnosis", "provenance", "robustness")
+    SHEETS = ("roadmap", "actions", "macc", "finance", "screening", "diagnosis", "provenance", "robustness", "quality")
 
     def named(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in self.SHEETS if getattr(self, name) is not None}
@@ -111,6 +113,7 @@ def build_tables(result, diagnosis: bool = True, provenance: bool = True, progre
         screening=screening_table(result),
         diagnosis=diagnosis_table(result, progress) if diagnosis else pd.DataFrame({"sentence": []}),
         provenance=provenance_table(result) if provenance else _empty_provenance(),
+        quality=quality_table(result),
     )
 
 
