@@ -78,3 +78,95 @@ def test_ungraded_numbers_are_counted_as_not_graded(tmp_path):
     counts = grade_counts(case_rows(path, lib))
     assert counts[NOT_GRADED] == 1
     assert sum(counts[g] for g in GRADES) + 1 == len(case_rows(path, lib))
+
+
+# ------------------------------------------------------------------------------------------------ pipeline CSV
+
+
+def _pipeline_frame():
+    import pandas as pd
+
+    from optimizer.bundled import case_files
+
+    loaded = load_case(case_files()["georgia_pipeline"])
+    raw = pd.read_csv(
+        case_files()["georgia_pipeline"].parent / "georgia_hospitals.csv", dtype=str, keep_default_na=False
+    ).head(4)
+    return loaded, raw
+
+
+def test_pipeline_grade_column_is_read():
+    from optimizer.pipeline.reading import validate_pipeline_frame
+
+    loaded, raw = _pipeline_frame()
+    raw.loc[1, "grade"] = ""
+    table = validate_pipeline_frame(raw, "projects.csv", loaded.case, loaded.library)
+    assert list(table.frame["grade"]) == ["D", "", "D", "D"]
+    without = validate_pipeline_frame(raw.drop(columns="grade"), "projects.csv", loaded.case, loaded.library)
+    assert list(without.frame["grade"]) == ["", "", "", ""]
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        ({"grade": "E"}, ["projects.csv", "row 3, column grade", "'E'", "a grade A, B, C or D, or a blank cell"]),
+        ({"grade": "A"}, ["row 3, column grade", "'A'", "grade C or D, or a citation in 'source'"]),
+        (
+            {"grade": "C", "source": "Feasibility study 2025", "estimate": ""},
+            ["row 3, column grade", "'C'", "grade A or B, or a note in 'estimate'"],
+        ),
+    ],
+)
+def test_pipeline_grade_errors_name_row_and_column(cells, expected):
+    from optimizer.pipeline.reading import validate_pipeline_frame
+
+    loaded, raw = _pipeline_frame()
+    for column, value in cells.items():
+        raw.loc[1, column] = value
+    with pytest.raises(InputError) as err:
+        validate_pipeline_frame(raw, "projects.csv", loaded.case, loaded.library)
+    problems = [str(p) for p in err.value.problems]
+    assert any(all(part in p for part in expected) for p in problems), problems
+
+
+# ------------------------------------------------------------------------------------------------ workbook
+
+
+def test_workbook_grades_round_trip_and_bad_grades_name_their_cell(tmp_path):
+    from openpyxl import load_workbook
+
+    from optimizer.bundled import case_files
+    from optimizer.workbook import convert
+
+    book = tmp_path / "demo.xlsx"
+    convert(case_files()["demo"], book)
+    back = tmp_path / "back.yaml"
+    convert(book, back)
+    original = load_case(case_files()["demo"]).case
+    again = load_case(back).case
+    assert again.discount_rate.grade == original.discount_rate.grade == "B"
+    assert [s.activity.grade for s in again.sources if s.activity] == [
+        s.activity.grade for s in original.sources if s.activity
+    ]
+
+    wb = load_workbook(book)
+    ws = wb["Sources"]
+    header = {c.value: c.column_letter for c in ws[2] if c.value}
+    column = header["activity grade"]
+    ws[f"{column}3"] = "E"
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    with pytest.raises(InputError) as err:
+        load_case(edited)
+    problems = [str(p) for p in err.value.problems]
+    assert any(f"Sources!{column}3" in p and "'E'" in p for p in problems), problems
+
+    ws[f"{column}3"] = "A"  # the activity of the first source is an estimate: A needs a source
+    wb.save(edited)
+    with pytest.raises(InputError) as err:
+        load_case(edited)
+    problems = [str(p) for p in err.value.problems]
+    # a mismatch is a problem of the whole number: it is reported at the number's value cell, with its name
+    assert any(
+        "Sources!" in p and "(heat_fuel: activity" in p and "grade C or D with an 'estimate'" in p for p in problems
+    ), problems
