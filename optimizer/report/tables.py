@@ -313,7 +313,7 @@ def diagnosis_table(result, progress=None) -> pd.DataFrame:
     return pd.DataFrame({"sentence": list(expl.sentences)})
 
 
-PROVENANCE_COLUMNS = ["file", "path", "value", "range", "unit", "status", "provenance"]
+PROVENANCE_COLUMNS = ["file", "path", "value", "range", "unit", "status", "grade", "provenance"]
 
 
 def _empty_provenance() -> pd.DataFrame:
