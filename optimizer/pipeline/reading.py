@@ -64,7 +64,15 @@ PROVENANCE_COLUMNS = ("source", "estimate")
 GRADE_COLUMN = "grade"
 """Optional: the quality grade of a project's numbers (A or B with a source, C or D with an estimate; blank: not
 graded), as :data:`optimizer.schema.base.GRADE_MEANINGS` defines them."""
-OPTIONAL_TEXT = ("facility_name", "facility_type", "region", "exclusive_group", "prerequisites", "financing")
+OPTIONAL_TEXT = (
+    "facility_name",
+    "facility_type",
+    "region",
+    "exclusive_group",
+    "prerequisites",
+    "financing",
+    GRADE_COLUMN,
+)
 """Text columns that may be left out (a missing column reads as all blank)."""
 NAME_COLUMNS = ("name", "facility_id", "facility_name", "facility_type", "region", "exclusive_group")
 """Text columns of at most :data:`MAX_NAME_CHARS` characters."""
@@ -313,7 +321,7 @@ def _known_columns(library: Library) -> tuple[set[str], dict[str, str]]:
     """Every column a pipeline file may have, and the ``change_*`` ones (column -> source id) in vocabulary
     order."""
     changes = {change_column(s.id): s.id for s in library.vocabulary.sources if s.activity_unit}
-    known = {*REQUIRED_COLUMNS, *PROVENANCE_COLUMNS, GRADE_COLUMN, *OPTIONAL_TEXT, *OPTIONAL_NUMBERS, *changes}
+    known = {*REQUIRED_COLUMNS, *PROVENANCE_COLUMNS, *OPTIONAL_TEXT, *OPTIONAL_NUMBERS, *changes}
     return known, changes
 
 
