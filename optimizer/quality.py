@@ -241,7 +241,7 @@ QUALITY_NOTE = (
     "numbers of each quality grade: A checked primary source, B named source not checked, C estimate derived "
     "from cited numbers, D judgement with no citation. A source counts with the worst grade of its activity and "
     "emission-factor numbers; a programme with the worst grade of its effect numbers and of the sources it acts "
-    "on. `noregret quality CASE` lists the judgement numbers that move the plan most."
+    "on. The command noregret quality lists the judgement numbers that move the plan most."
 )
 
 
