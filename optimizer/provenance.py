@@ -228,7 +228,8 @@ def case_rows(path: Path, lib: Library) -> list[NumberRow]:
     loaded = load_case(path, library=lib)
     rows: list[NumberRow] = []
     full = path.resolve()
-    walk(loaded.case, str(full.relative_to(ROOT)) if full.is_relative_to(ROOT) else str(path), "", _Context(), rows, lib)
+    shown = str(full.relative_to(ROOT)) if full.is_relative_to(ROOT) else str(path)
+    walk(loaded.case, shown, "", _Context(), rows, lib)
     return rows
 
 
