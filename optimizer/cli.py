@@ -23,6 +23,7 @@ BUNDLED_ARGS = {
     "explain": "case",
     "alternatives": "case",
     "tornado": "case",
+    "quality": "case",
     "report": "input",
     "batch": "manifest",
     "validate": "paths",
@@ -188,6 +189,28 @@ def _parser() -> argparse.ArgumentParser:
     tn.add_argument("--force", action="store_true", help=FORCE_HELP)
     tn.add_argument("--quiet", action="store_true", help=QUIET_HELP)
 
+    qu = sub.add_parser(
+        "quality",
+        help="how much of the baseline and of the plan's abatement rests on estimates (grades C and D), and the "
+        "judgement numbers that move the plan most",
+    )
+    qu.add_argument("case", type=Path, help=CASE_HELP)
+    qu.add_argument("--variant", help="target variant (default: the case's default_variant)")
+    qu.add_argument(
+        "--no-links",
+        action="store_true",
+        help="skip the weakest links (they re-solve the case twice for every ranged judgement number)",
+    )
+    qu.add_argument("--workers", type=int, help="worker processes (default: one per core)")
+    qu.add_argument("--top", type=int, default=10, help="weakest links shown (default 10)")
+    qu.add_argument(
+        "--out",
+        type=Path,
+        help="also write quality.csv, quality_sources.csv, quality_interventions.csv and weakest_links.csv here",
+    )
+    qu.add_argument("--force", action="store_true", help=FORCE_HELP)
+    qu.add_argument("--quiet", action="store_true", help=QUIET_HELP)
+
     pl = sub.add_parser(
         "pipeline", help="rank a case's pipeline projects: entry budgets, reasons and the investment ladder"
     )
@@ -255,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         "sweep": _sweep,
         "robust": _robust,
         "tornado": _tornado,
+        "quality": _quality,
         "explain": _explain,
         "alternatives": _alternatives,
         "report": _report,
@@ -572,6 +596,41 @@ def _tornado_table(shown) -> str:
         " ".join(c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(cells, widths))).rstrip()
         for cells in [heads, units, *rows]
     )
+
+
+def _quality(args) -> int:
+    from .loading import load_case
+    from .outputs import check_target, output_folder
+    from .pyomo_backend import solve
+    from .quality import _display, graded_interventions, graded_sources, quality_table, weakest_display, weakest_links
+
+    if args.top < 1 or (args.workers is not None and args.workers < 1):
+        raise InputError([Problem("<command line>", "--top / --workers", (args.top, args.workers), "1 or more")])
+    if args.out:
+        check_target(args.out, force=args.force, kind="quality")
+    with _progress(args) as progress:
+        loaded = load_case(args.case)
+        result = solve(loaded, variant=args.variant)
+        table = quality_table(result)
+        links = None
+        if not args.no_links:
+            links, _ = weakest_links(loaded, variant=args.variant, workers=args.workers, progress=progress)
+    print(f"{loaded.case.country.name}: what the baseline and the plan's abatement rest on, by quality grade")
+    print(_display(table).to_string(index=False))
+    if links is not None:
+        print(f"\nWeakest links: the judgement (grade D) numbers that move the plan most ({len(links)} with a range):")
+        print(weakest_display(links, args.top).to_string(index=False) if len(links) else "none")
+    if args.out:
+        with output_folder(args.out, kind="quality", force=args.force) as staging:
+            table.to_csv(staging / "quality.csv", index=False, float_format="%.10g")
+            graded_sources(result).to_csv(staging / "quality_sources.csv", index=False, float_format="%.10g")
+            graded_interventions(result).to_csv(
+                staging / "quality_interventions.csv", index=False, float_format="%.10g"
+            )
+            if links is not None:
+                links.to_csv(staging / "weakest_links.csv", index=False, float_format="%.10g")
+        print(f"Written to {args.out}")
+    return EXIT_OK
 
 
 def _explain(args) -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .loading import DEFAULT_LIBRARY, GWP_FILE, VOCABULARY_FILE, Library, load_case, load_library
-from .schema.base import Provenance, Quantity, YearSeries
+from .schema.base import GRADE_MEANINGS, GRADES, Provenance, Quantity, YearSeries
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_SOURCES = ROOT / "docs" / "data-sources.md"
@@ -92,6 +92,13 @@ class NumberRow:
     unit: str
     status: str
     provenance: str
+    grade: str = ""
+    """A, B, C or D; empty when the number is not graded."""
+
+    @property
+    def is_definition(self) -> bool:
+        """A grade-A "number" that is a definition (one unit = ...), exact by construction, not evidence."""
+        return self.status == "sourced" and self.provenance.lower().startswith("definition")
 
 
 class _Context(dict):
@@ -119,7 +126,7 @@ def _row_for(file: str, path: str, obj, unit: str, extra_values: str | None = No
     else:
         value, rng = extra_values or "", ""
     text = (obj.source or obj.estimate).replace("\n", " ").replace("|", "\\|").strip()
-    return NumberRow(file, path, value, rng, unit, obj.status, text)
+    return NumberRow(file, path, value, rng, unit, obj.status, text, obj.grade or "")
 
 
 def walk(model: BaseModel, file: str, path: str, ctx: _Context, rows: list[NumberRow], lib: Library) -> None:
@@ -220,7 +227,9 @@ def library_rows(lib: Library) -> list[NumberRow]:
 def case_rows(path: Path, lib: Library) -> list[NumberRow]:
     loaded = load_case(path, library=lib)
     rows: list[NumberRow] = []
-    walk(loaded.case, str(path.resolve().relative_to(ROOT)), "", _Context(), rows, lib)
+    full = path.resolve()
+    shown = str(full.relative_to(ROOT)) if full.is_relative_to(ROOT) else str(path)
+    walk(loaded.case, shown, "", _Context(), rows, lib)
     return rows
 
 
@@ -233,12 +242,52 @@ def bundled_case_files() -> list[Path]:
     )
 
 
+NOT_GRADED = "not graded"
+
+
+def grade_counts(rows: list[NumberRow]) -> dict[str, int]:
+    """Numbers per grade (A-D, then "not graded"), and "definitions" among the A numbers."""
+    counts = {g: sum(r.grade == g for r in rows) for g in GRADES}
+    counts[NOT_GRADED] = sum(r.grade not in GRADES for r in rows)
+    counts["definitions"] = sum(r.grade == "A" and r.is_definition for r in rows)
+    return counts
+
+
+def _count_cells(rows: list[NumberRow]) -> list[str]:
+    c = grade_counts(rows)
+    n = len(rows) or 1
+    cells = [f"{c[g]} ({100 * c[g] / n:.0f} %)" for g in GRADES]
+    return [str(len(rows)), *cells, f"{c['definitions']}", str(c[NOT_GRADED])]
+
+
+def grade_summary(sections: list[tuple[str, list[NumberRow]]]) -> list[str]:
+    """The grade legend and a table of counts per grade for each section and in all."""
+    lines = ["## Quality grades", ""]
+    lines += [f"- **{g}**: {GRADE_MEANINGS[g]}." for g in GRADES]
+    lines += [
+        "",
+        "A definition is counted as grade A (it is exact) but is not evidence: the definitions column shows "
+        "how many of the A numbers are definitions. A number without a grade is counted as not graded, "
+        "never assumed to have one.",
+        "",
+        "| numbers of | all | A | B | C | D | of A: definitions | not graded |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    all_rows = [r for _, rows in sections for r in rows]
+    case_rows_ = [r for title, rows in sections if title.startswith("Case") for r in rows]
+    for title, rows in [*sections, ("All cases", case_rows_), ("All", all_rows)]:
+        lines.append("| " + " | ".join([title, *_count_cells(rows)]) + " |")
+    lines.append("")
+    return lines
+
+
 def render_data_sources() -> str:
     lib = load_library(DEFAULT_LIBRARY)
     sections = [("Intervention library", library_rows(lib))]
     sections += [(f"Case `{p.name}`", case_rows(p, lib)) for p in bundled_case_files()]
     all_rows = [r for _, rows in sections for r in rows]
     sourced = sum(r.status == "sourced" for r in all_rows)
+    counts = grade_counts(all_rows)
     lines = [
         "# Data sources",
         "",
@@ -249,16 +298,23 @@ def render_data_sources() -> str:
         'A source marked "(unverified, R)" is attributed to a publication but was not confirmed from an '
         "excerpt: check it before quoting.",
         "",
+        f"By quality grade: {counts['A']} A (checked primary source; {counts['definitions']} of them are "
+        f"definitions), {counts['B']} B (named source, not checked), {counts['C']} C (derived from cited "
+        f"numbers), {counts['D']} D (judgement with no citation), {counts[NOT_GRADED]} not graded.",
+        "",
+        *grade_summary(sections),
     ]
     for title, rows in sections:
         lines += [
             f"## {title}",
             "",
-            "| file | field | value | range | unit | status | source or estimate |",
-            "|---|---|---|---|---|---|---|",
+            "| file | field | value | range | unit | status | grade | source or estimate |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         lines += [
-            f"| {r.file} | `{r.path}` | {r.value} | {r.range} | {r.unit} | {r.status} | {r.provenance} |" for r in rows
+            f"| {r.file} | `{r.path}` | {r.value} | {r.range} | {r.unit} | {r.status} | {r.grade or NOT_GRADED} "
+            f"| {r.provenance} |"
+            for r in rows
         ]
         lines.append("")
     return "\n".join(lines)

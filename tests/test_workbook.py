@@ -253,8 +253,8 @@ def test_workbook_sheets_formats_and_drop_downs(converted):
     targets = {dv.formula1 for dv in book["Targets"].data_validations.dataValidation}
     assert '"below_bau,below_base_year,intensity,absolute,custom"' in targets
     settings = book["Settings"]
-    assert [settings.cell(row=r, column=9).value for r in range(3, 3 + len(SETTINGS))] == [s.name for s in SETTINGS]
-    assert book["Budget"]["F2"].value == 2026
+    assert [settings.cell(row=r, column=10).value for r in range(3, 3 + len(SETTINGS))] == [s.name for s in SETTINGS]
+    assert book["Budget"]["G2"].value == 2026
     assert book["Projects"]["A3"].value == "georgia_hospitals.csv"
 
 
@@ -288,9 +288,9 @@ def georgia(converted) -> Path:
 
 def test_text_in_a_number_cell(tmp_path, demo):
     row = _find(demo, "Financing", "adb_loan", 2)
-    path = _edited(tmp_path, demo, {f"Financing!J{row}": "6,250,000"})
+    path = _edited(tmp_path, demo, {f"Financing!K{row}": "6,250,000"})
     assert _problems(path) == [
-        f"{path}: Financing!J{row} (adb_loan: 2027): got '6,250,000'; expected a number, e.g. 1000 or 2.5e6 "
+        f"{path}: Financing!K{row} (adb_loan: 2027): got '6,250,000'; expected a number, e.g. 1000 or 2.5e6 "
         "(digits with a decimal point; no thousands separators or units)"
     ]
 
@@ -321,15 +321,15 @@ def test_a_schema_rule_at_its_cell(tmp_path, demo):
 
 def test_a_cross_record_check_at_its_year_cell(tmp_path, demo):
     row = _find(demo, "Financing", "adb_loan", 2)
-    path = _edited(tmp_path, demo, {f"Financing!K{row}": -5})
+    path = _edited(tmp_path, demo, {f"Financing!L{row}": -5})
     assert _problems(path) == [
-        f"{path}: Financing!K{row} (adb_loan: 2028): got {{2028: -5.0}}; expected envelopes of 0 or more"
+        f"{path}: Financing!L{row} (adb_loan: 2028): got {{2028: -5.0}}; expected envelopes of 0 or more"
     ]
 
 
 def test_settings_and_targets_mistakes(tmp_path, demo):
-    base = _find(demo, "Settings", "base_year", 9)
-    variant = _find(demo, "Settings", "default_variant", 9)
+    base = _find(demo, "Settings", "base_year", 10)
+    variant = _find(demo, "Settings", "default_variant", 10)
     path = _edited(
         tmp_path, demo, {f"Settings!B{base}": "twenty", f"Settings!B{variant}": "conditonal", "Targets!B3": "bau"}
     )
@@ -403,20 +403,20 @@ READER_MISTAKES = [
     ({"'Source paths'!A4": "grid_electricity", "'Source paths'!B4": "emission factor", "'Source paths'!C4": 0.01},
      "'Source paths'!A4 (grid_electricity emission factor: source): got ('grid_electricity', 'emission factor'); "
      "expected each source and path once"),
-    ({"Maturity!A4": "again", "Maturity!E4": 1}, "Maturity!A4 (path): got '<a second row>'; expected one row"),
+    ({"Maturity!A4": "again", "Maturity!F4": 1}, "Maturity!A4 (path): got '<a second row>'; expected one row"),
     ({f"Settings!D{_setting_row('base_year')}": 2020}, "(Base year: low): got 2020; expected a blank low (this "
      "setting is not a number with provenance)"),
-    ({f"Settings!I{_setting_row('name')}": None}, f"Settings!I{_setting_row('name')} (field): got '<blank>'; "
+    ({f"Settings!J{_setting_row('name')}": None}, f"Settings!J{_setting_row('name')} (field): got '<blank>'; "
      "expected the field the row sets"),
-    ({f"Settings!I{_setting_row('base_year')}": "name"}, "got 'name'; expected each setting once"),
+    ({f"Settings!J{_setting_row('base_year')}": "name"}, "got 'name'; expected each setting once"),
     ({"Overrides!A3": "led_lighting_retrofit", "Overrides!B3": "phase", "Overrides!C3": "pipeline",
       "Overrides!G3": "why"}, "Overrides!G3 (led_lighting_retrofit phase: estimate): got 'why'; expected a blank "
      "'estimate' cell (not used by phase)"),
     ({"Overrides!A3": "led_lighting_retrofit", "Overrides!B3": "complexity", "Overrides!C3": 2,
-      "Overrides!H3": "heat_fuel"}, "got 'heat_fuel'; expected a blank 'acts on' cell (not used by complexity)"),
+      "Overrides!I3": "heat_fuel"}, "got 'heat_fuel'; expected a blank 'acts on' cell (not used by complexity)"),
     ({"Financing!A3": "someday"}, "Financing!A3 (domestic: variant): got 'someday'; expected blank or a variant of "
      "the Variants sheet"),
-    ({"Financing!I3": __import__("datetime").datetime(2026, 1, 2)}, "Financing!I3 (domestic: 2026): got "
+    ({"Financing!J3": __import__("datetime").datetime(2026, 1, 2)}, "Financing!J3 (domestic: 2026): got "
      "'2026-01-02T00:00:00'; expected a number (this cell holds a date or time: format it as a number)"),
 ]  # fmt: skip
 
@@ -433,7 +433,7 @@ LAYOUT_MISTAKES = [
     ({"Sources!Z5": 3}, "Sources!Z2: got '<blank header>'; expected a column header (the column holds values)"),
     ({"Sources!E2": "driver"}, "Sources!E2: got 'driver'; expected each column once"),
     ({"Sources!A2": None}, "Sources!A2: got '<missing column>'; expected a column 'source'"),
-    ({"Settings!I2": "key"}, "Settings!I2: got 'key'; expected a column of this sheet"),
+    ({"Settings!J2": "key"}, "Settings!J2: got 'key'; expected a column of this sheet"),
 ]
 
 
@@ -451,8 +451,8 @@ def test_field_paths_of_messages_find_their_cells(demo):
         found, _ = locations.find(path, value)
         return found.ref if isinstance(found, Cell) else str(found)
 
-    assert at("budget.financing[adb_loan].envelope_usd_by_year.by_year[2027]") == "Financing!J4"
-    assert at("budget.financing[1].envelope_usd_by_year", {2028: -1.0}) == "Financing!K4"
+    assert at("budget.financing[adb_loan].envelope_usd_by_year.by_year[2027]") == "Financing!K4"
+    assert at("budget.financing[1].envelope_usd_by_year", {2028: -1.0}) == "Financing!L4"
     assert at("sources[3].emissions_tco2e.value") == at("sources[fleet_diesel].emissions_tco2e") == "Sources!E6"
     assert at("variants.conditional.additional_financing[climate_grant].name") == "Financing!C5"
     assert at("variants[unconditional].targets[0].percent", {"value": 0.5}) == "Targets!D3"

@@ -232,7 +232,7 @@ def test_additions_sheets_and_their_drop_downs(additions):
 
 
 ADDITION_MISTAKES = [
-    ({"'Case interventions'!Q3": "60,000"}, "'Case interventions'!Q3 (hospital_biogas_digester: capex (USD per "
+    ({"'Case interventions'!R3": "60,000"}, "'Case interventions'!R3 (hospital_biogas_digester: capex (USD per "
      "unit)): got '60,000'; expected a number"),
     ({"'Case interventions'!B3": "rubbish"}, "'Case interventions'!B3 (hospital_biogas_digester: family): got "
      "'rubbish'; expected 'inhalers_anaesthetics'"),
@@ -310,13 +310,13 @@ def test_an_override_row_uses_only_its_own_cells(tmp_path, additions):
     book = additions[1]
     group = _override_row(book, "food_waste_reduction", "group")
     resource = _override_row(book, "led_lighting_retrofit", "resource_use_per_unit")
-    path = _edited(tmp_path, book, {f"Overrides!H{group}": "food", f"Overrides!H{resource}": "food"})
+    path = _edited(tmp_path, book, {f"Overrides!I{group}": "food", f"Overrides!I{resource}": "food"})
     problems = _problems(path)
     assert any(
-        f"Overrides!H{group} (food_waste_reduction group: acts on): got 'food'; expected a blank" in p for p in problems
+        f"Overrides!I{group} (food_waste_reduction group: acts on): got 'food'; expected a blank" in p for p in problems
     )
     assert any(
-        f"Overrides!H{resource} (led_lighting_retrofit resource_use_per_unit engineering_staff_months: acts on)" in p
+        f"Overrides!I{resource} (led_lighting_retrofit resource_use_per_unit engineering_staff_months: acts on)" in p
         for p in problems
     )
 
@@ -324,7 +324,7 @@ def test_an_override_row_uses_only_its_own_cells(tmp_path, additions):
 def test_no_resource_use_as_an_override(tmp_path, additions):
     row = _override_row(additions[1], "led_lighting_retrofit", "resource_use_per_unit")
     path = _edited(
-        tmp_path, additions[1], {f"Overrides!J{row}": "(none)", f"Overrides!C{row}": None, f"Overrides!G{row}": None}
+        tmp_path, additions[1], {f"Overrides!K{row}": "(none)", f"Overrides!C{row}": None, f"Overrides!G{row}": None}
     )
     overrides = load_case(path).case.overrides.interventions["led_lighting_retrofit"]
     assert overrides.resource_use_per_unit == {} and overrides.resource_use_per_start == {}

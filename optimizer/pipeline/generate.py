@@ -399,6 +399,7 @@ def _table(
         frame[change_column(source)] = values
     frame["source"] = ""
     frame["estimate"] = _notes(scale_kind, seed, surveyed)
+    frame["grade"] = "D"  # synthetic, illustrative figures: judgement
     return _whole_numbers_as_integers(frame)
 
 

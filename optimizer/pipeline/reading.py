@@ -25,7 +25,14 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..plausibility import Caution, unused_regional_budgets
-from ..schema.base import FIRST_YEAR, LAST_YEAR, MAX_MAGNITUDE
+from ..schema.base import (
+    FIRST_YEAR,
+    GRADES,
+    GRADES_FOR_ESTIMATE,
+    GRADES_FOR_SOURCE,
+    LAST_YEAR,
+    MAX_MAGNITUDE,
+)
 from ..yaml_io import read_bytes
 from .table import OPTIONAL_NUMBERS, READINESS_STAGES, ProjectTable, change_column
 
@@ -54,7 +61,18 @@ REQUIRED_COLUMNS = ("id", "name", "facility_id", "intervention", "size", "readin
 """Columns every pipeline file has."""
 PROVENANCE_COLUMNS = ("source", "estimate")
 """A file has at least one of these, and each row a non-empty cell in at least one."""
-OPTIONAL_TEXT = ("facility_name", "facility_type", "region", "exclusive_group", "prerequisites", "financing")
+GRADE_COLUMN = "grade"
+"""Optional: the quality grade of a project's numbers (A or B with a source, C or D with an estimate; blank: not
+graded), as :data:`optimizer.schema.base.GRADE_MEANINGS` defines them."""
+OPTIONAL_TEXT = (
+    "facility_name",
+    "facility_type",
+    "region",
+    "exclusive_group",
+    "prerequisites",
+    "financing",
+    GRADE_COLUMN,
+)
 """Text columns that may be left out (a missing column reads as all blank)."""
 NAME_COLUMNS = ("name", "facility_id", "facility_name", "facility_type", "region", "exclusive_group")
 """Text columns of at most :data:`MAX_NAME_CHARS` characters."""
@@ -422,6 +440,19 @@ def _check_text(sheet: _Sheet) -> None:
         sheet.flag(neither, column, "a citation in 'source' or a note in 'estimate' (every project's numbers need one)")
 
 
+def _check_grade(sheet: _Sheet) -> pd.Series:
+    """The grade of each project: blank, or A-D consistent with its provenance (A or B need a citation in
+    'source', C or D a note in 'estimate')."""
+    grade = sheet.text(GRADE_COLUMN).astype(str).str.strip()
+    known = grade.isin(GRADES) | (grade == "")
+    sheet.flag((~known).to_numpy(), GRADE_COLUMN, "a grade A, B, C or D, or a blank cell (not graded)")
+    cited = (grade.isin(GRADES_FOR_SOURCE) & (sheet.text("source") == "")).to_numpy()
+    sheet.flag(cited, GRADE_COLUMN, "grade C or D, or a citation in 'source' (A and B are for sourced numbers)")
+    noted = (grade.isin(GRADES_FOR_ESTIMATE) & (sheet.text("estimate") == "")).to_numpy()
+    sheet.flag(noted, GRADE_COLUMN, "grade A or B, or a note in 'estimate' (C and D are for estimates)")
+    return grade.where(known, "")
+
+
 def _check_interventions(sheet: _Sheet, library: Library) -> pd.Series:
     """The intervention of each project; an unknown one flagged with the closest library id."""
     cells = sheet.text("intervention")
@@ -533,6 +564,7 @@ def _check_sheet(sheet: _Sheet, case: Case, library: Library, known: set[str], c
     _check_financing(sheet, columns["financing"], case)
     columns["source"] = sheet.text("source")
     columns["estimate"] = sheet.text("estimate")
+    columns["grade"] = _check_grade(sheet)
     frame = pd.DataFrame({k: pd.Series(v).reset_index(drop=True) for k, v in columns.items()})
     frame["file"] = sheet.label
     frame["row"] = sheet.rows.astype(np.int64)
@@ -748,7 +780,7 @@ def _normal_form(frame: pd.DataFrame, changes: list[str]) -> pd.DataFrame:
     """The combined frame with the table's columns in their order and dtypes."""
     texts = ["id", "name", "facility_id", "facility_name", "facility_type", "region", "intervention"]
     order = [*texts, "size", "readiness", *OPTIONAL_NUMBERS, *changes, "exclusive_group", "prerequisites", "financing"]
-    order += ["source", "estimate", "file", "row"]
+    order += ["source", "estimate", "grade", "file", "row"]
     out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
     for column in order:
         if column in ("size", *OPTIONAL_NUMBERS, *changes):

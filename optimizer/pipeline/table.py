@@ -60,7 +60,7 @@ class ProjectTable:
     - ``exclusive_group`` str ("" when none): projects sharing one are alternatives, at most one is chosen;
     - ``prerequisites`` tuple[str, ...] of project ids that must start no later than this one;
     - ``financing`` tuple[str, ...] of financing source ids that may pay (empty: the intervention's);
-    - ``source`` str, ``estimate`` str (at least one non-empty);
+    - ``source`` str, ``estimate`` str (at least one non-empty); ``grade`` str, A-D or "" (not graded);
     - ``file`` str (the pipeline file) and ``row`` int (its row in that file, as a spreadsheet numbers it:
       the header is row 1).
     """

@@ -11,6 +11,7 @@ from ..errors import InputError, Problem
 from ..formatting import money
 from ..outputs import check_target, output_folder
 from ..progress import ProgressFn, prefixed, silent
+from ..quality import quality_html, quality_markdown
 from . import html as H
 from . import markdown as M
 from .charts import country_charts, regional_charts
@@ -326,6 +327,7 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
                 if t.robustness is not None
                 else []
             ),
+            *quality_html(t),
             (
                 "Appendix: assumptions and provenance",
                 H.paragraph(
@@ -375,6 +377,7 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
                 if t.robustness is not None
                 else []
             ),
+            *quality_markdown(t),
             "\n## Appendix: assumptions and provenance\n",
             M.table(t.provenance),
         ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..quality import quality_table
 from ..schema.library import ACTION_FAMILIES
 from ..units import counted_units
 from .macc import merit_order
@@ -126,8 +127,9 @@ class ReportTables:
     diagnosis: pd.DataFrame
     provenance: pd.DataFrame
     robustness: pd.DataFrame | None = None  # selection frequency over a sweep, when one is given
+    quality: pd.DataFrame | None = None  # shares resting on each quality grade (optimizer.quality)
 
-    SHEETS = ("roadmap", "actions", "macc", "finance", "screening", "diagnosis", "provenance", "robustness")
+    SHEETS = ("roadmap", "actions", "macc", "finance", "screening", "diagnosis", "provenance", "robustness", "quality")
 
     def named(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in self.SHEETS if getattr(self, name) is not None}
@@ -203,6 +205,7 @@ def build_tables(result, diagnosis: bool = True, provenance: bool = True, progre
         screening=screening_table(result),
         diagnosis=diagnosis_table(result, progress) if diagnosis else pd.DataFrame({"sentence": []}),
         provenance=provenance_table(result) if provenance else _empty_provenance(),
+        quality=quality_table(result),
     )
     names, counted = display_names(result), counted_units(data.loaded)
     for df in tables.named().values():  # read by the writers (report/fmt.py): names and whole units shown
@@ -386,7 +389,7 @@ def diagnosis_table(result, progress=None) -> pd.DataFrame:
     return pd.DataFrame({"sentence": list(expl.sentences)})
 
 
-PROVENANCE_COLUMNS = ["file", "path", "value", "range", "unit", "status", "provenance"]
+PROVENANCE_COLUMNS = ["file", "path", "value", "range", "unit", "status", "grade", "provenance"]
 
 
 def _empty_provenance() -> pd.DataFrame:

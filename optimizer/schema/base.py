@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -61,13 +61,35 @@ class Strict(BaseModel):
     )
 
 
+Grade = Literal["A", "B", "C", "D"]
+"""Quality grade of a number: see :data:`GRADE_MEANINGS`."""
+
+GRADES: tuple[str, ...] = ("A", "B", "C", "D")
+
+GRADE_MEANINGS: dict[str, str] = {
+    "A": "checked primary source (the value was confirmed in the cited publication or data set), or a "
+    "definition (exact by construction, e.g. one unit = one million people covered)",
+    "B": "named source, not checked (attributed to a publication but not confirmed from it)",
+    "C": "estimate derived from cited numbers (arithmetic or a proxy method applied to sourced figures)",
+    "D": "judgement with no citation",
+}
+"""What each grade means; A and B go with a ``source``, C and D with an ``estimate``."""
+
+GRADES_FOR_SOURCE = ("A", "B")
+GRADES_FOR_ESTIMATE = ("C", "D")
+
+
 class Provenance(Strict):
-    """Where a number comes from: exactly one of ``source`` or ``estimate``."""
+    """Where a number comes from: exactly one of ``source`` or ``estimate``, and optionally its quality grade."""
 
     source: Text | None = None
     """Citation for the value (publication, data set, page); required unless ``estimate`` is given."""
     estimate: Text | None = None
     """Why and how the value was estimated, when no source supports it; required unless ``source`` is given."""
+    grade: Grade | None = None
+    """Quality grade: A checked primary source (or a definition), B named source not checked (both with
+    ``source``); C estimate derived from cited numbers, D judgement with no citation (both with ``estimate``).
+    Optional in user data (counted as "not graded"); every number of the bundled data has one."""
 
     @model_validator(mode="after")
     def _one_provenance(self):
@@ -75,6 +97,17 @@ class Provenance(Strict):
         has_estimate = bool(self.estimate and self.estimate.strip())
         if has_source == has_estimate:
             raise ValueError("exactly one of 'source' (a citation) or 'estimate' (why the number is an estimate)")
+        if self.grade is not None:
+            if has_source and self.grade not in GRADES_FOR_SOURCE:
+                raise ValueError(
+                    f"grade A or B with a 'source' (grade {self.grade} is for an estimate: "
+                    "give the grade A or B, or move the note to 'estimate')"
+                )
+            if has_estimate and self.grade not in GRADES_FOR_ESTIMATE:
+                raise ValueError(
+                    f"grade C or D with an 'estimate' (grade {self.grade} needs a cited source: "
+                    "give the grade C or D, or cite the source under 'source')"
+                )
         return self
 
     @property

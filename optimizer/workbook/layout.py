@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..pipeline.table import READINESS_STAGES
+from ..schema.base import GRADES
 
 Key = tuple[str | int, ...]
 """A path into a record (or into the case): mapping keys, list positions or years."""
@@ -85,13 +86,14 @@ class Table:
 
 
 def quantity(label: str, unit: str, key: Key, percent: bool = False, note: str = "") -> tuple[Column, ...]:
-    """The five columns of a number with its provenance: value, low, high, source, estimate."""
+    """The six columns of a number with its provenance: value, low, high, source, estimate, grade."""
     return (
         Column(f"{label} ({unit})", (*key, "value"), "number", percent=percent, note=note),
         Column(f"{label} low", (*key, "low"), "number", percent=percent, note="low end of the range (sweeps)"),
         Column(f"{label} high", (*key, "high"), "number", percent=percent, note="high end of the range (sweeps)"),
         Column(f"{label} source", (*key, "source"), role="provenance", note=SOURCE_NOTE),
         Column(f"{label} estimate", (*key, "estimate"), role="provenance", note=ESTIMATE_NOTE),
+        grade_column(f"{label} grade", key),
     )
 
 
@@ -101,7 +103,13 @@ def provenance(label: str, key: Key) -> tuple[Column, ...]:
     return (
         Column(f"{prefix}source", (*key, "source"), role="provenance", note=SOURCE_NOTE),
         Column(f"{prefix}estimate", (*key, "estimate"), role="provenance", note=ESTIMATE_NOTE),
+        grade_column(f"{prefix}grade", key),
     )
+
+
+def grade_column(header: str, key: Key = ()) -> Column:
+    """The quality grade of a number (A, B, C or D; blank: not graded), next to its source and estimate."""
+    return Column(header, (*key, "grade"), role="provenance", choices=GRADES, note=GRADE_NOTE)
 
 
 def reference(header: str, name: str, note: str = "") -> Column:
@@ -111,6 +119,11 @@ def reference(header: str, name: str, note: str = "") -> Column:
 
 SOURCE_NOTE = "citation for the number (publication, data set, page); give this or the estimate, not both"
 ESTIMATE_NOTE = "why and how the number was estimated, when no source supports it; give this or the source"
+
+GRADE_NOTE = (
+    "quality grade: A checked primary source, B named source not checked (with a source); C derived from "
+    "cited numbers, D judgement (with an estimate); blank: not graded"
+)
 
 UNIT = "_unit"
 """Record key of the reference unit column."""
@@ -195,12 +208,13 @@ SETTING_COLUMNS: tuple[Column, ...] = (
     Column("high", ("high",), "number", note="high end of the range (sweeps); numbers with provenance only"),
     Column("source", ("source",), role="provenance", note=SOURCE_NOTE),
     Column("estimate", ("estimate",), role="provenance", note=ESTIMATE_NOTE),
+    grade_column("grade"),
     reference("when blank", "default", "what a blank value means"),
     Column("field", ("field",), note="the case field this row sets (read by noregret: do not change)"),
 )
 SETTINGS_TITLE = (
     "Settings: one value per row. A blank value leaves the setting out (see 'when blank'). "
-    "Rows with low/high/source/estimate are numbers with provenance."
+    "Rows with low/high/source/estimate/grade are numbers with provenance."
 )
 
 # ------------------------------------------------------------------------------------------------ tables
@@ -454,6 +468,7 @@ def row_value_columns(kind: Kind = "number", note: str = "in the unit of the uni
         Column("high", ("high",), "number", note="high end of the range (sweeps)"),
         Column("source", ("source",), role="provenance", note=SOURCE_NOTE),
         Column("estimate", ("estimate",), role="provenance", note=ESTIMATE_NOTE),
+        grade_column("grade"),
     )
 
 

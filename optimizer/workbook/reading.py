@@ -303,7 +303,7 @@ def _read_setting(setting: L.Setting, number: int, header: _Header, values: dict
     kind = "number" if setting.kind == "quantity" else setting.kind
     converted = {
         key: convert(values.get((key,)), kind if key in ("value", "low", "high") else "text", cell(key), b)
-        for key in ("value", "low", "high", "source", "estimate")
+        for key in ("value", "low", "high", "source", "estimate", "grade")
     }
     b.locations.add(setting.field, cell("value"))
     if setting.kind == "quantity":
@@ -311,8 +311,8 @@ def _read_setting(setting: L.Setting, number: int, header: _Header, values: dict
             b.locations.add((*setting.field, key), cell(key))
         quantity = {k: v for k, v in converted.items() if v is not None}
         return quantity or None
-    allowed = ["source", "estimate"] if setting.provenance is not None else []
-    for key in ("low", "high", "source", "estimate"):
+    allowed = ["source", "estimate", "grade"] if setting.provenance is not None else []
+    for key in ("low", "high", "source", "estimate", "grade"):
         if converted[key] is not None and key not in allowed:
             b.problem(cell(key), converted[key], f"a blank {key} (this setting is not a number with provenance)")
     owner = setting.provenance

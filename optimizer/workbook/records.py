@@ -375,7 +375,7 @@ def read_effect(
         b.locations.add(path, r.cell(measure_key))
         for key, column in (("source", ("acts_on",)), ("relative_to", ("relative_to",)), ("type", measure_key)):
             b.locations.add((*path, key), r.cell(column))
-        for key in ("value", "low", "high", "source", "estimate"):
+        for key in ("value", "low", "high", "source", "estimate", "grade"):
             b.locations.add((*path, measure, key), r.cell((key,)))
         b.locations.add((*path, measure), r.cell(("value",)))
     return effect
@@ -514,7 +514,7 @@ def _read_field(r: Read, b: Builder, base: L.Key, name: str, fields: dict) -> No
     spec = L.OVERRIDE_FIELDS[name]
     unused = [("acts_on", "acts on"), ("relative_to", "relative to"), ("resource", "resource")]
     if spec.kind != "quantity":
-        unused += [(k, k) for k in ("low", "high", "source", "estimate")]
+        unused += [(k, k) for k in ("low", "high", "source", "estimate", "grade")]
     _blank_cells(r, b, unused, name)
     key = tuple(name.split("."))
     _convert_value(r, b, "number" if spec.kind == "quantity" else spec.kind)

@@ -308,7 +308,7 @@ def _setting_values(setting: L.Setting, case: dict) -> dict[str, Any]:
     out = {"value": value}
     if setting.provenance is not None and setting.kind != "quantity":
         owner = get(case, setting.provenance) or {}
-        out.update({k: owner[k] for k in ("source", "estimate") if k in owner})
+        out.update({k: owner[k] for k in ("source", "estimate", "grade") if k in owner})
     return out
 
 

@@ -40,7 +40,7 @@ CASE_ORDER = (
 """Top-level keys in the order of the bundled cases."""
 FIRST_KEYS = ("type", "id", "family")
 """Keys written first in any mapping (a target's type, a record's id, a case intervention's family)."""
-LAST_KEYS = ("source", "estimate")
+LAST_KEYS = ("grade", "source", "estimate")
 """Keys written last in a mapping without a ``type``: a number's provenance follows its value and range."""
 FLOW_KEYS = (
     "by_year",
