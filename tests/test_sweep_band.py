@@ -68,3 +68,39 @@ def test_band_quantiles_by_hand():
     assert band.loc[2027, ["p10_tco2e", "p50_tco2e", "p90_tco2e"]].tolist() == pytest.approx([1.3, 2.5, 3.7])
     assert band["scenarios"].tolist() == [4, 4]
     assert trajectory_band(summary, trajectories.iloc[0:0]).empty
+
+
+def test_report_draws_the_band_from_the_sweep(sweep, tmp_path):
+    from optimizer.cli import main
+    from optimizer.loading import load_case
+    from optimizer.pyomo_backend import solve
+    from optimizer.report.build import roadmap_caption, trajectory_band_for
+    from optimizer.report.charts import country_charts
+    from optimizer.report.tables import build_tables
+
+    case = tmp_path / "work" / "mini_case.yaml"
+    result = solve(load_case(case))
+    tables = build_tables(result, diagnosis=False)
+    tables.trajectory_band = trajectory_band_for(sweep)
+    roadmap = next(c for c in country_charts(tables) if c.name == "roadmap")
+    band = tables.trajectory_band.set_index("year").reindex(roadmap.data["years"])
+    scale = roadmap.data["scale"]
+    assert roadmap.data["band_low"].tolist() == pytest.approx((band["p10_tco2e"] / scale).tolist())
+    assert roadmap.data["band_high"].tolist() == pytest.approx((band["p90_tco2e"] / scale).tolist())
+    assert "over the 3 solved scenarios" in roadmap_caption(tables)
+
+    out = tmp_path / "rep"
+    args = ["report", str(case), "--sweep", str(sweep), "--format", "html,md,xlsx", "--no-diagnosis", "--out", str(out)]
+    assert main(args) == 0
+    html = (out / "report.html").read_text()
+    assert "Optimised emissions across the sweep" in html and "10th to 90th percentile" in html
+    assert "### Optimised emissions across the sweep" in (out / "report.md").read_text()
+    sheet = pd.read_excel(out / "report.xlsx", sheet_name="trajectory_band")
+    assert len(sheet) == len(tables.trajectory_band)
+
+
+def test_a_sweep_without_trajectories_gives_no_band(sweep):
+    from optimizer.report.build import trajectory_band_for
+
+    shutil.rmtree(sweep / "trajectory")
+    assert trajectory_band_for(sweep) is None

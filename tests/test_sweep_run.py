@@ -153,7 +153,9 @@ def test_sweep_and_robust_commands(spec_file, tmp_path, capsys):
     assert "12 of 12 scenarios done" in printed and "LED retrofit" in printed and "minimax_regret:" in printed
     assert (out / "robustness.csv").is_file()
     regret = pd.read_csv(out / "regret.csv")
-    assert set(regret["portfolio"]) == {"minimax_regret", "expected_cost"} and (regret["regret"] >= -1e-6).all()
+    # a regret is never below zero beyond rounding (the shared MILP is solved in millions of US$: a plan's
+    # continuous units can differ from a scenario's own optimum's by 1e-9, its cost by a few millionths of a US$)
+    assert set(regret["portfolio"]) == {"minimax_regret", "expected_cost"} and (regret["regret"] >= -1e-3).all()
     assert main(["robust", str(out), "--regret", "--max-scenarios", "2"]) == 2
     assert main(["sweep", str(spec_file), "--out", str(out)]) == 2  # exists: needs --resume
     assert main(["sweep", str(spec_file), "--out", str(out), "--workers", "0"]) == 2

@@ -148,6 +148,45 @@ def robustness_for(result, sweep_dir: Path):
     return selection_frequency(summary, portfolio, {i: c.family for i, c in result.data.candidates.items()})
 
 
+def trajectory_band_for(sweep_dir: Path):
+    """The optimised trajectory's P10-P90 band over a sweep's solved scenarios (None: the sweep recorded no
+    trajectories; sweeps written before trajectories were recorded)."""
+    from ..sweep.robust import trajectory_band
+    from ..sweep.run import load_sweep, load_sweep_trajectories
+
+    summary, _ = load_sweep(sweep_dir)
+    band = trajectory_band(summary, load_sweep_trajectories(sweep_dir, summary))
+    return band if len(band) else None
+
+
+BAND_NOTE = (
+    "The optimised emissions by year across the sweep's solved scenarios (each scenario optimised on its own): "
+    "10th percentile, median and 90th percentile."
+)
+
+
+def _band_html(t: ReportTables) -> str:
+    if t.trajectory_band is None:
+        return ""
+    return "<h3>Optimised emissions across the sweep</h3>" + H.paragraph(BAND_NOTE) + H.table(t.trajectory_band)
+
+
+def _band_md(t: ReportTables) -> str:
+    if t.trajectory_band is None:
+        return ""
+    return "\n### Optimised emissions across the sweep\n\n" + BAND_NOTE + "\n\n" + M.table(t.trajectory_band)
+
+
+def roadmap_caption(t: ReportTables) -> str:
+    if t.trajectory_band is None:
+        return CAPTIONS["roadmap"]
+    n = int(t.trajectory_band["scenarios"].max())
+    return CAPTIONS["roadmap"] + (
+        f" The shaded band around the optimised line spans the 10th to 90th percentile of the optimised emissions "
+        f"in each year over the {n} solved scenarios of the sweep (each scenario optimised on its own)."
+    )
+
+
 def build_report(
     path: Path,
     variant: str | None = None,
@@ -226,6 +265,7 @@ def build_report(
     tables = build_tables(result, diagnosis=diagnosis, progress=prefixed(report, "diagnosis, "))
     if sweep_dir is not None:
         tables.robustness = robustness_for(result, sweep_dir)
+        tables.trajectory_band = trajectory_band_for(Path(sweep_dir))
     report("writing the report", 0)
     with output_folder(out, kind="report", force=force) as staging:
         written = write_country(tables, staging, formats)
@@ -312,7 +352,7 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
         sections = [
             ("Executive summary", summary_html(brief)),
             ("Summary", "".join(H.paragraph(s) for s in _summary_lines(t))),
-            ("Roadmap", H.img(charts["roadmap"], CAPTIONS["roadmap"]) + H.table(t.roadmap)),
+            ("Roadmap", H.img(charts["roadmap"], roadmap_caption(t)) + H.table(t.roadmap)),
             (
                 "Action plan",
                 "".join(f"<h3>{g}</h3>" + H.split_table(part, print_parts) for g, part in _action_groups(t))
@@ -323,7 +363,7 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
             ("Screening: every candidate and why", H.table(t.screening)),
             ("Diagnosis", H.sentences(list(t.diagnosis["sentence"]))),
             *(
-                [("Robustness over the sweep", H.paragraph(ROBUSTNESS_NOTE) + H.table(t.robustness))]
+                [("Robustness over the sweep", H.paragraph(ROBUSTNESS_NOTE) + H.table(t.robustness) + _band_html(t))]
                 if t.robustness is not None
                 else []
             ),
@@ -356,7 +396,7 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
             "\n## Summary\n",
             *(s + "\n" for s in _summary_lines(t)),
             "\n## Roadmap\n",
-            M.image("roadmap.png", CAPTIONS["roadmap"]),
+            M.image("roadmap.png", roadmap_caption(t)),
             M.table(t.roadmap),
             "\n## Action plan\n",
         ]
@@ -373,7 +413,7 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
             "\n## Diagnosis\n",
             "".join(f"- {s.strip()}\n" for s in t.diagnosis["sentence"] if s.strip()),
             *(
-                ["\n## Robustness over the sweep\n", ROBUSTNESS_NOTE + "\n\n", M.table(t.robustness)]
+                ["\n## Robustness over the sweep\n", ROBUSTNESS_NOTE + "\n\n", M.table(t.robustness), _band_md(t)]
                 if t.robustness is not None
                 else []
             ),

@@ -88,14 +88,18 @@ def family_colours(families: list[str]) -> dict[str, str]:
 
 
 def _label(family: str) -> str:
-    return family.replace("_", " ").capitalize()
+    """An action family's display name (the strategy's wording), or its id in words when it is not one of them."""
+    from ..schema.library import ACTION_FAMILIES
+
+    return ACTION_FAMILIES.get(family, family.replace("_", " ").capitalize())
 
 
-def roadmap_chart(roadmap: pd.DataFrame, families: list[str], title: str) -> Chart:
+def roadmap_chart(roadmap: pd.DataFrame, families: list[str], title: str, band: pd.DataFrame | None = None) -> Chart:
     """BAU, target and optimised lines; abatement wedges per family (one fixed colour each, see
     :func:`family_colours`) stacked from the optimised line up to BAU; the gap where the optimised line lies
     above the target is hatched in the enforced target years only (a year the case does not enforce has no
-    shortfall, whatever its target line says)."""
+    shortfall, whatever its target line says). With ``band`` (a sweep's P10-P90 of the optimised emissions by
+    year), the band is drawn over the wedges around the optimised line."""
     years = roadmap["year"].to_numpy(dtype=int)
     scale, unit = emissions_scale(float(np.nanmax(roadmap[["bau_tco2e", "target_tco2e"]].to_numpy())))
     bau = roadmap["bau_tco2e"].to_numpy(float) / scale
@@ -119,6 +123,24 @@ def roadmap_chart(roadmap: pd.DataFrame, families: list[str], title: str) -> Cha
         )
         base = top
     _pathway_lines(ax, years, bau, target, opt, unit, title, enforced)
+    low = high = None
+    if band is not None and len(band):
+        by_year = band.set_index("year").reindex(years)
+        low = by_year["p10_tco2e"].to_numpy(float) / scale
+        high = by_year["p90_tco2e"].to_numpy(float) / scale
+        n = int(band["scenarios"].max())
+        ax.fill_between(
+            years,
+            low,
+            high,
+            facecolor=OPT_COLOUR,
+            alpha=0.22,
+            edgecolor=OPT_COLOUR,
+            linewidth=0.8,
+            linestyle=":",
+            zorder=3,
+            label=f"Optimised plan, P10-P90 over {n} sweep scenarios",
+        )
     ax.set_xticks(years)
     ax.tick_params(axis="x", rotation=45 if len(years) > 10 else 0)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
@@ -147,6 +169,8 @@ def roadmap_chart(roadmap: pd.DataFrame, families: list[str], title: str) -> Cha
         "gap": np.where(enforced, np.maximum(opt - target, 0.0), 0.0),
         "scale": scale,
         "unit": unit,
+        "band_low": low,
+        "band_high": high,
     }
     return Chart("roadmap", _png(fig), data)
 
@@ -579,7 +603,7 @@ def country_charts(tables) -> list[Chart]:
     m = tables.meta
     who = f"{m['country_name']} ({m['variant']})"
     return [
-        roadmap_chart(tables.roadmap, m["families"], f"{who}: health-sector emissions roadmap"),
+        roadmap_chart(tables.roadmap, m["families"], f"{who}: health-sector emissions roadmap", tables.trajectory_band),
         macc_chart(
             tables.macc,
             m["macc_cutoff_tco2e"],

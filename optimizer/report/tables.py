@@ -39,7 +39,17 @@ _WHOLE = {
     "macc_cutoff_tco2e": "abatement of the selected MACC bars [ktCO2e]",
 }
 _SUFFIXES = [("_tco2e", "ktCO2e"), ("_usd", "US$ m"), ("_years", "years"), ("_share", "fraction")]
-_WORDS = {"bau": "BAU", "npv": "NPV", "prc": "PRC", "ex": "excluding", "om": "O&M", "kpis": "KPIs"}
+_WORDS = {
+    "bau": "BAU",
+    "npv": "NPV",
+    "prc": "PRC",
+    "ex": "excluding",
+    "om": "O&M",
+    "kpis": "KPIs",
+    "p10": "P10",
+    "p50": "median",
+    "p90": "P90",
+}
 
 SCALE = {"ktCO2e": 1e3, "US$ m": 1e6}
 """What a column's numbers are divided by for display: tCO2e columns show ktCO2e, USD columns US$ m."""
@@ -127,9 +137,23 @@ class ReportTables:
     diagnosis: pd.DataFrame
     provenance: pd.DataFrame
     robustness: pd.DataFrame | None = None  # selection frequency over a sweep, when one is given
+    trajectory_band: pd.DataFrame | None = None
+    """P10, median and P90 of the optimised emissions by year over a sweep's scenarios, when one is given
+    (:func:`optimizer.sweep.robust.trajectory_band`)."""
     quality: pd.DataFrame | None = None  # shares resting on each quality grade (optimizer.quality)
 
-    SHEETS = ("roadmap", "actions", "macc", "finance", "screening", "diagnosis", "provenance", "robustness", "quality")
+    SHEETS = (
+        "roadmap",
+        "actions",
+        "macc",
+        "finance",
+        "screening",
+        "diagnosis",
+        "provenance",
+        "robustness",
+        "trajectory_band",
+        "quality",
+    )
 
     def named(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in self.SHEETS if getattr(self, name) is not None}
