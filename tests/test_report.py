@@ -225,7 +225,7 @@ def test_regional_rollup_sums_countries(manifest, tmp_path):
     batch = run_batch(manifest)
     reports = {n: build_tables(r, diagnosis=False, provenance=False) for n, r in batch.results.items()}
     reg = regional_tables(batch, reports)
-    assert len(reg.countries) == 3 and list(reg.countries["case"])[-1] == "CAREC total"
+    assert len(reg.countries) == 3 and list(reg.countries["country_name"])[-1] == "CAREC total"
     common = sorted(set.intersection(*(set(r.pathway["year"]) for r in batch.results.values())))
     assert list(reg.roadmap["year"]) == common
     for col in ("bau_tco2e", "optimised_tco2e"):

@@ -435,6 +435,11 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
 # ----------------------------------------------------------------------------------------------- regional
 
 
+def _case_label(t: ReportTables) -> str:
+    """A country report's link text: the country and the variant."""
+    return f"{t.meta['country_name']} ({t.meta['variant']})"
+
+
 def write_regional(reg: RegionalTables, out: Path, formats: list[str], scenario: str = "default") -> dict[str, Path]:
     from .regional import CAPTIONS as REGIONAL_CAPTIONS
 
@@ -461,7 +466,7 @@ def write_regional(reg: RegionalTables, out: Path, formats: list[str], scenario:
             line += f" ({at['shortfall_ex_prc_tco2e'] / scale:,.2f} {unit} without the PRC)"
         intro += " " + line + "."
     fails = "; ".join(f"{k}: {v}" for k, v in reg.meta["failures"].items())
-    links = [(name, f"{name}/report.html", f"{name}/report.md") for name in reg.reports]
+    links = [(_case_label(t), f"{name}/report.html", f"{name}/report.md") for name, t in reg.reports.items()]
     tables = [
         (
             "Milestones: every milestone year of every country",

@@ -169,11 +169,13 @@ def milestone_table(long: pd.DataFrame, has_prc: bool) -> pd.DataFrame:
     return out
 
 
-def countries_table(comparison: pd.DataFrame, has_prc: bool) -> pd.DataFrame:
-    """The batch comparison (one row per case, in the comparison year) with CAREC total rows. Targets are not
-    totalled (a sum of targets nets surpluses against shortfalls); the shortfall total is the sum of the
-    countries' shortfalls."""
+def countries_table(comparison: pd.DataFrame, has_prc: bool, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """The batch comparison (one row per case, in the comparison year) with CAREC total rows, each case led by
+    its country's name (``names``: case -> country name). Targets are not totalled (a sum of targets nets
+    surpluses against shortfalls); the shortfall total is the sum of the countries' shortfalls."""
     rows = comparison.copy().reset_index(drop=True)
+    if names is not None and "case" in rows.columns:
+        rows.insert(0, "country_name", rows["case"].map(names).fillna(rows["case"]))
     sums = [
         c
         for c in ("bau_tco2e", "optimised_tco2e", "shortfall_tco2e", "capex_usd", "spend_usd", "npv_usd", "selected")
@@ -181,8 +183,8 @@ def countries_table(comparison: pd.DataFrame, has_prc: bool) -> pd.DataFrame:
     ]
     if not len(rows):
         return rows
-    out = _with_totals(rows, "case", sums, has_prc)
-    for c in ("variant", "status"):
+    out = _with_totals(rows, "country_name" if "country_name" in rows.columns else "case", sums, has_prc)
+    for c in ("case", "variant", "status"):
         if c in out.columns:
             out[c] = out[c].fillna("")
     return out

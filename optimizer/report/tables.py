@@ -479,7 +479,9 @@ def regional_tables(batch, reports: dict[str, ReportTables] | None = None) -> Re
     }
     return RegionalTables(
         meta=meta,
-        countries=R.countries_table(batch.comparison, has_prc),
+        countries=R.countries_table(
+            batch.comparison, has_prc, {case: res.data.case.country.name for case, res in results.items()}
+        ),
         roadmap=R.regional_roadmap(long),
         reports=reports or {},
         milestones=R.milestone_table(long, has_prc),
