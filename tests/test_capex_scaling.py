@@ -1,0 +1,117 @@
+"""Capex per unit sized to the case's units (``capex_scales_with``): hand-computed capex, NPV and payback, the
+pipeline's fallback, the sweep's range, and clear errors for bad scaling inputs."""
+
+from __future__ import annotations
+
+import pytest
+
+from optimizer.errors import InputError
+from optimizer.prepare import prepare
+from optimizer.sweep.paths import value_at
+from optimizer.synthetic import build, case_dict, intervention, q
+
+from .pipeline_helpers import with_pipeline
+
+
+def scaled(scaling: dict | None = None, **kw) -> dict:
+    """One unit per site (10 sites), saving 10 % of s0's activity per unit (1,000 / 10 sites = 100 a unit, so
+    10 units of activity at US$1: US$10 a year), capex US$100 at 25 units of activity per unit."""
+    block = {"source": "s0", "reference_activity_per_unit": q(25), "exponent": q(0.5)}
+    return intervention(
+        "retrofit",
+        effects=[{"type": "activity", "source": "s0", "change_share_of_unit_activity": q(-0.1)}],
+        potential={"basis": "site", "units_per_basis": q(1)},
+        capex_scales_with=block if scaling is None else scaling,
+        lifetime_years=30,
+        **kw,
+    )
+
+
+def test_capex_npv_and_payback_follow_the_activity_ratio_and_exponent():
+    data = prepare(build([scaled(om_change_usd_per_unit_year=2.0)], case_dict()))
+    cand = data.candidates["retrofit"]
+    # activity per unit 1,000 / 10 = 100; (100 / 25) ^ 0.5 = 2
+    assert cand.activity_per_unit == pytest.approx(100.0)
+    assert cand.capex_scale == pytest.approx(2.0)
+    assert cand.capex == pytest.approx(200.0)
+    assert cand.om_change == pytest.approx(2.0)  # O&M does not scale unless scales_om
+    # zero discounting: 200 capex + 30 years x (2 O&M - 10 saved) = -40
+    assert cand.npv_cost_per_unit[2026] == pytest.approx(200.0 + 30 * (2.0 - 10.0))
+    assert cand.simple_payback_years == pytest.approx(200.0 / 8.0)
+    row = next(r for r in data.screening if r.id == "retrofit")
+    assert "scaled x2.00" in row.note and "US$200" in row.note and "exponent 0.5" in row.note
+
+
+def test_without_exponent_capex_is_proportional_and_scales_om_scales_running_costs():
+    block = {"source": "s0", "reference_activity_per_unit": q(400), "scales_om": True}
+    cand = prepare(build([scaled(block, om_change_usd_per_unit_year=-4.0)], case_dict())).candidates["retrofit"]
+    assert cand.capex_scale == pytest.approx(0.25)  # 100 / 400
+    assert cand.capex == pytest.approx(25.0)
+    assert cand.om_change == pytest.approx(-1.0)
+
+
+def test_a_case_capex_override_is_taken_as_given_and_the_sweep_sizes_the_library_range():
+    loaded = build([scaled(capex_usd_per_unit=q(100, low=50, high=300))], case_dict())
+    assert value_at(loaded, "interventions.retrofit.capex_usd_per_unit") == pytest.approx(
+        {"value": 200.0, "low": 100.0, "high": 600.0}
+    )
+    overridden = build([scaled()], case_dict(overrides={"interventions": {"retrofit": {"capex_usd_per_unit": q(70)}}}))
+    data = prepare(overridden)
+    assert data.candidates["retrofit"].capex == pytest.approx(70.0)
+    assert "as the case gives it" in next(r for r in data.screening if r.id == "retrofit").note
+
+
+def test_a_case_without_the_sizing_activity_excludes_the_intervention_with_a_reason():
+    block = {"source": "s1", "reference_activity_per_unit": q(25)}
+    case = case_dict()
+    case["sources"][1].pop("activity")
+    case["sources"][1].pop("price_usd_per_unit")
+    data = prepare(build([scaled(block)], case))
+    row = next(r for r in data.screening if r.id == "retrofit")
+    assert row.status == "excluded"
+    assert "capex per unit scales with the activity of 's1'" in row.reason
+
+
+def test_the_pipeline_fallback_scales_like_the_national_capex():
+    loaded = build([scaled()], case_dict())
+    loaded = with_pipeline(
+        loaded,
+        [
+            {"id": "p_default", "intervention": "retrofit", "size": "3"},
+            {"id": "p_own", "intervention": "retrofit", "size": "3", "capex_usd": "90"},
+        ],
+    )
+    setup = prepare(loaded).projects.setup
+    assert list(setup.capex) == pytest.approx([3 * 200.0, 90.0])
+
+
+@pytest.mark.parametrize(
+    ("block", "path", "expected"),
+    [
+        (
+            {"source": "nowhere", "reference_activity_per_unit": q(25)},
+            "capex_scales_with.source",
+            "a vocabulary source with an activity_unit",
+        ),
+        (
+            {"source": "s0", "reference_activity_per_unit": q(0)},
+            "capex_scales_with.reference_activity_per_unit",
+            "(0, inf]",
+        ),
+        (
+            {"source": "s0", "reference_activity_per_unit": q(25), "exponent": q(2.0)},
+            "capex_scales_with.exponent",
+            "(0, 1.5]",
+        ),
+        (
+            {"source": "s0", "reference_activity_per_unit": q(25), "exponent": q(0.0)},
+            "capex_scales_with.exponent",
+            "(0, 1.5]",
+        ),
+    ],
+)
+def test_bad_scaling_inputs_give_clear_errors(block, path, expected):
+    with pytest.raises(InputError) as err:
+        build([scaled(block)], case_dict())
+    text = "\n".join(f"{p.path} {p.value} {p.expected}" for p in err.value.problems)
+    assert path in text and expected in text, text
