@@ -115,3 +115,48 @@ def test_bad_scaling_inputs_give_clear_errors(block, path, expected):
         build([scaled(block)], case_dict())
     text = "\n".join(f"{p.path} {p.value} {p.expected}" for p in err.value.problems)
     assert path in text and expected in text, text
+
+
+# ------------------------------------------------------------------------------------------------ the workbook
+
+
+def _header_column(book, sheet: str, header: str) -> str:
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    ws = load_workbook(book)[sheet]
+    for row in ws.iter_rows(min_row=1, max_row=3):
+        for cell in row:
+            if cell.value == header:
+                return get_column_letter(cell.column)
+    raise AssertionError(f"no column {header!r} on {sheet}")
+
+
+def test_a_case_intervention_sized_by_activity_round_trips_and_bad_cells_are_named(tmp_path):
+    from optimizer.loading import load_case
+    from optimizer.workbook import convert
+
+    from .test_workbook import _edited, _problems
+    from .test_workbook_additions import additions_case
+
+    case = additions_case(tmp_path)
+    book = convert(case, tmp_path / "additions.xlsx")[0]
+    back = convert(book, tmp_path / "back" / "additions.yaml")[0]
+    original = load_case(case).case
+    for path in (book, back):
+        read = load_case(path).case
+        assert read.model_dump(exclude_unset=True, exclude={"library"}) == original.model_dump(
+            exclude_unset=True, exclude={"library"}
+        )
+        by_id = {item.id: item for item in read.interventions}
+        assert by_id["hospital_biogas_digester"].capex_scales_with.exponent.value == 0.8
+        assert by_id["national_energy_campaign"].capex_scales_with is None
+    sheet = "Case interventions"
+    exponent = _header_column(book, sheet, "capex scale exponent (dimensionless)")
+    low, high = (_header_column(book, sheet, f"capex scale exponent {end}") for end in ("low", "high"))
+    edits = {f"'{sheet}'!{exponent}3": 2, f"'{sheet}'!{low}3": None, f"'{sheet}'!{high}3": None}
+    problems = _problems(_edited(tmp_path, book, edits))
+    assert any(f"'{sheet}'!{exponent}3" in p and "(0, 1.5]" in p for p in problems), problems
+    source = _header_column(book, sheet, "capex scales with")
+    problems = _problems(_edited(tmp_path, book, {f"'{sheet}'!{source}3": "steam"}, name="source.xlsx"))
+    assert any(f"'{sheet}'!{source}3" in p and "'steam'" in p for p in problems), problems

@@ -49,6 +49,12 @@ def _biogas() -> dict:
             },
         ],
         "capex_usd_per_unit": q(60000, low=40000, high=90000, estimate="t"),
+        "capex_scales_with": {
+            "source": "heat_fuel",
+            "reference_activity_per_unit": q(1500, source="a sizing study"),
+            "exponent": q(0.8, low=0.7, high=1.0, estimate="judgement"),
+            "scales_om": True,
+        },
         "fixed_cost_usd": q(0),
         "om_change_usd_per_unit_year": q(-500.5),
         "lifetime_years": q(15),
