@@ -160,3 +160,32 @@ def test_a_case_intervention_sized_by_activity_round_trips_and_bad_cells_are_nam
     source = _header_column(book, sheet, "capex scales with")
     problems = _problems(_edited(tmp_path, book, {f"'{sheet}'!{source}3": "steam"}, name="source.xlsx"))
     assert any(f"'{sheet}'!{source}3" in p and "'steam'" in p for p in problems), problems
+
+
+# ------------------------------------------------------------------------------------------------ case overrides
+
+
+def _overridden_case(change: dict, **kw):
+    return build(
+        [scaled(**kw), intervention("plain")],
+        case_dict(overrides={"interventions": change}),
+    )
+
+
+def test_a_case_may_change_part_of_the_sizing_or_add_it():
+    loaded = _overridden_case({"retrofit": {"capex_scales_with": {"exponent": q(1.0)}}})
+    assert prepare(loaded).candidates["retrofit"].capex == pytest.approx(100.0 * 100 / 25)
+    added = _overridden_case({"plain": {"capex_scales_with": {"source": "s0", "reference_activity_per_unit": q(2000)}}})
+    # plain: one national programme, 1,000 of s0 per unit: half the reference, in proportion
+    assert prepare(added).candidates["plain"].capex == pytest.approx(50.0)
+
+
+def test_bad_sizing_overrides_are_named_at_the_override():
+    with pytest.raises(InputError) as err:
+        _overridden_case({"plain": {"capex_scales_with": {"exponent": q(0.8)}}})
+    (problem,) = err.value.problems
+    assert problem.path == "overrides.interventions[plain].capex_scales_with"
+    assert "reference_activity_per_unit" in problem.expected and "source" in problem.expected
+    with pytest.raises(InputError) as err:
+        _overridden_case({"retrofit": {"capex_scales_with": {"source": "nowhere"}}})
+    assert [p.path for p in err.value.problems] == ["overrides.interventions[retrofit].capex_scales_with.source"]

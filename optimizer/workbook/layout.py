@@ -415,6 +415,12 @@ OVERRIDE_FIELDS: dict[str, OverrideField] = {
     "potential_units": OverrideField("quantity", "{unit} (units)"),
     "potential.basis": OverrideField("text", "a facility type, or country", "bases"),
     "potential.units_per_basis": OverrideField("quantity", "{unit} per counted facility"),
+    "capex_scales_with.source": OverrideField("text", "the source whose activity per unit sizes the capex", "sources"),
+    "capex_scales_with.reference_activity_per_unit": OverrideField(
+        "quantity", "the source's activity unit per {unit} per year, at which the capex holds"
+    ),
+    "capex_scales_with.exponent": OverrideField("quantity", "capex scale exponent, above 0, at most 1.5"),
+    "capex_scales_with.scales_om": OverrideField("bool", "TRUE: the O&M change is sized too", BOOLEAN_CHOICES),
     "co_benefit_score": OverrideField("quantity", "score, 0 (none) to 3 (high)"),
     "resilience_score": OverrideField("quantity", "score, 0 (none) to 3 (high)"),
     "phase": OverrideField("text", "a phase id (Phases sheet)", "phases"),
