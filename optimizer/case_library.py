@@ -18,8 +18,8 @@ import re
 from .errors import InputError, Problem
 from .loading import Library
 from .schema import Case, Intervention
-from .schema.library import CapexScaling
 from .schema.case import InterventionOverride
+from .schema.library import CapexScaling
 
 PREPARED_NUMBERS = (
     "capex_usd_per_unit",
