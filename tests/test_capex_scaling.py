@@ -189,3 +189,15 @@ def test_bad_sizing_overrides_are_named_at_the_override():
     with pytest.raises(InputError) as err:
         _overridden_case({"retrofit": {"capex_scales_with": {"source": "nowhere"}}})
     assert [p.path for p in err.value.problems] == ["overrides.interventions[retrofit].capex_scales_with.source"]
+
+
+def test_the_solved_plan_pays_the_sized_capex():
+    from optimizer.pyomo_backend import solve
+
+    result = solve(build([scaled()], case_dict()))
+    row = result.portfolio.set_index("intervention").loc["retrofit"]
+    assert row["units"] > 0
+    # sized capex 200 per unit; net saving per unit at zero discounting 30 x 10 - 200 = 100 (NPV as a benefit)
+    assert row["capex_usd"] == pytest.approx(200.0 * row["units"])
+    assert row["npv_usd"] == pytest.approx(100.0 * row["units"])
+    assert row["simple_payback_years"] == pytest.approx(20.0)
