@@ -19,6 +19,7 @@ from .errors import InputError, Problem
 from .loading import Library
 from .schema import Case, Intervention
 from .schema.case import InterventionOverride
+from .schema.library import CapexScaling
 
 PREPARED_NUMBERS = (
     "capex_usd_per_unit",
@@ -55,7 +56,11 @@ def case_library(library: Library, case: Case, file: str) -> Library:
     interventions.update({item.id: item for item in case.interventions})
     for iid, fields in changed.items():
         if iid in interventions:
-            interventions[iid] = _overridden(interventions[iid], fields)
+            problems += _scaling_problems(interventions[iid], fields, file)
+            if not problems:
+                interventions[iid] = _overridden(interventions[iid], fields)
+    if problems:
+        raise InputError(problems)
     merged = dataclasses.replace(
         base,
         interventions=interventions,
@@ -81,12 +86,39 @@ def _library_overrides(case: Case) -> dict[str, dict]:
 
 
 def _overridden(item: Intervention, fields: dict) -> Intervention:
-    """The intervention with the given fields replaced; a potential override replaces only what it gives."""
+    """The intervention with the given fields replaced; a potential or capex-sizing override replaces only
+    what it gives."""
     update = dict(fields)
     if "potential" in update:
         given = update["potential"].model_dump(exclude_none=True)
         update["potential"] = item.potential.model_copy(update={k: getattr(update["potential"], k) for k in given})
+    if "capex_scales_with" in update:
+        change = {k: getattr(update["capex_scales_with"], k) for k in _given(update["capex_scales_with"])}
+        scaling = item.capex_scales_with
+        update["capex_scales_with"] = scaling.model_copy(update=change) if scaling else CapexScaling(**change)
     return item.model_copy(update=update)
+
+
+def _given(model) -> set[str]:
+    return set(model.model_dump(exclude_none=True))
+
+
+def _scaling_problems(item: Intervention, fields: dict, file: str) -> list[Problem]:
+    """A capex-sizing override of an intervention without one must give what a new block needs."""
+    override = fields.get("capex_scales_with")
+    if override is None or item.capex_scales_with is not None:
+        return []
+    missing = [k for k in ("source", "reference_activity_per_unit") if k not in _given(override)]
+    if not missing:
+        return []
+    return [
+        Problem(
+            file,
+            f"overrides.interventions[{item.id}].capex_scales_with",
+            ", ".join(sorted(_given(override))) or "(nothing)",
+            f"also {' and '.join(missing)}: the library intervention has no capex_scales_with to complete",
+        )
+    ]
 
 
 def _id_problems(base: Library, case: Case, file: str) -> list[Problem]:

@@ -117,6 +117,29 @@ def check_effect_sources_known(lib: Library) -> list[Problem]:
     return out
 
 
+def check_capex_scaling_sources_known(lib: Library) -> list[Problem]:
+    """A ``capex_scales_with`` block names a vocabulary source with an activity unit (its activity per unit
+    measures a unit's size)."""
+    known = {s.id: s for s in lib.vocabulary.sources}
+    out = []
+    for iid, item in lib.interventions.items():
+        scaling = item.capex_scales_with
+        if scaling is None:
+            continue
+        if scaling.source not in known or known[scaling.source].activity_unit is None:
+            with_unit = sorted(s for s, v in known.items() if v.activity_unit is not None)
+            out.append(
+                Problem(
+                    lib.file_of[iid],
+                    f"interventions[{iid}].capex_scales_with.source",
+                    scaling.source,
+                    f"a vocabulary source with an activity_unit (its activity per unit measures a unit's size): "
+                    f"{with_unit}",
+                )
+            )
+    return out
+
+
 def check_share_fractions_at_most_one(lib: Library) -> list[Problem]:
     """One intervention cannot remove more than all of a source."""
     out = []
@@ -245,6 +268,7 @@ LIBRARY_CHECKS = (
     check_gases,
     check_intervention_lists_unique,
     check_effect_sources_known,
+    check_capex_scaling_sources_known,
     check_share_fractions_at_most_one,
     check_potential_basis_known,
     check_resources_known,

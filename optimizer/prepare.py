@@ -107,6 +107,11 @@ class Candidate:
     removed_when_active: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     """(source, year of the axis): the same for ``activity_removed``."""
     simple_payback_years: float = float("nan")
+    capex_scale: float = 1.0
+    """Factor applied to the library's capex per unit (and O&M change when it scales) for the size of a unit in
+    this case (``capex_scales_with``); 1 without scaling, NaN when the case lacks the activity to size it."""
+    activity_per_unit: float | None = None
+    """With ``capex_scales_with``: the case's base-year activity of its source per unit of potential."""
 
     def active_years(self, build_year: int) -> range:
         first = build_year + self.lead_time
@@ -265,6 +270,15 @@ def make_candidate(loaded: LoadedCase, iid: str) -> Candidate:
     ramp = round(potential * share, 9)
     if item.integer_units and ramp == ramp:
         ramp = float(max(1.0, np.floor(ramp + 1e-9))) if potential >= 1 else 0.0
+    per_unit, scale = size_scale(loaded, iid, potential)
+    capex = _effective(item, ov, "capex_usd_per_unit").value
+    om_change = _effective(item, ov, "om_change_usd_per_unit_year").value
+    if item.capex_scales_with is not None:
+        # a case's own capex (or O&M) per unit is its country's figure: taken as given, not scaled again
+        if getattr(ov, "capex_usd_per_unit", None) is None:
+            capex *= scale
+        if item.capex_scales_with.scales_om and getattr(ov, "om_change_usd_per_unit_year", None) is None:
+            om_change *= scale
     return Candidate(
         id=iid,
         name=item.name,
@@ -276,9 +290,9 @@ def make_candidate(loaded: LoadedCase, iid: str) -> Candidate:
         ramp=ramp,
         integer=item.integer_units,
         all_or_nothing=item.all_or_nothing,
-        capex=_effective(item, ov, "capex_usd_per_unit").value,
+        capex=capex,
         fixed_cost=_effective(item, ov, "fixed_cost_usd").value,
-        om_change=_effective(item, ov, "om_change_usd_per_unit_year").value,
+        om_change=om_change,
         lifetime=int(_effective(item, ov, "lifetime_years").value),
         lead_time=int(_effective(item, ov, "lead_time_years").value),
         group=item.group,
@@ -288,6 +302,43 @@ def make_candidate(loaded: LoadedCase, iid: str) -> Candidate:
         resource_per_unit={k: q.value for k, q in item.resource_use_per_unit.items()},
         resource_per_start={k: q.value for k, q in item.resource_use_per_start.items()},
         kpis=list(item.kpis),
+        capex_scale=scale,
+        activity_per_unit=per_unit,
+    )
+
+
+def size_scale(loaded: LoadedCase, iid: str, potential: float) -> tuple[float | None, float]:
+    """(activity per unit, cost scale factor) of an intervention in a case: with ``capex_scales_with``, the
+    case's base-year activity of its source / ``potential`` and (that / the reference activity per unit) ^
+    exponent; NaN when the case gives no such activity or no potential; (None, 1) without scaling."""
+    scaling = loaded.library.interventions[iid].capex_scales_with
+    if scaling is None:
+        return None, 1.0
+    src = loaded.sources.get(scaling.source)
+    if src is None or src.activity is None or not potential > 0:
+        return float("nan"), float("nan")
+    per_unit = src.activity.value / potential
+    exponent = scaling.exponent.value if scaling.exponent is not None else 1.0
+    return per_unit, (per_unit / scaling.reference_activity_per_unit.value) ** exponent
+
+
+def scaling_note(loaded: LoadedCase, cand: Candidate) -> str:
+    """How the candidate's capex per unit was sized for the case (empty without ``capex_scales_with``)."""
+    item = loaded.library.interventions[cand.id]
+    scaling = item.capex_scales_with
+    if scaling is None or cand.capex_scale != cand.capex_scale:
+        return ""
+    kind = loaded.library.source_type(scaling.source)
+    exponent = scaling.exponent.value if scaling.exponent is not None else 1.0
+    override = loaded.case.overrides.interventions.get(cand.id)
+    if getattr(override, "capex_usd_per_unit", None) is not None:
+        return f"capex per {item.unit} US${cand.capex:,.0f} as the case gives it (not scaled to size)"
+    what = "capex and O&M change" if scaling.scales_om else "capex"
+    return (
+        f"{what} per {item.unit} scaled x{cand.capex_scale:.2f} to size (US${cand.capex:,.0f}; library "
+        f"US${item.capex_usd_per_unit.value:,.0f} at {scaling.reference_activity_per_unit.value:,.0f} "
+        f"{kind.activity_unit} of {kind.name.lower()} per {item.unit}, here {cand.activity_per_unit:,.0f}, "
+        f"exponent {exponent:g})"
     )
 
 
@@ -350,6 +401,12 @@ def _applicability(loaded: LoadedCase, cand: Candidate, financing: list[Financin
         return f"no potential: the case's facility stock does not count '{item.potential.basis}'"
     if cand.potential <= 0 or cand.ramp <= 0:
         return "no potential: zero units deployable in this country"
+    if cand.capex_scale != cand.capex_scale:
+        source = item.capex_scales_with.source  # type: ignore[union-attr]
+        return (
+            f"needs activity data: its capex per unit scales with the activity of '{source}' per unit, which "
+            "the case does not give"
+        )
     if not cand.start_years:
         return "cannot start in the decision window (phase start years and maturity path)"
     if financing and not cand.financing:
@@ -496,7 +553,7 @@ def prepare(
             simple_payback_years=c.simple_payback_years,
             status=ScreeningStatus.KEPT if reasons[c.id] is None else ScreeningStatus.EXCLUDED,
             reason=reasons[c.id] or "passes all screens",
-            note=_ignored_note(loaded, c.id),
+            note="; ".join(n for n in (_ignored_note(loaded, c.id), scaling_note(loaded, c)) if n),
         )
         for c in candidates.values()
     ]

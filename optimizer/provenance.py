@@ -29,6 +29,10 @@ UNITS: dict[tuple[str, str], str] = {
     ("ActivityEffect", "change_per_unit_year"): "{activity} per {unit} per year",
     ("ActivityEffect", "change_share_of_unit_activity"): "share of the country's activity per unit of potential",
     ("Potential", "units_per_basis"): "{unit} per {basis}",
+    ("CapexScaling", "reference_activity_per_unit"): "{activity} per {unit} per year",
+    ("CapexScaling", "exponent"): "dimensionless (cost scale exponent)",
+    ("CapexScalingOverride", "reference_activity_per_unit"): "{activity} per {unit} per year",
+    ("CapexScalingOverride", "exponent"): "dimensionless (cost scale exponent)",
     ("Intervention", "capex_usd_per_unit"): "USD per {unit}",
     ("Intervention", "fixed_cost_usd"): "USD",
     ("Intervention", "om_change_usd_per_unit_year"): "USD per {unit} per year",
@@ -138,7 +142,7 @@ def walk(model: BaseModel, file: str, path: str, ctx: _Context, rows: list[Numbe
     if name == "Source":
         st = lib.source_type(model.id)
         ctx["activity"] = st.activity_unit if st else "activity unit"
-    if name in ("ShareEffect", "ActivityEffect"):
+    if name in ("ShareEffect", "ActivityEffect", "CapexScaling", "CapexScalingOverride"):
         st = lib.source_type(model.source)
         ctx["activity"] = st.activity_unit if st else "activity unit"
     if name == "SourceType" and model.activity_unit:

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from optimizer.bundled import case_files
 from optimizer.loading import load_case
 from optimizer.pyomo_backend import solve
-from optimizer.schema.case import CaseIntervention, InterventionOverride, PotentialOverride
+from optimizer.schema.case import CapexScalingOverride, CaseIntervention, InterventionOverride, PotentialOverride
 from optimizer.workbook import convert
 from optimizer.workbook import layout as L
 from optimizer.yaml_io import read_yaml_mapping
@@ -49,6 +49,12 @@ def _biogas() -> dict:
             },
         ],
         "capex_usd_per_unit": q(60000, low=40000, high=90000, estimate="t"),
+        "capex_scales_with": {
+            "source": "heat_fuel",
+            "reference_activity_per_unit": q(1500, source="a sizing study"),
+            "exponent": q(0.8, low=0.7, high=1.0, estimate="judgement"),
+            "scales_om": True,
+        },
         "fixed_cost_usd": q(0),
         "om_change_usd_per_unit_year": q(-500.5),
         "lifetime_years": q(15),
@@ -100,6 +106,12 @@ EVERY_OVERRIDE = {
     "max_share_per_year": q(1),
     "potential_units": q(150),
     "potential": {"basis": "beds", "units_per_basis": q(0.01)},
+    "capex_scales_with": {
+        "source": "grid_electricity",
+        "reference_activity_per_unit": q(1000, estimate="a national survey"),
+        "exponent": q(1.0),
+        "scales_om": False,
+    },
     "phase": "pipeline",
     "complexity": 2,
     "name": "LED lighting (national tender)",
@@ -157,6 +169,7 @@ def additions(tmp_path_factory) -> tuple[Path, Path, Path]:
 def test_the_test_case_gives_every_field():
     assert set(EVERY_OVERRIDE) == set(InterventionOverride.model_fields)
     assert set(EVERY_OVERRIDE["potential"]) == set(PotentialOverride.model_fields)
+    assert set(EVERY_OVERRIDE["capex_scales_with"]) == set(CapexScalingOverride.model_fields)
     assert set(_biogas()) == set(CaseIntervention.model_fields)
 
 

@@ -105,9 +105,17 @@ def setup_projects(
         given = frame[column].to_numpy(dtype=float)
         return np.where(np.isnan(given), default, given)
 
+    # capex and O&M per unit are the candidates' own, already sized to the case's units (capex_scales_with)
     capex = site_or_default("capex_usd", per_unit("capex") * size)
     fixed_cost = site_or_default("fixed_cost_usd", np.zeros(n))
     om_change = site_or_default("om_change_usd_per_year", per_unit("om_change") * size)
+    unsized = np.isnan(capex) | np.isnan(om_change)
+    reason[unsized] = (
+        "its intervention's capex per unit follows the size of the country's units (capex_scales_with), which "
+        "the case cannot measure (no activity of that source or no potential): give the project's capex_usd "
+        "and om_change_usd_per_year"
+    )
+    capex, om_change = np.nan_to_num(capex), np.nan_to_num(om_change)
     lifetime = site_or_default("lifetime_years", per_unit("lifetime")).astype(int)
     lead_time = site_or_default("lead_time_years", per_unit("lead_time")).astype(int)
 

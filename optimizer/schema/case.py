@@ -383,6 +383,23 @@ class PotentialOverride(Strict):
     """Units per counted facility; units per facility."""
 
 
+class CapexScalingOverride(Strict):
+    """A change to how an intervention's capex follows the size of its units (``capex_scales_with``): the fields
+    given replace the library's; an intervention without the block needs at least ``source`` and
+    ``reference_activity_per_unit``."""
+
+    source: Identifier | None = None
+    """Source whose activity per unit of potential measures a unit's size (a vocabulary source with an
+    ``activity_unit``)."""
+    reference_activity_per_unit: Positive | None = None
+    """Activity of the source per unit at which the capex per unit holds; the source's activity unit per unit
+    per year."""
+    exponent: Annotated[Quantity, in_range(0.0, 1.5, low_open=True)] | None = None
+    """Scale exponent (0, 1.5]; dimensionless."""
+    scales_om: bool | None = None
+    """Whether the O&M change per unit is sized too."""
+
+
 class InterventionOverride(Strict):
     """Country-specific replacements of library defaults for one intervention (only the fields given): any field
     of the library's intervention schema except ``id``, plus ``potential_units``."""
@@ -427,6 +444,10 @@ class InterventionOverride(Strict):
     potential: PotentialOverride | None = None
     """Replaces the basis and/or the units per basis of the potential (``potential_units``, when given too,
     replaces the derived potential)."""
+    capex_scales_with: CapexScalingOverride | None = None
+    """Replaces the fields given of the sizing of the capex to the case's units (source, reference activity
+    per unit, exponent, scales_om); a case that knows its own capex per unit overrides
+    ``capex_usd_per_unit`` instead, which is then used as given."""
     co_benefit_score: Score | None = None
     """Replaces the co-benefit score, 0-3."""
     resilience_score: Score | None = None

@@ -183,6 +183,34 @@ class Potential(Strict):
     """Units per counted facility (e.g. 1 per hospital, 30 kWp per hospital); units per facility."""
 
 
+class CapexScaling(Strict):
+    """How an intervention's costs per unit follow the size of a unit in the case. The effects of most
+    building measures are shares of the country's activity per unit of potential, so a country with large
+    hospitals saves more per hospital; this makes the capex per unit (and optionally the running-cost
+    change) grow with the same size:
+
+        capex per unit in the case = capex_usd_per_unit x (activity per unit / reference_activity_per_unit)
+        ^ exponent,
+
+    where the activity per unit is the case's base-year activity of ``source`` / the intervention's potential
+    units (the same per-unit activity the effects' shares apply to)."""
+
+    source: Identifier
+    """Source whose base-year activity per unit of potential measures the size of a unit (a vocabulary source
+    with an ``activity_unit``; usually the source the savings act on, e.g. ``grid_electricity`` for LED
+    lighting)."""
+    reference_activity_per_unit: Positive
+    """Activity of ``source`` per unit of potential at which ``capex_usd_per_unit`` (and
+    ``om_change_usd_per_unit_year`` when ``scales_om``) hold; the source's activity unit per unit of the
+    intervention per year (e.g. 800 MWh of grid electricity per hospital)."""
+    exponent: Annotated[Quantity, in_range(0.0, 1.5, low_open=True)] | None = None
+    """Scale exponent (0, 1.5]: 1 costs in proportion to size, below 1 economies of scale (e.g. 0.6-0.8 for
+    plant whose cost grows with capacity less than in proportion); dimensionless. Absent: 1."""
+    scales_om: bool = False
+    """Also scale ``om_change_usd_per_unit_year`` by the same factor (running costs that grow with the plant,
+    e.g. fuel bought in a share effect); the programme cost (``fixed_cost_usd``) never scales."""
+
+
 class Intervention(Strict):
     """A mitigation option deployed in units (a hospital retrofitted, a kWp installed, a programme run)."""
 
@@ -203,7 +231,11 @@ class Intervention(Strict):
     effects: list[Effect] = Field(min_length=1)
     """What one unit does to emission sources."""
     capex_usd_per_unit: NonNegative
-    """Capital cost per unit built, USD (real, case base year) per unit."""
+    """Capital cost per unit built, USD (real, case base year) per unit; with ``capex_scales_with``, the
+    capex of a unit of the reference size."""
+    capex_scales_with: CapexScaling | None = None
+    """Makes the capex per unit (and optionally the O&M change) follow the size of a unit in the case (its
+    activity of a source per unit of potential); absent: the capex per unit is the same in every case."""
     fixed_cost_usd: NonNegative
     """One-off programme cost paid in the start year whatever the number of units, USD."""
     om_change_usd_per_unit_year: Quantity

@@ -72,11 +72,16 @@ def value_at(loaded: LoadedCase, path: str, where: str = "<sweep>") -> dict:
             raise _problem(where, path, f"interventions.<id>.<field> with a library id and a field of {OVERRIDABLE}")
         override = loaded.case.overrides.interventions.get(parts[1])
         quantity = getattr(override, parts[2], None) if override else None
+        scale = 1.0
         if quantity is None and parts[2] != "potential_units":
             quantity = getattr(loaded.library.interventions[parts[1]], parts[2])
+            scale = _size_scale(loaded, parts[1], parts[2])
         if quantity is None:
             raise _problem(where, path, "a potential override in the case (potential_units) before sweeping it")
-        return {"value": quantity.value, "low": quantity.low, "high": quantity.high}
+        return {
+            k: None if v is None else v * scale
+            for k, v in (("value", quantity.value), ("low", quantity.low), ("high", quantity.high))
+        }
     data = loaded.case.model_dump()
     _, _, node = _number_node(data, parts, where, path)
     if isinstance(node, dict) and "value" in node:
@@ -84,6 +89,19 @@ def value_at(loaded: LoadedCase, path: str, where: str = "<sweep>") -> dict:
     if isinstance(node, (int, float)):
         return {"value": float(node), "low": None, "high": None}
     raise _problem(where, path, "a path that ends at a number")
+
+
+def _size_scale(loaded: LoadedCase, iid: str, field: str) -> float:
+    """The factor by which prepare sizes the library's ``field`` of ``iid`` for the case (``capex_scales_with``):
+    a sweep value is written as a case override, which prepare takes as given, so it is sized here."""
+    from ..prepare import make_candidate
+
+    scaling = loaded.library.interventions[iid].capex_scales_with
+    scaled = field == "capex_usd_per_unit" or (field == "om_change_usd_per_unit_year" and scaling and scaling.scales_om)
+    if scaling is None or not scaled:
+        return 1.0
+    scale = make_candidate(loaded, iid).capex_scale
+    return scale if scale == scale else 1.0
 
 
 def apply_settings(loaded: LoadedCase, settings: dict[str, float], where: str = "<sweep>") -> LoadedCase:

@@ -451,8 +451,8 @@ def overrides_rows(case: dict, library: Library) -> list[Record]:
                 for cells in resource_cells(value, name, per, library):
                     cells["_library"] = _library_value(item, (name, cells["resource"]))
                     out.append({**head, "field": name, **cells})
-            elif name == "potential":
-                out += [_field_row(iid, f"potential.{part}", v, item, per) for part, v in value.items()]
+            elif name in ("potential", "capex_scales_with"):
+                out += [_field_row(iid, f"{name}.{part}", v, item, per) for part, v in value.items()]
             else:
                 out.append(_field_row(iid, name, value, item, per))
     return out
