@@ -533,6 +533,12 @@ def _regret(args, summary, base, variant) -> None:
             for sid, r in portfolio.regret_by_scenario.items()
         ]
     atomic_write_text(args.sweep_dir / "regret.csv", pd.DataFrame(rows).to_csv(index=False, float_format="%.10g"))
+    penalty = first.case.target_rules.shortfall_penalty_usd_per_tco2e
+    print(
+        "A regret is what the shared plan costs in a scenario less that scenario's own optimum, both as the case's "
+        f"objective: net present cost plus each tonne of shortfall at the penalty of {money(penalty)} per tCO2e, "
+        "so much of a large regret can be shortfall that the scenario's own plan would have closed."
+    )
     print(f"Regret by scenario written to {args.sweep_dir}/regret.csv")
 
 
