@@ -74,7 +74,7 @@ def test_a_delayed_start_moves_what_follows():
     assert units_by_year(again.result, "b") == {2027: 1.0}  # its prerequisite started a year late
     changes = again.changes.set_index("intervention")
     assert changes.loc["a", "change"] == "unchanged" and changes.loc["b", "change"] == "delayed"
-    assert changes.loc["a", "explanation"].startswith("not made up: still 2 unit from 2027 (plan: 2 unit)")
+    assert changes.loc["a", "explanation"].startswith("not made up: still 2 units from 2027 (plan: 2 units)")
     assert "1 unit behind (a delayed start)" in changes.loc["b", "explanation"]
 
 
