@@ -10,6 +10,7 @@ names of ``df.attrs``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -128,6 +129,7 @@ class ReportTables:
     provenance: pd.DataFrame
     robustness: pd.DataFrame | None = None  # selection frequency over a sweep, when one is given
     quality: pd.DataFrame | None = None  # shares resting on each quality grade (optimizer.quality)
+    monitoring: Any = None  # plan against actual and the re-plan, with actuals (optimizer.report.monitoring)
 
     SHEETS = ("roadmap", "actions", "macc", "finance", "screening", "diagnosis", "provenance", "robustness", "quality")
 
