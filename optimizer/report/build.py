@@ -226,16 +226,21 @@ def build_report(
                 )
             ]
         )
+    checked = None
+    if actuals is not None:  # checked against the case before anything is solved
+        from ..monitoring.actuals import load_actuals
+
+        checked = load_actuals(Path(actuals), case=loaded, variant=variant or loaded.case.default_variant)
     report("solving the case", 0)
     result = solve(loaded, variant=variant)
     tables = build_tables(result, diagnosis=diagnosis, progress=prefixed(report, "diagnosis, "))
     if sweep_dir is not None:
         tables.robustness = robustness_for(result, sweep_dir)
-    if actuals is not None:
+    if checked is not None:
         from .monitoring import monitoring_tables
 
         report("tracking the actuals", 0)
-        tables.monitoring = monitoring_tables(result, Path(actuals), progress=report)
+        tables.monitoring = monitoring_tables(result, checked, progress=report)
     report("writing the report", 0)
     with output_folder(out, kind="report", force=force) as staging:
         written = write_country(tables, staging, formats)

@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from ..formatting import money, tonnes
+from ..monitoring.actuals import ActualsData
 from ..progress import ProgressFn, silent
 from ..results import Result
 from ..units import ROUNDING_NOTE, counted_units
@@ -63,10 +64,10 @@ class MonitoringTables:
 
 
 def monitoring_tables(
-    plan: Result, actuals: Path, tolerance: float | None = None, progress: ProgressFn | None = None
+    plan: Result, actuals: Path | ActualsData, tolerance: float | None = None, progress: ProgressFn | None = None
 ) -> MonitoringTables:
-    """Track ``plan`` (the reported case variant solved from the start of its window) against the actuals file
-    and re-plan from the first year without actuals."""
+    """Track ``plan`` (the reported case variant solved from the start of its window) against the actuals (a
+    file, or one already checked against the plan's case) and re-plan from the first year without actuals."""
     from ..monitoring.actuals import load_actuals
     from ..monitoring.iamc import tracking_iamc
     from ..monitoring.replan import replan
@@ -75,7 +76,10 @@ def monitoring_tables(
     report = progress or silent
     if plan.data is None:
         raise ValueError("tracking needs a plan solved with its model data")
-    a = load_actuals(actuals, case=plan.data.loaded, variant=plan.data.variant_name)
+    if isinstance(actuals, ActualsData):
+        a = actuals
+    else:
+        a = load_actuals(actuals, case=plan.data.loaded, variant=plan.data.variant_name)
     tol = DEFAULT_TOLERANCE if tolerance is None else tolerance
     t = track(a, plan, tol)
     report("re-planning the years without actuals", 0)
@@ -130,7 +134,7 @@ def monitoring_tables(
         "from_year": r.from_year,
         "last_year": r.last_year,
         "tolerance": tol,
-        "actuals": str(actuals),
+        "actuals": str(a.path),
         "replan": dict(r.summary),
         "country": plan.summary["country"],
         "variant": plan.summary["variant"],
