@@ -138,6 +138,12 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help=FORCE_HELP)
     r.add_argument("--no-diagnosis", action="store_true", help="skip the diagnosis section (no explain re-solve)")
     r.add_argument("--sweep", type=Path, help="a sweep of the same case (noregret sweep): adds a robustness section")
+    r.add_argument(
+        "--actuals",
+        type=Path,
+        help="an actuals file of the case (docs/monitoring.md): adds a monitoring section, plan against actual "
+        "and the re-plan",
+    )
     r.add_argument("--quiet", action="store_true", help=QUIET_HELP)
 
     w = sub.add_parser("sweep", help="solve every scenario of a sweep spec (grids, overrides, Monte Carlo)")
@@ -714,6 +720,7 @@ def _report(args) -> int:
             sweep_dir=args.sweep,
             force=args.force,
             progress=progress,
+            actuals=args.actuals,
         )
     for label, path in written.items():
         print(f"{label:<28} {path}")

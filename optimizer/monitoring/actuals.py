@@ -80,7 +80,12 @@ def _suggest(value: str, known: list[str], what: str) -> str:
 
 
 def read_actuals(path: Path) -> Actuals:
-    """The actuals file parsed against its schema (problems name the file and the field path)."""
+    """The actuals file parsed against its schema (problems name the file and the field path; for an actuals
+    workbook, the sheet and cell)."""
+    from ..workbook.actuals import is_actuals_workbook, read_actuals_workbook
+
+    if is_actuals_workbook(path):
+        return read_actuals_workbook(path)
     return parse_model(Actuals, read_yaml_mapping(path), str(path))
 
 
@@ -97,7 +102,12 @@ def load_actuals(path: Path | str, case: LoadedCase | None = None, variant: str 
     actuals = read_actuals(path)
     named = case_path_of(path, actuals)
     loaded = case if case is not None else load_case(named)
-    checked = check_actuals(actuals, loaded, path, variant)
+    try:
+        checked = check_actuals(actuals, loaded, path, variant)
+    except InputError as err:
+        from ..workbook.actuals import at_cells
+
+        raise InputError(at_cells(path, err.problems)) from None
     if case is not None and _differs(named, case.path):
         caution = Caution(str(path), "case", actuals.case, f"checked against another case, {case.path}")
         checked.warnings.append(caution)

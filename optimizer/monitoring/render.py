@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..formatting import money, tonnes
+from ..units import ROUNDING_NOTE
+from .wording import UnitWords
 
 WIDTH = 44
 """Programme names are cut to this many characters in the console tables (the CSV has them whole)."""
@@ -18,10 +20,6 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(h), *(len(r[k]) for r in rows)) if rows else len(h) for k, h in enumerate(header)]
     line = lambda cells: "  ".join(c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731
     return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
-
-
-def _amount(x: float, unit: str) -> str:
-    return f"{x:,.0f} {unit}" if abs(x) >= 100 or x == int(x) else f"{x:,.3g} {unit}"
 
 
 def render_tracking(t) -> str:
@@ -49,20 +47,23 @@ def render_tracking(t) -> str:
     )
     out.append("")
     programmes = t.programmes
+    words = UnitWords(t.plan.data.loaded)
     out.append(
         _table(
             ["Programme", f"Planned to {through}", "Built", "Status"],
             [
                 [
                     _cut(r.name),
-                    _amount(r.planned_units_to_date, r.unit),
-                    _amount(r.actual_units_to_date, r.unit),
+                    words(r.planned_units_to_date, r.intervention, r.unit),
+                    words(r.actual_units_to_date, r.intervention, r.unit),
                     r.status,
                 ]
                 for r in programmes.itertuples()
             ],
         )
     )
+    if any(words.counts(i) for i in programmes["intervention"]):
+        out.append(ROUNDING_NOTE)
     off = programmes[programmes["status"] != "on track"]
     if len(off):
         out += ["", "Not on track:"] + [f"  - {r.name}: {r.explanation}" for r in off.itertuples()]
@@ -90,16 +91,23 @@ def render_replan(r) -> str:
         out.append(f"  baseline re-anchored on measured emissions: {s['anchored_sources']}")
     changes = r.changes
     moved = changes[changes["explanation"] != ""]
+    words = UnitWords(r.result.data.loaded)
     if len(moved):
         out += [
             "",
             _table(
                 ["Programme", "Original plan", "Re-plan", "Change"],
                 [
-                    [_cut(c.name), _amount(c.original_units, c.unit), _amount(c.replan_units, c.unit), c.change]
+                    [
+                        _cut(c.name),
+                        words(c.original_units, c.intervention, c.unit),
+                        words(c.replan_units, c.intervention, c.unit),
+                        c.change,
+                    ]
                     for c in moved.itertuples()
                 ],
             ),
+            *([ROUNDING_NOTE] if any(words.counts(i) for i in moved["intervention"]) else []),
             "",
             "Why:",
         ]

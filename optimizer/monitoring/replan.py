@@ -41,6 +41,7 @@ from ..pyomo_backend import PyomoBackend, solve
 from ..results import Result, extract_result
 from .actuals import ActualsData
 from .tracking import abatement_by_source_year, planned_starts, planned_units
+from .wording import UnitWords, against_plan
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -265,10 +266,6 @@ def source_name(loaded: LoadedCase, source_id: str) -> str:
     return source_type.name if source_type is not None else source_id
 
 
-def _units(x: float, unit: str) -> str:
-    return f"{x:,.0f} {unit}" if abs(x) >= 100 or x == int(x) else f"{x:,.3g} {unit}"
-
-
 def _changes(a, data, original, result, first_open, original_data) -> pd.DataFrame:
     orig_units, new_units = planned_units(original), planned_units(result)
     orig_starts, new_starts = planned_starts(original), planned_starts(result)
@@ -340,16 +337,19 @@ def _why(a, c, original_data, data, before, after, planned_to_date, built_to_dat
     through = a.through_year
     reasons = []
     tol = 1e-6 * max(1.0, c.potential)
+    words = UnitWords(a.loaded)
+    amount = lambda x: words(x, c.id, c.unit)  # noqa: E731
     if built_to_date < planned_to_date - tol:
-        late = _units(planned_to_date - built_to_date, c.unit)
+        late = words.gap(planned_to_date - built_to_date, c.id, c.unit)
         reasons.append(
-            f"{_units(built_to_date, c.unit)} built by {through} against {_units(planned_to_date, c.unit)} "
+            f"{words.none_or(built_to_date, c.id, c.unit)} built by {through} against {amount(planned_to_date)} "
             f"planned: {late} behind" + (" (a delayed start)" if built_to_date <= tol else "")
         )
     elif built_to_date > planned_to_date + tol:
+        share = against_plan(built_to_date, planned_to_date)
+        early = words.gap(built_to_date - planned_to_date, c.id, c.unit)
         reasons.append(
-            f"{_units(built_to_date, c.unit)} built by {through}, {_units(built_to_date - planned_to_date, c.unit)} "
-            "ahead of plan"
+            f"{amount(built_to_date)} built by {through}, {early} ahead of plan" + (f" ({share})" if share else "")
         )
     old = original_data.candidates.get(c.id)
     if old is not None and old.capex != c.capex:
@@ -380,10 +380,10 @@ def _why(a, c, original_data, data, before, after, planned_to_date, built_to_dat
             "its own progress is as planned: money, potential or abatement freed or needed by other programmes' "
             "progress moved it"
         )
-    what = f"builds {_units(after, c.unit)}" if after > tol else "builds none"
+    what = f"builds {amount(after)}" if after > tol else "builds none"
     if abs(after - before) <= tol and built_to_date < planned_to_date - tol:
-        what = f"not made up: still {_units(after, c.unit)}"
-    return f"{what} from {first_open} (plan: {_units(before, c.unit)}): " + "; ".join(reasons)
+        what = f"not made up: still {amount(after)}"
+    return f"{what} from {first_open} (plan: {words.none_or(before, c.id, c.unit)}): " + "; ".join(reasons)
 
 
 def _budget_change(original_data: ModelData, data: ModelData, c, first_open: int) -> str:

@@ -21,6 +21,7 @@ from ..prepare import Candidate, ModelData
 from ..progress import ProgressFn, silent
 from ..results import Result, plan_abatement
 from .actuals import ActualsData
+from .wording import UnitWords, against_plan, years_apart
 
 DEFAULT_TOLERANCE = 0.10
 """A figure within 10 % of the plan is on track. [estimate] A judgement: yearly delivery of health
@@ -50,13 +51,8 @@ def status_of(actual: float, planned: float, tolerance: float, lower_is_better: 
 
 
 def _share(actual: float, planned: float) -> str:
-    if planned == 0 or abs(actual / planned - 1) < 0.005:
-        return ""
-    return f" ({abs(actual / planned - 1):.0%} {'below' if actual < planned else 'above'} plan)"
-
-
-def _units(x: float, unit: str) -> str:
-    return f"{x:,.0f} {unit}" if abs(x) >= 100 or x == int(x) else f"{x:,.3g} {unit}"
+    words = against_plan(actual, planned)
+    return f" ({words})" if words else ""
 
 
 @dataclass
@@ -138,6 +134,7 @@ def _programmes(
     a: ActualsData, plan_units: dict, plan_starts: dict, tolerance: float
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     data, past = a.data, a.past_years
+    words = UnitWords(a.loaded)
     ids = sorted(
         {i for i, y in plan_units if y in past} | {i for i, _ in a.units}, key=lambda i: data.candidates[i].name
     )
@@ -182,7 +179,7 @@ def _programmes(
                 "actual_abatement_tco2e": float(act_ab[k_of[a.through_year]]),
                 "status": status.value,
                 "explanation": _programme_words(
-                    c, plan_starts.get(i), a.starts.get(i), planned_total, actual_total, status, a.through_year
+                    c, words, plan_starts.get(i), a.starts.get(i), planned_total, actual_total, status, a.through_year
                 ),
             }
         )
@@ -200,26 +197,32 @@ def _programmes(
 
 
 def _programme_words(
-    c: Candidate, planned_start, actual_start, planned: float, actual: float, status: Status, through: int
+    c: Candidate,
+    words: UnitWords,
+    planned_start,
+    actual_start,
+    planned: float,
+    actual: float,
+    status: Status,
+    through: int,
 ) -> str:
     """The variance of one programme to date, in words."""
+    amount = lambda x: words(x, c.id, c.unit)  # noqa: E731
     if actual_start is None and planned_start is not None and planned_start <= through:
-        return f"not started; the plan started it in {planned_start} with {_units(planned, c.unit)} by {through}"
+        return f"not started; the plan started it in {planned_start} with {amount(planned)} by {through}"
     if planned_start is None or planned_start > through:
-        built = _units(actual, c.unit)
-        return f"started in {actual_start} ahead of the plan, which had no units by {through}; built {built}"
+        return f"started in {actual_start} ahead of the plan, which built none by {through}; built {amount(actual)}"
     when = ""
-    if actual_start > planned_start:
-        when = f"started in {actual_start}, {actual_start - planned_start} year(s) later than planned; "
-    elif actual_start < planned_start:
-        when = f"started in {actual_start}, {planned_start - actual_start} year(s) earlier than planned; "
-    count = _units(actual, c.unit).removesuffix(f" {c.unit}")
-    built = f"built {count} of {_units(planned, c.unit)} planned by {through}{_share(actual, planned)}"
-    return (
-        when + built
-        if status is not Status.ON_TRACK
-        else when + built.replace(" planned by", " planned by") + ", as planned"
-    )
+    if actual_start != planned_start:
+        gap = years_apart(abs(actual_start - planned_start))
+        later = "later" if actual_start > planned_start else "earlier"
+        when = f"started in {actual_start}, {gap} {later} than planned; "
+    count = amount(actual).split(" ")[0]
+    built = f"built {count} of {amount(planned)} planned by {through}"
+    share = against_plan(actual, planned)
+    if status is Status.ON_TRACK:
+        return when + built + (f": {share}, on track" if share else ", as planned")
+    return when + built + f": {share}"
 
 
 def measured_or_modelled(a: ActualsData, actual_abated: np.ndarray, year: int) -> tuple[float, int]:
@@ -354,6 +357,7 @@ def _finance(a: ActualsData, plan: Result, tolerance: float) -> pd.DataFrame:
 
 def _kpis(a: ActualsData, plan_units: dict, tolerance: float) -> pd.DataFrame:
     rows = []
+    words = UnitWords(a.loaded)
     for o in a.actuals.kpis:
         c = a.data.candidates[o.intervention]
         to_date = sum(u for (i, y), u in plan_units.items() if i == o.intervention and y <= o.year)
@@ -361,8 +365,10 @@ def _kpis(a: ActualsData, plan_units: dict, tolerance: float) -> pd.DataFrame:
         observed = o.value.value
         status = status_of(observed, implied, tolerance)
         share = o.measure == "share_of_potential"
-        shown = [f"{x:.0%}" if share else _units(x, c.unit) for x in (observed, implied)]
-        basis = "units built to date as a share of the potential" if share else "units built to date"
+        shown = [f"{x:.0%}" if share else words(x, c.id, c.unit) for x in (observed, implied)]
+        basis = f"{c.name} built by {o.year} in the plan"
+        if share:
+            basis += f", as a share of its potential of {words(c.potential, c.id, c.unit)}"
         rows.append(
             {
                 "kpi": o.kpi,
@@ -373,8 +379,7 @@ def _kpis(a: ActualsData, plan_units: dict, tolerance: float) -> pd.DataFrame:
                 "observed": observed,
                 "plan_implied": implied,
                 "status": status.value,
-                "explanation": f"{o.kpi}: {shown[0]} observed against {shown[1]} the plan implies ({basis} of "
-                f"{c.name})",
+                "explanation": f"{o.kpi}: {shown[0]} observed against {shown[1]} the plan implies ({basis})",
                 "provenance": o.value.source or o.value.estimate,
             }
         )

@@ -17,6 +17,7 @@ from . import markdown as M
 from .charts import country_charts, regional_charts
 from .excel import write_workbook
 from .iamc import country_rows, regional_rows, write_iamc
+from .monitoring import monitoring_charts, monitoring_html, monitoring_iamc_rows, monitoring_markdown, monitoring_sheets
 from .summary import executive_summary
 from .summary import to_html as summary_html
 from .summary import to_markdown as summary_markdown
@@ -197,6 +198,7 @@ def build_report(
     sweep_dir: Path | None = None,
     force: bool = False,
     progress: ProgressFn | None = None,
+    actuals: Path | None = None,
 ) -> dict[str, Path]:
     """Write the report of a case, a manifest or a result directory; return {label: file written}.
     ``progress`` hears of the solves, the diagnosis and the writing (:mod:`optimizer.progress`).
@@ -207,7 +209,8 @@ def build_report(
 
     A result directory is reported by re-solving the case and variant recorded in its summary.json (the
     tables, charts and diagnosis need the model data, which the CSVs do not carry); the inputs must be
-    unchanged (same input hash), so the report shows the same plan."""
+    unchanged (same input hash), so the report shows the same plan. With ``actuals`` (an actuals file of the
+    case, docs/monitoring.md) the report adds a monitoring section: plan against actual and the re-plan."""
     path = Path(path)
     if path.is_dir() and out is not None and Path(out).resolve() == path.resolve():
         raise InputError(
@@ -243,6 +246,8 @@ def build_report(
         read_sweep_meta(Path(sweep_dir))  # a damaged sweep is reported before anything is solved
     report = progress or silent
     if is_manifest(path):
+        if actuals is not None:
+            raise InputError([Problem(str(actuals), "--actuals", str(actuals), "a case report (not a manifest)")])
         return _manifest_report(path, variant, formats, out, diagnosis, force, report)
     from ..loading import load_case
     from ..pyomo_backend import solve
@@ -260,12 +265,22 @@ def build_report(
                 )
             ]
         )
+    checked = None
+    if actuals is not None:  # checked against the case before anything is solved
+        from ..monitoring.actuals import load_actuals
+
+        checked = load_actuals(Path(actuals), case=loaded, variant=variant or loaded.case.default_variant)
     report("solving the case", 0)
     result = solve(loaded, variant=variant)
     tables = build_tables(result, diagnosis=diagnosis, progress=prefixed(report, "diagnosis, "))
     if sweep_dir is not None:
         tables.robustness = robustness_for(result, sweep_dir)
         tables.trajectory_band = trajectory_band_for(Path(sweep_dir))
+    if checked is not None:
+        from .monitoring import monitoring_tables
+
+        report("tracking the actuals", 0)
+        tables.monitoring = monitoring_tables(result, checked, progress=report)
     report("writing the report", 0)
     with output_folder(out, kind="report", force=force) as staging:
         written = write_country(tables, staging, formats)
@@ -341,6 +356,8 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
     written: dict[str, Path] = {}
     charts = {c.name: c for c in country_charts(t)} if {"html", "md", "pdf"} & set(formats) else {}
     m = t.meta
+    if charts and t.monitoring is not None:
+        charts.update({c.name: c for c in monitoring_charts(t.monitoring, f"{m['country_name']} ({m['variant']})")})
     title = f"{m['country_name']}: health-sector decarbonisation plan ({m['variant']})"
     brief = executive_summary(t) if {"html", "md", "pdf"} & set(formats) else None
     if {"html", "pdf"} & set(formats):
@@ -368,6 +385,7 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
                 else []
             ),
             *quality_html(t),
+            *monitoring_html(t, charts),
             (
                 "Appendix: assumptions and provenance",
                 H.paragraph(
@@ -418,6 +436,7 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
                 else []
             ),
             *quality_markdown(t),
+            *monitoring_markdown(t),
             "\n## Appendix: assumptions and provenance\n",
             M.table(t.provenance),
         ]
@@ -426,9 +445,9 @@ def write_country(t: ReportTables, out: Path, formats: list[str]) -> dict[str, P
         written["md"] = p
     if "xlsx" in formats:
         about = {k: v for k, v in m.items() if k not in ("roadmap_years",)}
-        written["xlsx"] = write_workbook(out / "report.xlsx", t.named(), about)
+        written["xlsx"] = write_workbook(out / "report.xlsx", {**t.named(), **monitoring_sheets(t)}, about)
     if "iamc" in formats:
-        written["iamc"] = write_iamc(out / "report_iamc.csv", country_rows(t))
+        written["iamc"] = write_iamc(out / "report_iamc.csv", country_rows(t) + monitoring_iamc_rows(t))
     return written
 
 

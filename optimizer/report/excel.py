@@ -55,13 +55,14 @@ def _write_sheet(book, name: str, df: pd.DataFrame) -> None:
     shown = readable(df)
     source = {header(c): c for c in df.columns}
     whole_units = counted_rows(df).to_numpy()
+    counted_headers = {header(c) for c in df.attrs.get("counted_columns", ("units",))}
     ws.append(list(shown.columns))
     for k, row in enumerate(shown.itertuples(index=False)):
         ws.append([_excel_value(v) for v in row])
         for j, h in enumerate(shown.columns, start=1):
             c = ws.cell(row=k + 2, column=j)
             fmt = _format(source[h], c.value)
-            if fmt and h == "units" and whole_units[k]:
+            if fmt and h in counted_headers and whole_units[k]:
                 fmt = WHOLE_FORMAT  # a count of things: shown whole, the value kept
             if fmt:
                 c.number_format = fmt

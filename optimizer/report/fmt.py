@@ -118,12 +118,13 @@ def display(df: pd.DataFrame) -> pd.DataFrame:
     """Strings ready to print, with display names, display units and unit-bearing headers."""
     shown = readable(df)
     whole_units = counted_rows(df)
+    counted_headers = {header(c) for c in df.attrs.get("counted_columns", ("units",))}
     units = {header(c): display_unit(c) for c in df.columns}
     out = {}
     for h in shown.columns:
         if h in (header(c) for c in YEAR_COLUMNS if c in df.columns):
             out[h] = ["" if v is None else str(v) for v in shown[h]]
-        elif h == "units" and whole_units.any():
+        elif h in counted_headers and whole_units.any():
             out[h] = [whole(v) if w else cell(v) for v, w in zip(shown[h], whole_units)]
         else:
             out[h] = [cell(v, units.get(h, "")) for v in shown[h]]

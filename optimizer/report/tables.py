@@ -10,6 +10,7 @@ names of ``df.attrs``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -141,6 +142,7 @@ class ReportTables:
     """P10, median and P90 of the optimised emissions by year over a sweep's scenarios, when one is given
     (:func:`optimizer.sweep.robust.trajectory_band`)."""
     quality: pd.DataFrame | None = None  # shares resting on each quality grade (optimizer.quality)
+    monitoring: Any = None  # plan against actual and the re-plan, with actuals (optimizer.report.monitoring)
 
     SHEETS = (
         "roadmap",

@@ -22,6 +22,19 @@ YAML_SUFFIXES = (".yaml", ".yml")
 def convert(source: Path, out: Path | None = None, force: bool = False) -> list[Path]:
     """Write ``source`` (a case YAML file or bundled name, or a workbook) as the other form at ``out`` (by
     default the source's name with the other suffix, in the current folder); the files written."""
+    from ..inputs import InputKind, kind_of
+    from .actuals import actuals_to_workbook, is_actuals_workbook, workbook_to_actuals_yaml
+
+    if is_actuals_workbook(source):
+        target = out or Path(f"{source.stem}.yaml")
+        _check_suffix(target, YAML_SUFFIXES, "a .yaml file for the actuals")
+        _check_targets([target], force, [source])
+        return [workbook_to_actuals_yaml(source, target)]
+    if not is_workbook(source) and kind_of(source) is InputKind.ACTUALS:
+        target = out or Path(f"{source.stem}{WORKBOOK_SUFFIX}")
+        _check_suffix(target, (WORKBOOK_SUFFIX,), "an .xlsx file for the workbook")
+        _check_targets([target], force, [source])
+        return [actuals_to_workbook(source, target)]
     if is_workbook(source):
         return workbook_to_yaml(source, out or Path(f"{source.stem}.yaml"), force)
     return case_to_workbook(source, out or Path(f"{source.stem}{WORKBOOK_SUFFIX}"), force)
