@@ -196,6 +196,12 @@ def _year_problem(a: ActualsData, where: str, year: int) -> Problem | None:
     return None
 
 
+def _unknown_intervention(file: str, where: str, intervention: str, library) -> Problem:
+    return Problem(
+        file, f"{where}.intervention", intervention, _suggest(intervention, list(library), "a library intervention")
+    )
+
+
 def _check_builds(a: ActualsData) -> list[Problem]:
     file, problems = str(a.path), []
     library, cands = a.loaded.library.interventions, a.data.candidates
@@ -204,14 +210,7 @@ def _check_builds(a: ActualsData) -> list[Problem]:
     for k, b in enumerate(a.actuals.builds):
         where = f"builds[{k}]"
         if b.intervention not in library:
-            problems.append(
-                Problem(
-                    file,
-                    f"{where}.intervention",
-                    b.intervention,
-                    _suggest(b.intervention, list(library), "a library intervention"),
-                )
-            )
+            problems.append(_unknown_intervention(file, where, b.intervention, library))
             continue
         if b.intervention not in cands:
             reason = screening[b.intervention].reason if b.intervention in screening else "not a candidate"
@@ -424,14 +423,7 @@ def _check_kpis(a: ActualsData) -> list[Problem]:
     for k, o in enumerate(a.actuals.kpis):
         where = f"kpis[{k}]"
         if o.intervention not in library:
-            problems.append(
-                Problem(
-                    file,
-                    f"{where}.intervention",
-                    o.intervention,
-                    _suggest(o.intervention, list(library), "a library intervention"),
-                )
-            )
+            problems.append(_unknown_intervention(file, where, o.intervention, library))
             continue
         if o.intervention not in cands:
             problems.append(
