@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import tests.bruteforce as bruteforce
@@ -20,7 +21,7 @@ from optimizer.schema.actuals import Actuals
 from optimizer.synthetic import RandomSpec, build, case_dict, intervention, random_case
 
 from .helpers import units_by_year
-from .test_monitoring import EXAMPLE, actuals_of_plan
+from .test_monitoring import EXAMPLE, NOT_STARTED, actuals_of_plan
 
 NOTE = {"estimate": "test"}
 DISCOUNT = {"value": 0.05, **NOTE}
@@ -206,6 +207,9 @@ def test_replan_and_track_commands(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "Re-plan from 2028 to 2030" in text and "(a delayed start)" in text
     assert {"schedule.csv", "replan_changes.csv", "replan_summary.json"} <= {p.name for p in out.iterdir()}
+    schedule = pd.read_csv(out / "schedule.csv")
+    built = schedule[(schedule["intervention"] == NOT_STARTED) & (schedule["units_built"] > 1e-9)]
+    assert int(built["year"].min()) == 2028  # the example's programme that did not start now starts in 2028
     assert main(["replan", "georgia", "--actuals", str(EXAMPLE), "--from", "2027"]) == 2
     assert "--from: got 2027; expected 2028" in capsys.readouterr().err
     both = tmp_path / "both"

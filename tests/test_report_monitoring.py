@@ -18,7 +18,7 @@ from optimizer.monitoring.tracking import track
 from optimizer.pyomo_backend import solve
 from optimizer.report.monitoring import monitoring_charts, monitoring_tables
 
-from .test_monitoring import EXAMPLE, ROOT, planned_to_date
+from .test_monitoring import EXAMPLE, NOT_STARTED, ROOT, planned_to_date
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,7 @@ def test_tables_carry_the_tracking_and_the_replan(georgia):
     hvac = planned_to_date(plan, "or_hvac_setback", 2027)
     assert p.loc["or_hvac_setback", "planned_units"] == pytest.approx(hvac)
     assert p.loc["or_hvac_setback", "status"] == "ahead"
-    assert p.loc["low_carbon_construction_standard", "actual_start"] == "not started"
+    assert p.loc[NOT_STARTED, "actual_start"] == "not started"
     rm = m.replan_roadmap.set_index("year")
     pw = plan.pathway.set_index("year")
     assert np.allclose(rm["original_plan_tco2e"], pw["optimised_tco2e"])
