@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .errors import InputError, SolverFailure
+from .formatting import number
 from .loading import LoadedCase, case_from_dict
 from .schema.base import GRADES, Provenance, Quantity
 from .sweep.paths import OVERRIDABLE, SWEEP_MARK, apply_settings
@@ -462,7 +463,8 @@ def weakest_display(table: pd.DataFrame, top: int = 10) -> pd.DataFrame:
         {
             "number (grade D)": t["number"],
             "central (low-high)": [
-                f"{c:g} ({lo:g} to {hi:g})" for c, lo, hi in zip(t["central"], t["low"], t["high"], strict=True)
+                f"{number(c)} ({number(lo)} to {number(hi)})"
+                for c, lo, hi in zip(t["central"], t["low"], t["high"], strict=True)
             ],
             "abatement swing (tCO2e)": t["abatement_swing_tco2e"].map(lambda v: f"{v:,.0f}"),
             "cost swing (US$m)": t["cost_swing_usd"].map(lambda v: f"{v / 1e6:,.2f}"),
