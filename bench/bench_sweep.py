@@ -107,10 +107,10 @@ def total_shortfall(x: list[float], ledger: list) -> float:
 
 def direct_highspy(prepared) -> tuple[float, float, list[float]]:
     """Push each form's changed numbers into one Highs and solve; nothing else is timed. The same stages as
-    ``solve_in_place``: when the first leaves a shortfall (read off the plan as ``shortfall_ledger`` reads it), a second
-    stage caps it and minimises money; the objective reported is that money plus the penalised shortfall. The
-    stage row is scaled as ``PersistentHighs`` scales it (``stage_row_scale``), so that HiGHS is given the same
-    second-stage model in both loops."""
+    ``solve_in_place``: when the first leaves a shortfall (read off the plan as ``shortfall_ledger`` reads it),
+    a second stage caps it and minimises money; the objective reported is that money plus the penalised
+    shortfall. The stage row is scaled as ``PersistentHighs`` scales it (``stage_row_scale``), so that HiGHS is
+    given the same second-stage model in both loops."""
     h = highspy.Highs()
     for name, value in HIGHS_OPTIONS.items():  # the same HiGHS settings as noregret's backends
         h.setOptionValue(name, value)
