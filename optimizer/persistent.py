@@ -66,13 +66,13 @@ class UpdateCounts:
 
 class PersistentHighs:
     """A ``highspy.Highs`` holding one model, and a mirror of its arrays to diff the next scenario against.
-    ``warm_start``: start a second stage from the first stage's plan (feasible for it by construction); off by
-    default for national cases, as it helped on some and slowed others (pipelines always use it).
+    ``warm_start``: start a second stage from the first stage's plan (feasible for it by construction), as the
+    Pyomo backend does (docs/performance.md; pipelines always use it).
     ``certify``: look for a plan the LP bound certifies before branching (:mod:`optimizer.lp_first`); off by
     default, as on the pipelines measured it rarely certified a 0.1 % gap and did not pay for itself
     (docs/performance.md)."""
 
-    def __init__(self, warm_start: bool = False, certify: bool = False):
+    def __init__(self, warm_start: bool = True, certify: bool = False):
         self.warm_start = warm_start
         self.certify = certify
         self.highs = quiet_highs()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pyomo.environ as pyo
 from pyomo.contrib.appsi.base import TerminationCondition
 from pyomo.contrib.appsi.solvers import Highs
@@ -56,6 +57,9 @@ class PyomoBackend:
     def __init__(self, m: pyo.ConcreteModel, data: ModelData, solver: Highs | None = None):
         self.m, self.data = m, data
         self.solver = solver or make_solver(data)
+        self.first_plan: list[float] | None = None
+        """HiGHS's columns of the first stage's plan: the start of a second stage (feasible for it by
+        construction), as the in-place backend starts it (docs/performance.md)."""
 
     @property
     def model(self) -> pyo.ConcreteModel:
@@ -70,6 +74,10 @@ class PyomoBackend:
         solver.config.time_limit = time_limit
         started = time.perf_counter()
         before = solver._solver_model.getRunTime() if solver._solver_model is not None else 0.0
+        if not first and self.first_plan is not None and solver._solver_model is not None:
+            solver.update()  # the second stage's row and objective, so that the start is kept by the solve
+            start = np.asarray(self.first_plan, dtype=float)
+            solver._solver_model.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
         results = solver.solve(m)
         solve_seconds = time.perf_counter() - started
         highs = solver._solver_model  # highspy.Highs of the persistent interface
@@ -78,6 +86,8 @@ class PyomoBackend:
         has_plan = results.best_feasible_objective is not None
         if has_plan:
             results.solution_loader.load_vars()
+            if first and highs is not None:
+                self.first_plan = list(highs.getSolution().col_value)
         info = highs.getInfo() if highs is not None else None
         is_mip = any(True for v in m.component_data_objects(pyo.Var) if v.is_integer() or v.is_binary())
         bound = results.best_objective_bound
