@@ -127,3 +127,15 @@ def test_track_command_prints_readable_text(capsys):
     assert main(["track", "georgia", "--actuals", str(EXAMPLE), "--quiet"]) == 0
     text = capsys.readouterr().out
     assert "operating theatres" in text and "times the plan" in text
+
+
+def test_a_count_that_moves_by_less_than_half_a_unit_is_not_more_or_fewer():
+    from optimizer.monitoring.replan import _change_label
+
+    # 220.0 -> 219.6 hospitals shows as 220 -> 220: the change is in the timing, not the number
+    assert _change_label(220.0, 219.6, 2027, 2027, False, 220.0, counted=True) == "rescheduled"
+    assert _change_label(220.0, 219.6, 2027, 2028, False, 220.0, counted=True) == "later"
+    assert _change_label(220.0, 219.4, 2027, 2027, False, 220.0, counted=True) == "fewer"
+    assert _change_label(220.0, 220.6, 2027, 2027, False, 220.0, counted=True) == "more"
+    # a quantity that is not a count (kWp, people covered) keeps the exact comparison
+    assert _change_label(220.0, 219.6, 2027, 2027, False, 220.0) == "fewer"

@@ -39,6 +39,7 @@ from ..prepare import ModelData, prepare
 from ..progress import ProgressFn, silent
 from ..pyomo_backend import PyomoBackend, solve
 from ..results import Result, extract_result
+from ..units import counted_units
 from .actuals import ActualsData
 from .tracking import abatement_by_source_year, planned_starts, planned_units
 from .wording import UnitWords, against_plan
@@ -270,6 +271,7 @@ def _changes(a, data, original, result, first_open, original_data) -> pd.DataFra
     orig_units, new_units = planned_units(original), planned_units(result)
     orig_starts, new_starts = planned_starts(original), planned_starts(result)
     ids = {i for i, _ in orig_units} | {i for i, _ in new_units}
+    counted = counted_units(a.loaded)
     rows = []
     for i in sorted(ids, key=lambda i: data.candidates[i].name if i in data.candidates else i):
         c = data.candidates.get(i) or original_data.candidates[i]
@@ -281,7 +283,9 @@ def _changes(a, data, original, result, first_open, original_data) -> pd.DataFra
             abs(orig_units.get((i, y), 0.0) - new_units.get((i, y), 0.0)) <= 1e-6 * max(1.0, c.potential)
             for y in range(first_open, a.data.case.decision_window.last_year + 1)
         )
-        change = _change_label(before, after, orig_starts.get(i), new_starts.get(i), same_years, c.potential)
+        change = _change_label(
+            before, after, orig_starts.get(i), new_starts.get(i), same_years, c.potential, i in counted
+        )
         if change in ("added", "more") and built_to_date < planned_to_date - 1e-6 * max(1.0, c.potential):
             change = "catching up" if built_to_date > 0 else "delayed"
         off_track = abs(built_to_date - planned_to_date) > 1e-6 * max(1.0, c.potential)
@@ -314,7 +318,10 @@ CHANGE_COLUMNS = [
 ]  # fmt: skip
 
 
-def _change_label(before, after, start_before, start_after, same_years, potential) -> str:
+def _change_label(before, after, start_before, start_after, same_years, potential, counted=False) -> str:
+    """How a programme's remaining units changed. For a count of things (hospitals, vehicles) a change of less
+    than half a unit is not "more" or "fewer": the tables show whole units, and 220 -> 220 "fewer" would
+    read as a contradiction; the change is then in the timing."""
     tol = 1e-6 * max(1.0, potential)
     if same_years:
         return "unchanged"
@@ -322,9 +329,10 @@ def _change_label(before, after, start_before, start_after, same_years, potentia
         return "added"
     if after <= tol < before:
         return "dropped"
-    if after > before + tol:
+    amount = max(tol, 0.5) if counted else tol
+    if after > before + amount:
         return "more"
-    if after < before - tol:
+    if after < before - amount:
         return "fewer"
     if start_before is not None and start_after is not None and start_after != start_before:
         return "later" if start_after > start_before else "earlier"
