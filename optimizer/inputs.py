@@ -41,6 +41,10 @@ def kind_of(path: Path) -> InputKind:
         return InputKind.PIPELINE
     if path.name == VOCABULARY_FILE:
         return InputKind.LIBRARY
+    if path.suffix.lower() == ".xlsx" and path.is_file():
+        from .workbook.actuals import is_actuals_workbook
+
+        return InputKind.ACTUALS if is_actuals_workbook(path) else InputKind.CASE
     if path.suffix.lower() not in YAML_SUFFIXES or not path.is_file():
         return InputKind.CASE
     try:

@@ -94,3 +94,16 @@ def test_units_above_the_ramp_point_at_the_value_cell(folder):
     book = _edit(_to_workbook(folder), "F4", 500)  # food-waste reduction, 2026
     problems = _problems(book)
     assert any(p.startswith(f"{book}: Actuals!F4") and "at most" in p for p in problems), problems
+
+
+def test_validate_checks_an_actuals_workbook_as_actuals(folder, capsys):
+    from optimizer.inputs import InputKind, kind_of
+
+    book = _to_workbook(folder)
+    assert kind_of(book) is InputKind.ACTUALS
+    capsys.readouterr()
+    assert main(["validate", str(book)]) == 0
+    assert "actuals 2026-2027" in capsys.readouterr().out
+    _edit(book, "F3", "twenty-two")
+    assert main(["validate", str(book)]) == 2
+    assert "Actuals!F3" in capsys.readouterr().err
