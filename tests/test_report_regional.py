@@ -273,3 +273,20 @@ def test_the_regional_report_states_the_summed_shortfall(rollup, tmp_path):
     for name in ("Milestones", "Capex by country and year", "Financing by financier and year"):
         assert f"## {name}" in text
     assert {"regional_roadmap.png", "regional_shortfall_ex_prc.png"} <= {p.name for p in tmp_path.iterdir()}
+
+
+def test_regional_pdf_prints_the_roll_up_on_landscape_pages(rollup, tmp_path):
+    pdfium = pytest.importorskip("pypdfium2")
+    from optimizer.report.build import write_regional
+
+    _, reg = rollup
+    written = write_regional(reg, tmp_path, ["pdf"])
+    doc = pdfium.PdfDocument(str(written["regional.pdf"]))
+    try:
+        assert len(doc) >= 3
+        assert all(doc[k].get_size()[0] > doc[k].get_size()[1] for k in range(len(doc)))  # landscape
+        text = "".join(doc[k].get_textpage().get_text_range() for k in range(len(doc)))
+    finally:
+        doc.close()
+    assert "CAREC total" in text and "Milestones" in text and "Shortland" in text
+    assert not (tmp_path / "regional.html").exists()  # only the formats asked for

@@ -465,7 +465,7 @@ def write_regional(reg: RegionalTables, out: Path, formats: list[str], scenario:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    charts = regional_charts(reg) if {"html", "md"} & set(formats) else []
+    charts = regional_charts(reg) if {"html", "md", "pdf"} & set(formats) else []
     title = "CAREC health-sector decarbonisation: regional roll-up"
     years = reg.roadmap["year"]
     milestone_years = sorted({int(y) for y in reg.milestones["year"]}) if len(reg.milestones) else []
@@ -500,12 +500,11 @@ def write_regional(reg: RegionalTables, out: Path, formats: list[str], scenario:
             reg.financing,
         ),
     ]
-    if "html" in formats:
-        link_html = (
-            "<ul>" + "".join(f'<li><a href="{h}">{n}</a></li>' for n, h, _ in links) + "</ul>"
-            if (links and "html" in formats)
-            else ""
-        )
+
+    def regional_page(kind: str) -> str:
+        """The regional page, its country links to each country's report of the same ``kind`` (html, pdf)."""
+        targets = [(n, h.replace("report.html", f"report.{kind}")) for n, h, _ in links]
+        link_html = "<ul>" + "".join(f'<li><a href="{h}">{n}</a></li>' for n, h in targets) + "</ul>" if targets else ""
         sections = [
             (
                 "Summary",
@@ -520,9 +519,16 @@ def write_regional(reg: RegionalTables, out: Path, formats: list[str], scenario:
             ),
             *((name, H.paragraph(text) + H.table(df)) for name, text, df in tables),
         ]
+        return H.page(title, sections)
+
+    if "html" in formats:
         p = out / "regional.html"
-        p.write_text(H.page(title, sections), encoding="utf-8")
+        p.write_text(regional_page("html"), encoding="utf-8")
         written["regional.html"] = p
+    if "pdf" in formats:
+        from .pdf import write_pdf
+
+        written["regional.pdf"] = write_pdf(regional_page("pdf"), out / "regional.pdf")
     if "md" in formats:
         for c in charts:
             written[f"{c.name}.png"] = c.save(out / f"{c.name}.png")
