@@ -212,7 +212,7 @@ def render_comparison(comparison: pd.DataFrame, year: int, names: dict[str, str]
     """The comparison as a printed table: one row per case, named by ``names`` (case -> country name; the case
     file's name when absent), emissions in ktCO2e, money in US$ m, the solve time in seconds; every column as
     wide as its widest value, so that the columns line up."""
-    from .formatting import money_millions, number
+    from .formatting import aligned, money_millions, number
 
     names = names or {}
 
@@ -222,7 +222,6 @@ def render_comparison(comparison: pd.DataFrame, year: int, names: dict[str, str]
     heads = ["country", "variant", "status", f"BAU {year}", "target", "optimised", "shortfall", "capex", "NPV"]
     heads.append("solve time")
     units = ["", "", "", "ktCO2e", "ktCO2e", "ktCO2e", "ktCO2e", "US$ m", "US$ m", "seconds"]
-    left = 3  # the first three columns are text, left-aligned
     rows = [
         [
             names.get(r.case, r.case),
@@ -238,9 +237,4 @@ def render_comparison(comparison: pd.DataFrame, year: int, names: dict[str, str]
         ]
         for r in comparison.itertuples()
     ]
-    widths = [max(len(row[k]) for row in [heads, units, *rows]) for k in range(len(heads))]
-
-    def line(cells: list[str]) -> str:
-        return " ".join(c.ljust(w) if k < left else c.rjust(w) for k, (c, w) in enumerate(zip(cells, widths)))
-
-    return "\n".join(line(cells).rstrip() for cells in [heads, units, *rows])
+    return aligned([heads, units, *rows], left=3)  # the first three columns are text

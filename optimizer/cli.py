@@ -589,7 +589,7 @@ def _tornado(args) -> int:
 def _tornado_table(shown) -> str:
     """The largest swings as a printed table: numbers with thousands separators (never 1e+06), money in US$ m,
     emissions in ktCO2e, every column labelled."""
-    from .formatting import money_millions, number
+    from .formatting import aligned, money_millions, number
 
     heads = ["parameter", "low", "high", "cost swing", "emissions swing"]
     units = ["", "", "", "US$ m", "ktCO2e"]
@@ -603,11 +603,7 @@ def _tornado_table(shown) -> str:
         ]
         for r in shown.itertuples()
     ]
-    widths = [max(len(row[k]) for row in [heads, units, *rows]) for k in range(len(heads))]
-    return "\n".join(
-        " ".join(c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(cells, widths))).rstrip()
-        for cells in [heads, units, *rows]
-    )
+    return aligned([heads, units, *rows])
 
 
 def _quality(args) -> int:

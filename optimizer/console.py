@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from .formatting import money, money_millions, number, tonnes, whole
+from .formatting import cut, money, money_millions, number, tonnes, whole
 from .results import Result
 from .units import ROUNDING_NOTE, counted_units
 
@@ -86,7 +86,7 @@ def render_summary(result: Result) -> str:
         for r in result.portfolio.itertuples():
             units = units_text(r.units, r.intervention in counted)
             lines.append(
-                f"{_cut(r.name, 46):<46} {r.start_year!s:>5} {units:>8}  {_cut(r.unit, 25):<25} "
+                f"{cut(r.name, 46):<46} {r.start_year!s:>5} {units:>8}  {cut(r.unit, 25):<25} "
                 f"{money_millions(r.capex_usd):>9} {money_millions(r.npv_usd):>9} "
                 f"{_kt(r.abatement_target_year_tco2e):>12}"
             )
@@ -158,8 +158,8 @@ def render_pipeline(table, region, facility, family, sort: tuple[str, bool], top
             entry = f"{money(row.entry_budget_usd):>12} {stays:>5} "
         status = f"chosen, starts {row.start_year}" if row.selected else row.reason
         lines.append(
-            f"{row.rank:>5}  {_cut(row.project, 16):<16} {_cut(facility_text, 34):<34} "
-            f"{_cut(row.intervention_name, 34):<34} {money(row.capex_usd):>10} {entry}{cost:>7}  {status}"
+            f"{row.rank:>5}  {cut(row.project, 16):<16} {cut(facility_text, 34):<34} "
+            f"{cut(row.intervention_name, 34):<34} {money(row.capex_usd):>10} {entry}{cost:>7}  {status}"
         )
     if ladder:
         lines.append(
@@ -168,8 +168,3 @@ def render_pipeline(table, region, facility, family, sort: tuple[str, bool], top
             "stays chosen"
         )
     return "\n".join(lines)
-
-
-def _cut(text: str, n: int) -> str:
-    text = str(text)
-    return text if len(text) <= n else text[: n - 1] + "\u2026"

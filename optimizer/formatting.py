@@ -57,3 +57,22 @@ def number(x: float, significant: int = 3) -> str:
 def whole(x: float) -> str:
     """A count of things, rounded to a whole number for display: ``174``, ``1,181``."""
     return "n/a" if x != x else f"{round(x):,d}"
+
+
+def cut(text: object, width: int) -> str:
+    """``text`` cut to ``width`` characters, an ellipsis marking the cut (names in narrow console columns)."""
+    text = str(text)
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def aligned(rows: list[list[str]], left: int = 1, sep: str = " ", rule_after: int | None = None) -> str:
+    """``rows`` of cells as a printed table: every column as wide as its widest cell, the first ``left`` columns
+    left-aligned (text) and the others right-aligned (numbers); a line of dashes after row ``rule_after``."""
+    widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
+    lines = [
+        sep.join(c.ljust(w) if k < left else c.rjust(w) for k, (c, w) in enumerate(zip(cells, widths))).rstrip()
+        for cells in rows
+    ]
+    if rule_after is not None:
+        lines.insert(rule_after + 1, sep.join("-" * w for w in widths))
+    return "\n".join(lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..formatting import money, tonnes
+from ..formatting import aligned, cut, money, tonnes
 from ..units import ROUNDING_NOTE
 from .wording import UnitWords
 
@@ -13,13 +13,11 @@ WIDTH = 44
 
 
 def _cut(text: str, width: int = WIDTH) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return cut(text, width)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[k]) for r in rows)) if rows else len(h) for k, h in enumerate(header)]
-    line = lambda cells: "  ".join(c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731
-    return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
+    return aligned([header, *rows], sep="  ", rule_after=0)
 
 
 def render_tracking(t) -> str:
