@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .loading import DEFAULT_LIBRARY, GWP_FILE, VOCABULARY_FILE, Library, load_case, load_library
-from .schema.base import GRADE_MEANINGS, GRADES, Provenance, Quantity, YearSeries
+from .schema.base import GRADE_MEANINGS, GRADES, NOT_GRADED, Provenance, Quantity, YearSeries
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_SOURCES = ROOT / "docs" / "data-sources.md"
@@ -244,9 +244,6 @@ def bundled_case_files() -> list[Path]:
     return sorted(
         p for p in (ROOT / "cases").rglob("*.yaml") if p.name != "manifest.yaml" and kind_of(p) is InputKind.CASE
     )
-
-
-NOT_GRADED = "not graded"
 
 
 def grade_counts(rows: list[NumberRow]) -> dict[str, int]:

@@ -35,10 +35,9 @@ import pandas as pd
 from .errors import InputError, SolverFailure
 from .formatting import number
 from .loading import LoadedCase, case_from_dict
-from .schema.base import GRADES, Provenance, Quantity
-from .sweep.paths import OVERRIDABLE, SWEEP_MARK, apply_settings
+from .schema.base import GRADES, NOT_GRADED, Provenance, Quantity
+from .sweep.paths import OVERRIDABLE, SWEEP_MARK, apply_settings, value_at
 
-NOT_GRADED = "not graded"
 CATEGORIES = (*GRADES, NOT_GRADED)
 """Grade categories of the shares, best first."""
 _RANK = {g: k for k, g in enumerate(CATEGORIES)}
@@ -327,7 +326,11 @@ def uncertain_numbers(
             q = getattr(override, field, None) if override is not None else None
             if q is None:
                 q = getattr(item, field, None)
-            add(f"{item.name}: {INTERVENTION_WORDS.get(field, field)}", f"interventions.{iid}.{field}", q)
+            if isinstance(q, Quantity) and _ranged(q) and grade_of(q) in grades:
+                path = f"interventions.{iid}.{field}"
+                sized = value_at(loaded, path)  # the case's figures: library capex sized to the case's units
+                label = f"{item.name}: {INTERVENTION_WORDS.get(field, field)}"
+                out.append(Uncertain(label, path, grade_of(q), sized["value"], sized["low"], sized["high"]))
         for k, eff in enumerate(_effects(loaded, iid)):
             for measure in EFFECT_MEASURES:
                 q = getattr(eff, measure, None)

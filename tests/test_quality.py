@@ -157,3 +157,21 @@ def test_report_has_a_data_quality_section(tmp_path):
     assert "## Data quality" in text and "| Baseline emissions |" in text
     share = text.split("| Baseline emissions |")[1].split("\n")[0]
     assert "%" in share and not math.isnan(float(share.split("|")[-2].strip().rstrip(" %")))
+
+
+def test_weakest_links_vary_capex_as_the_case_sizes_it():
+    """A library capex sized to the case's units (``capex_scales_with``) is varied around the sized figure the
+    plan pays, not the library's reference figure."""
+    from optimizer.loading import load_case
+    from optimizer.prepare import prepare
+    from optimizer.quality import uncertain_numbers
+
+    loaded = load_case("cases/georgia.yaml")
+    iid = "envelope_thermal_retrofit"
+    [number] = [n for n in uncertain_numbers(loaded) if n.path == f"interventions.{iid}.capex_usd_per_unit"]
+    library = loaded.library.interventions[iid].capex_usd_per_unit
+    paid = prepare(loaded).candidates[iid].capex
+    assert library.value != pytest.approx(paid)  # Georgia's hospitals are not the reference size
+    assert number.value == pytest.approx(paid, rel=1e-12)
+    assert number.low == pytest.approx(library.low * paid / library.value, rel=1e-12)
+    assert number.high == pytest.approx(library.high * paid / library.value, rel=1e-12)

@@ -65,6 +65,8 @@ Grade = Literal["A", "B", "C", "D"]
 """Quality grade of a number: see :data:`GRADE_MEANINGS`."""
 
 GRADES: tuple[str, ...] = ("A", "B", "C", "D")
+NOT_GRADED = "not graded"
+"""How a number without a grade is counted: never assumed to have one."""
 
 GRADE_MEANINGS: dict[str, str] = {
     "A": "checked primary source (the value was confirmed in the cited publication or data set), or a "
