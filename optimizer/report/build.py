@@ -16,6 +16,7 @@ from . import html as H
 from . import markdown as M
 from .charts import country_charts, regional_charts
 from .excel import write_workbook
+from .fmt import emissions_scale
 from .iamc import country_rows, regional_rows, write_iamc
 from .monitoring import monitoring_charts, monitoring_html, monitoring_iamc_rows, monitoring_markdown, monitoring_sheets
 from .summary import executive_summary
@@ -479,7 +480,7 @@ def write_regional(reg: RegionalTables, out: Path, formats: list[str], scenario:
     year = reg.meta["comparison_year"]
     at = reg.roadmap.set_index("year").loc[year] if year in set(years) else None
     if at is not None and at["shortfall_tco2e"] == at["shortfall_tco2e"]:  # not NaN: some country enforces it
-        scale, unit = (1e6, "MtCO2e") if at["shortfall_tco2e"] >= 1e6 else (1e3, "ktCO2e")
+        scale, unit = emissions_scale(float(at["shortfall_tco2e"]))
         line = f"In {year} the countries' shortfalls add up to {at['shortfall_tco2e'] / scale:,.2f} {unit}"
         if reg.meta.get("has_prc") and len(reg.meta["countries"]) > 1:
             line += f" ({at['shortfall_ex_prc_tco2e'] / scale:,.2f} {unit} without the PRC)"

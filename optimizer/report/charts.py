@@ -16,6 +16,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..schema.library import ACTION_FAMILIES
+from .fmt import emissions_scale
 from .tables import wedge_column
 
 DPI = 100
@@ -24,20 +26,7 @@ TOL_MUTED = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "
 TAB20 = [matplotlib.colors.to_hex(matplotlib.colormaps["tab20"](k)) for k in range(20)]
 PALETTE = TAB20[0::2] + TAB20[1::2]
 """matplotlib's tab20, its ten strong colours first, then their light partners: 20 distinct colours."""
-LIBRARY_FAMILIES = (
-    "buildings",
-    "renewable_energy",
-    "inhalers_anaesthetics",
-    "waste",
-    "procurement_pharmacy",
-    "food",
-    "fleet",
-    "clinical_pathways",
-    "telemedicine",
-    "travel",
-    "operating_theatres",
-    "reusable_devices",
-)
+LIBRARY_FAMILIES = tuple(ACTION_FAMILIES)
 """The action families of the bundled library, each with a fixed colour of :data:`PALETTE` (in this order), so
 that a family has the same colour in every chart and every country."""
 BAU_COLOUR, TARGET_COLOUR, OPT_COLOUR = "#000000", "#0072B2", "#D55E00"  # Okabe-Ito black, blue, vermillion
@@ -55,11 +44,6 @@ class Chart:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(self.png)
         return path
-
-
-def emissions_scale(max_tco2e: float) -> tuple[float, str]:
-    """Divide tCO2e by the scale to plot in the unit: MtCO2e from 1 Mt, else ktCO2e."""
-    return (1e6, "MtCO2e") if max_tco2e >= 1e6 else (1e3, "ktCO2e")
 
 
 def _png(fig) -> bytes:
@@ -89,8 +73,6 @@ def family_colours(families: list[str]) -> dict[str, str]:
 
 def _label(family: str) -> str:
     """An action family's display name (the strategy's wording), or its id in words when it is not one of them."""
-    from ..schema.library import ACTION_FAMILIES
-
     return ACTION_FAMILIES.get(family, family.replace("_", " ").capitalize())
 
 

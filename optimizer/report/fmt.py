@@ -13,6 +13,13 @@ import pandas as pd
 from ..formatting import whole
 from .tables import ID_COLUMNS, TEXT_COLUMNS, YEAR_COLUMNS, display_unit, header, scale
 
+
+def emissions_scale(max_tco2e: float) -> tuple[float, str]:
+    """Divide tCO2e by the scale to show them in the unit: MtCO2e from 1 Mt, else ktCO2e (charts, the executive
+    summary and the regional summary use the one rule)."""
+    return (1e6, "MtCO2e") if max_tco2e >= 1e6 else (1e3, "ktCO2e")
+
+
 DECIMALS = {"ktCO2e": 1, "US$ m": 2, "US$/tCO2e": 0, "years": 1, "fraction": 2, "s": 2}
 """Decimals shown for each display unit."""
 

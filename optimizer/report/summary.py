@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import html as H
+from .fmt import emissions_scale
 from .tables import ReportTables
 
 TOP_ACTIONS = 5
-MT_THRESHOLD_TCO2E = 10e6  # emissions at or above 10 MtCO2e are shown in MtCO2e, smaller ones in ktCO2e
 _BINDING = "Limits that bind: "
 _MORE = re.compile(r"^and (\d+) more\b.*$")
 _YEAR = re.compile(r"^(.*?) in (\d{4})\b.*$")
@@ -91,7 +91,8 @@ class ExecutiveSummary:
 
 def _scale(t: ReportTables) -> tuple[str, float]:
     peak = float(t.roadmap["bau_tco2e"].max()) if len(t.roadmap) else 0.0
-    return ("MtCO2e", 1e6) if peak >= MT_THRESHOLD_TCO2E else ("ktCO2e", 1e3)
+    per, unit = emissions_scale(peak)
+    return unit, per
 
 
 def gap_table(t: ReportTables, unit: str, per: float) -> pd.DataFrame:
