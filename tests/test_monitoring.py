@@ -237,7 +237,7 @@ def test_track_command_writes_tidy_tables(tmp_path, capsys):
 
     iamc = pd.read_csv(out / "track_iamc.csv").set_index(["scenario", "variable"])
     years = pd.read_csv(out / "track_years.csv").set_index("year")
-    actual = iamc.loc[("Actual", "Emissions|Kyoto Gases|Health")]
+    actual = iamc.loc[("Actual", "Emissions|Kyoto Gases|Health|Optimised")]
     assert actual["region"] == "GEO" and actual["unit"] == "Mt CO2-equiv/yr"
     assert actual["2027"] == pytest.approx(years.loc[2027, "emissions_tco2e"] / 1e6)
     planned = iamc.loc[("unconditional", "Investment|Health|Decarbonisation")]

@@ -381,15 +381,12 @@ def monitoring_iamc_rows(t) -> list[dict]:
     """Scenario ``Actual`` rows for the report's IAMC file, with the plan's variables and units: emissions
     after what was done under ``...|Optimised`` (the plan's emissions variable), ``...|Abatement`` and
     ``Investment|Health|Decarbonisation`` (money paid); empty without actuals."""
-    from ..monitoring.iamc import ACTUAL, EMISSIONS
-    from .iamc import _row
+    from ..monitoring.iamc import ACTUAL
 
     m = getattr(t, "monitoring", None)
     if m is None:
         return []
     rows = []
     for r in m.iamc[m.iamc["scenario"] == ACTUAL].to_dict("records"):
-        variable = f"{EMISSIONS}|Optimised" if r["variable"] == EMISSIONS else r["variable"]
-        values = {int(k): v for k, v in r.items() if str(k).isdigit()}
-        rows.append(_row(ACTUAL, r["region"], variable, r["unit"], values))
+        rows.append({k if not str(k).isdigit() else int(k): v for k, v in r.items()})
     return rows
