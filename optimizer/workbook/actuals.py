@@ -19,6 +19,8 @@ from ..errors import InputError, Problem
 from ..schema.actuals import Actuals
 from ..validation import parse_model
 from .cells import Cell, Locations
+from .paths import rebase
+from .values import blank, text
 
 SETTINGS_SHEET = "Actuals settings"
 RECORDS_SHEET = "Actuals"
@@ -141,8 +143,8 @@ def _read(path: Path, content: bytes | None = None) -> tuple[Actuals, Locations]
             problems.append(Problem(where, Cell(SETTINGS_SHEET, row, 1).ref, label, f"one of: {', '.join(by_words)}"))
             continue
         cells.add((setting,), Cell(SETTINGS_SHEET, row, 2, setting))
-        if value is not None and not (isinstance(value, str) and not value.strip()):
-            data[setting] = _whole(value) if setting in ("schema_version", "through_year") else _text(value)
+        if not blank(value):
+            data[setting] = _whole(value) if setting in ("schema_version", "through_year") else text(value)
     ws = book[RECORDS_SHEET]
     head = [ws.cell(HEADER_ROW, k).value for k in range(1, len(COLUMNS) + 1)]
     if head != COLUMNS:
@@ -152,7 +154,7 @@ def _read(path: Path, content: bytes | None = None) -> tuple[Actuals, Locations]
         data[part] = []
     for row in range(FIRST_ROW, ws.max_row + 1):
         values = [ws.cell(row, k).value for k in range(1, len(COLUMNS) + 1)]
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+        if all(blank(v) for v in values):
             continue
         record, ident, year, kpi, measure, value, *prov = values
         found = part_of.get(str(record).strip() if record is not None else "")
@@ -162,12 +164,12 @@ def _read(path: Path, content: bytes | None = None) -> tuple[Actuals, Locations]
         part = found
         _, id_field, number_field = KINDS[part]
         k = len(data[part])
-        item: dict[str, Any] = {id_field: _text(ident) if ident is not None else None, "year": _whole(year)}
+        item: dict[str, Any] = {id_field: text(ident) if ident is not None else None, "year": _whole(year)}
         cells.add((part, k), Cell(RECORDS_SHEET, row, 1, "record"))
         cells.add((part, k, id_field), Cell(RECORDS_SHEET, row, 2, id_field))
         cells.add((part, k, "year"), Cell(RECORDS_SHEET, row, 3, "year"))
         if part == "kpis":
-            item.update(kpi=_text(kpi) if kpi is not None else None, measure=measure)
+            item.update(kpi=text(kpi) if kpi is not None else None, measure=measure)
             cells.add((part, k, "kpi"), Cell(RECORDS_SHEET, row, 4, "indicator"))
             cells.add((part, k, "measure"), Cell(RECORDS_SHEET, row, 5, "measure"))
         quantity: dict[str, Any] = {"value": value}
@@ -175,8 +177,8 @@ def _read(path: Path, content: bytes | None = None) -> tuple[Actuals, Locations]
         cells.add((part, k, number_field, "value"), Cell(RECORDS_SHEET, row, 6, "value"))
         for j, (name, v) in enumerate(zip(PROVENANCE, prov)):
             cells.add((part, k, number_field, name), Cell(RECORDS_SHEET, row, 7 + j, name))
-            if v is not None and not (isinstance(v, str) and not v.strip()):
-                quantity[name] = _text(v) if name in ("source", "estimate", "grade") else v
+            if not blank(v):
+                quantity[name] = text(v) if name in ("source", "estimate", "grade") else v
         item[number_field] = quantity
         data[part].append(item)
     for part in KINDS:
@@ -188,12 +190,6 @@ def _read(path: Path, content: bytes | None = None) -> tuple[Actuals, Locations]
         return parse_model(Actuals, data, where), cells
     except InputError as err:
         raise InputError([cells.relocate(p, where) for p in err.problems]) from None
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip() if isinstance(value, str) else str(value)
 
 
 def _whole(value: Any) -> Any:
@@ -208,7 +204,7 @@ def actuals_to_workbook(source: Path, out: Path) -> Path:
     actuals = load_actuals(source).actuals  # checked against its case first
     named = Path(source).parent / actuals.case  # a relative case file is kept pointing at the same file
     if not Path(actuals.case).is_absolute() and named.exists():
-        actuals = actuals.model_copy(update={"case": _relative(named.resolve(), Path(out).resolve().parent)})
+        actuals = actuals.model_copy(update={"case": rebase(actuals.case, Path(source).parent, Path(out).parent)})
     content = actuals_workbook_bytes(actuals)
     again = read_actuals_workbook(out, content)
     if again.model_dump(exclude_unset=True) != actuals.model_dump(exclude_unset=True):
@@ -224,13 +220,12 @@ def workbook_to_actuals_yaml(workbook: Path, out: Path) -> Path:
     from ..outputs import atomic_write_text, ensure_folder
 
     actuals = read_actuals_workbook(workbook)
-    case = (Path(workbook).parent / actuals.case).resolve()
-    if case.exists():
-        actuals = actuals.model_copy(update={"case": _relative(case, Path(out).resolve().parent)})
+    if (Path(workbook).parent / actuals.case).exists():
+        actuals = actuals.model_copy(update={"case": rebase(actuals.case, Path(workbook).parent, Path(out).parent)})
     data = _value_first(actuals.model_dump(mode="json", exclude_unset=True))
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
+    dumped = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
     ensure_folder(out.parent)
-    return atomic_write_text(out, text)
+    return atomic_write_text(out, dumped)
 
 
 def _value_first(data: Any) -> Any:
@@ -242,9 +237,3 @@ def _value_first(data: Any) -> Any:
     if isinstance(data, list):
         return [_value_first(v) for v in data]
     return data
-
-
-def _relative(target: Path, folder: Path) -> str:
-    import os
-
-    return Path(os.path.relpath(target, folder)).as_posix()
