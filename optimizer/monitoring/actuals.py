@@ -65,12 +65,16 @@ class ActualsData:
 
     def cost_of_builds(self, year: int) -> float:
         """USD the units built in ``year`` cost at the case's prices (capex and one-off programme costs)."""
-        total = 0.0
-        for (i, y), u in self.units.items():
-            if y == year:
-                c = self.data.candidates[i]
-                total += c.capex * u + (c.fixed_cost if self.starts.get(i) == year else 0.0)
-        return total
+        from .tracking import cost_of
+
+        return sum(
+            (
+                cost_of(self.data.candidates[i], u, self.starts.get(i) == year)
+                for (i, y), u in self.units.items()
+                if y == year
+            ),
+            0.0,
+        )
 
 
 def _suggest(value: str, known: list[str], what: str) -> str:

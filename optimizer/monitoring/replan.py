@@ -41,7 +41,7 @@ from ..pyomo_backend import PyomoBackend, solve
 from ..results import Result, extract_result
 from ..units import counted_units
 from .actuals import ActualsData
-from .tracking import abatement_by_source_year, planned_starts, planned_units
+from .tracking import abatement_by_source_year, cost_of, planned_starts, planned_units
 from .wording import UnitWords, against_plan
 
 if TYPE_CHECKING:
@@ -112,27 +112,27 @@ def anchored_baseline(factors: dict[str, tuple[int, float]]) -> Callable[[BauPro
     return rebase
 
 
+def _present_cost(data: ModelData, units: dict[tuple[str, int], float], starts: dict[str, int], through: int) -> float:
+    """Present value (USD) of the capex and programme costs of ``units`` built up to ``through``."""
+    return sum(
+        (
+            float(data.discount[data.year_index(y)]) * cost_of(data.candidates[i], u, starts.get(i) == y)
+            for (i, y), u in units.items()
+            if y <= through
+        ),
+        0.0,
+    )
+
+
 def sunk_cost(data: ModelData, a: ActualsData) -> float:
     """Present value of the capex and programme costs of the units built in reported years (USD): a constant
     of the re-plan's objective, money already spent."""
-    total = 0.0
-    for (i, y), units in a.units.items():
-        c = data.candidates[i]
-        d = float(data.discount[data.year_index(y)])
-        total += d * (c.capex * units + (c.fixed_cost if a.starts.get(i) == y else 0.0))
-    return total
+    return _present_cost(data, a.units, a.starts, a.through_year)
 
 
 def planned_sunk_cost(data: ModelData, plan: Result, through: int) -> float:
     """The same for the original plan's units in the reported years."""
-    starts = planned_starts(plan)
-    total = 0.0
-    for (i, y), units in planned_units(plan).items():
-        if y <= through:
-            c = data.candidates[i]
-            d = float(data.discount[data.year_index(y)])
-            total += d * (c.capex * units + (c.fixed_cost if starts.get(i) == y else 0.0))
-    return total
+    return _present_cost(data, planned_units(plan), planned_starts(plan), through)
 
 
 class ReplanBackend(PyomoBackend):
